@@ -1,0 +1,26 @@
+/* xsnet simulator: the table of native functions that host modules bind with `@ "name"`. */
+#include "sim.h"
+
+#define SIM_FUNCTIONS(X) \
+	X(xs_timer_set, 3) X(xs_timer_repeat, 2) X(xs_timer_schedule, 3) X(xs_timer_clear, 1) X(xs_timer_delay, 1) \
+	X(xs_sim_args, 0) X(xs_sim_heap_used, 0) X(xs_sim_gc, 0) \
+	X(xs_native_get_dns_server, 1) X(xs_native_set_dns_server, 2) \
+	X(xs_textdecoder, 2) X(xs_textdecoder_decode, 2) X(xs_textdecoder_get_encoding, 0) \
+	X(xs_textdecoder_get_ignoreBOM, 0) X(xs_textdecoder_get_fatal, 0) \
+	X(xs_textencoder, 0) X(xs_textencoder_encode, 1) X(xs_textencoder_encodeInto, 2)
+
+#define SIM_DESTRUCTORS(X) \
+	X(xs_textdecoder_destructor)
+
+#define SIM_DECLARE(name, length) extern void name(xsMachine* the);
+#define SIM_DECLARE_D(name) extern void name(void* data);
+SIM_FUNCTIONS(SIM_DECLARE)
+SIM_DESTRUCTORS(SIM_DECLARE_D)
+
+#define SIM_ENTRY(name, length) { #name, (txCallback)name, length },
+#define SIM_ENTRY_D(name) { #name, (txCallback)name, -1 },
+const simHostFunction gSimHostFunctions[] = {
+	SIM_FUNCTIONS(SIM_ENTRY)
+	SIM_DESTRUCTORS(SIM_ENTRY_D)
+	{ NULL, NULL, 0 }
+};

@@ -1,0 +1,241 @@
+/* xsnet simulator: the XS machine, its globals, promise jobs, error reporting and the command line.
+ *
+ * usage: xsnet-sim [options] <module.js> [-- app arguments]
+ *   --map <file>       module map: lines "specifier<TAB>path"; a specifier ending in "*" maps a prefix
+ *   --heap <KiB>       initial XS chunk heap (default 64; it grows as on a device with a large PSRAM)
+ *   --slots <count>    initial XS slot heap count (default 4096, 16 bytes each on 64-bit hosts)
+ *   --stack <slots>    XS stack size in slots (default 1024; overflow is fatal, as on a device)
+ *   --dns <ip[:port]>  DNS server 0, then 1 (repeatable); read by the app through xsnet/native
+ *   --timeout <s>      exit with status 124 if the app is still running after this many seconds
+ *   --report-heap      print the heap in use at exit to stderr
+ *   --trace-host       log host socket events to stderr
+ * Exits 0 when nothing is pending (no socket, timer or lookup left), 1 on an uncaught exception or
+ * unhandled rejection (message and stack on stderr), 124 on --timeout.
+ */
+#include "sim.h"
+#include <signal.h>
+
+xsMachine* gSimMachine = NULL;
+int gSimTrace = 0;
+static int gJobsPending = 0;
+static int gReportHeap = 0;
+
+void fxCreateMachinePlatform(txMachine* the)
+{
+	the->host = NULL;
+}
+
+void fxDeleteMachinePlatform(txMachine* the)
+{
+}
+
+void fxQueuePromiseJobs(txMachine* the)
+{
+	gJobsPending = 1;
+}
+
+static void simPrintSlot(xsMachine* the, xsSlot* slot)
+{
+	/* Prints an exception: its message, then its stack when it has one. */
+	xsTry {
+		xsSlot value = *slot;
+		xsStringValue text = xsToString(value);
+		fprintf(stderr, "%s\n", text);
+		if (xsIsInstanceOf(value, xsObjectPrototype) && xsHas(value, xsID("stack"))) {
+			xsSlot stack = xsGet(value, xsID("stack"));
+			if (xsTypeOf(stack) == xsStringType)
+				fprintf(stderr, "%s\n", xsToString(stack));
+		}
+	}
+	xsCatch {
+		fprintf(stderr, "(exception could not be printed)\n");
+	}
+}
+
+void simReportException(xsMachine* the, const char* where)
+{
+	xsSlot exception = xsException;
+	fflush(stdout);
+	fprintf(stderr, "xsnet-sim: uncaught exception%s%s: ", where ? " in " : "", where ? where : "");
+	simPrintSlot(the, &exception);
+	fflush(stderr);
+	exit(1);
+}
+
+void fxAbort(txMachine* the, int status)
+{
+	fflush(stdout);
+	switch (status) {
+	case XS_STACK_OVERFLOW_EXIT: fprintf(stderr, "xsnet-sim: stack overflow (raise --stack)\n"); break;
+	case XS_NOT_ENOUGH_MEMORY_EXIT: fprintf(stderr, "xsnet-sim: memory full\n"); break;
+	case XS_NO_MORE_KEYS_EXIT: fprintf(stderr, "xsnet-sim: not enough keys\n"); break;
+	case XS_UNHANDLED_EXCEPTION_EXIT: {
+		xsSlot exception = mxException;
+		fprintf(stderr, "xsnet-sim: uncaught exception: ");
+		mxException = mxUndefined;
+		simPrintSlot(the, &exception);
+		break;
+	}
+	case XS_UNHANDLED_REJECTION_EXIT: {
+		xsSlot exception = mxException;
+		fprintf(stderr, "xsnet-sim: unhandled rejection: ");
+		mxException = mxUndefined;
+		simPrintSlot(the, &exception);
+		break;
+	}
+	default: fprintf(stderr, "xsnet-sim: fatal error %d\n", status); break;
+	}
+	fflush(stderr);
+	exit(status == XS_UNHANDLED_EXCEPTION_EXIT || status == XS_UNHANDLED_REJECTION_EXIT ? 1 : 2);
+}
+
+void simDrainJobs(xsMachine* the)
+{
+	while (gJobsPending) {
+		gJobsPending = 0;
+		xsBeginHost(the);
+		{
+			xsTry {
+				fxRunPromiseJobs(the);
+			}
+			xsCatch {
+				simReportException(the, "a promise job");
+			}
+			/* As Node does: a rejection still unhandled once the jobs are drained is fatal. */
+			if (!gJobsPending && mxUnhandledPromises.value.reference->next)
+				fxCheckUnhandledRejections(the, 1);
+		}
+		xsEndHost(the);
+	}
+}
+
+void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot* argv)
+{
+	xsBeginHost(the);
+	{
+		xsTry {
+			int i;
+			xsOverflow(-XS_FRAME_COUNT - argc);
+			fxPush(*thisSlot);
+			fxPush(*fn);
+			fxCall(the);
+			for (i = 0; i < argc; i++)
+				fxPush(argv[i]);
+			fxRunCount(the, argc);
+			(void)fxPop();
+		}
+		xsCatch {
+			simReportException(the, "a callback");
+		}
+	}
+	xsEndHost(the);
+	simDrainJobs(the);
+}
+
+/* trace(value): writes exactly its argument to stdout, flushed at every call (Moddable's trace). */
+static void xs_trace(xsMachine* the)
+{
+	int i, c = xsToInteger(xsArgc);
+	for (i = 0; i < c; i++) {
+		xsStringValue s = xsToString(xsArg(i));
+		fputs(s, stdout);
+	}
+	fflush(stdout);
+}
+
+static void simUsage(void)
+{
+	fprintf(stderr, "usage: xsnet-sim [--map file] [--heap KiB] [--slots n] [--stack n] [--dns ip[:port]]... "
+		"[--timeout s] [--report-heap] [--trace-host] module.js [-- args]\n");
+	exit(2);
+}
+
+extern void simTimerInstallGlobals(xsMachine* the);
+
+int main(int argc, char** argv)
+{
+	xsCreation creation = {
+		64 * 1024,       /* initialChunkSize */
+		32 * 1024,       /* incrementalChunkSize */
+		4096,            /* initialHeapCount (slots) */
+		1024,            /* incrementalHeapCount */
+		1024,            /* stackCount */
+		2048,            /* initialKeyCount */
+		1024,            /* incrementalKeyCount */
+		127,             /* nameModulo */
+		127,             /* symbolModulo */
+		32 * 1024,       /* parserBufferSize */
+		1993,            /* parserTableModulo */
+		0,               /* staticSize */
+	};
+	const char* entry = NULL;
+	const char* map = NULL;
+	double timeout = 0, deadline = 0;
+	int i, dnsIndex = 0, appArgc = 0;
+	char** appArgv = NULL;
+
+	for (i = 1; i < argc; i++) {
+		const char* a = argv[i];
+		if (!strcmp(a, "--")) {
+			appArgc = argc - i - 1;
+			appArgv = argv + i + 1;
+			break;
+		}
+		else if (!strcmp(a, "--map") && i + 1 < argc) map = argv[++i];
+		else if (!strcmp(a, "--heap") && i + 1 < argc) creation.initialChunkSize = atoi(argv[++i]) * 1024;
+		else if (!strcmp(a, "--slots") && i + 1 < argc) creation.initialHeapCount = atoi(argv[++i]);
+		else if (!strcmp(a, "--stack") && i + 1 < argc) creation.stackCount = atoi(argv[++i]);
+		else if (!strcmp(a, "--timeout") && i + 1 < argc) timeout = atof(argv[++i]);
+		else if (!strcmp(a, "--dns") && i + 1 < argc) {
+			if (dnsIndex < 2)
+				simSetDNSServer(dnsIndex++, argv[++i]);
+			else
+				i++;
+		}
+		else if (!strcmp(a, "--report-heap")) gReportHeap = 1;
+		else if (!strcmp(a, "--trace-host")) gSimTrace = 1;
+		else if (a[0] == '-' ) simUsage();
+		else if (!entry) entry = a;
+		else simUsage();
+	}
+	if (!entry)
+		simUsage();
+	if (creation.initialChunkSize <= 0 || creation.initialHeapCount <= 0 || creation.stackCount <= 0)
+		simUsage();
+	if (map && simModulesLoadMap(map) < 0)
+		return 2;
+	simModulesSetArgs(appArgc, appArgv);
+	signal(SIGPIPE, SIG_IGN);
+	simLoopInit();
+	if (timeout > 0)
+		deadline = simNow() + timeout * 1000;
+
+	gSimMachine = xsCreateMachine(&creation, "xsnet-sim", NULL);
+	{
+		xsMachine* the = gSimMachine;
+		xsBeginHost(the);
+		{
+			xsVars(1);
+			xsVar(0) = xsNewHostFunction(xs_trace, 1);
+			xsDefine(xsGlobal, xsID("trace"), xsVar(0), xsDontEnum);
+			simTimerInstallGlobals(the);
+		}
+		xsEndHost(the);
+		simRunMain(the, entry);
+		simLoopRun(the, deadline);
+		xsBeginHost(the);
+		{
+			fxCheckUnhandledRejections(the, 1);
+		}
+		xsEndHost(the);
+		fflush(stdout);
+		if (gReportHeap) {
+			txMachine* m = the;
+			fprintf(stderr, "xsnet-sim: heap %ld bytes in use (chunks %ld + slots %ld), peak %ld\n",
+				(long)(m->currentChunksSize + m->currentHeapCount * sizeof(txSlot)),
+				(long)m->currentChunksSize, (long)(m->currentHeapCount * sizeof(txSlot)),
+				(long)(m->peakChunksSize + m->peakHeapCount * sizeof(txSlot)));
+		}
+	}
+	return 0;
+}

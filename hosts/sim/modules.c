@@ -1,0 +1,308 @@
+/* xsnet simulator: the module loader. Specifiers are mapped to files through a module map, the way a
+ * Moddable manifest's "modules" section maps them on a device; module source is parsed at run time.
+ * Host modules (hosts/sim/js) may declare native functions with XS's `@ "name"` syntax; those names
+ * are looked up in gSimHostFunctions. */
+#include "sim.h"
+#include "xsScript.h"
+#include <limits.h>
+#include <sys/stat.h>
+
+typedef struct {
+	char* specifier;      /* "nodemcu/net", or a prefix pattern ending in an asterisk */
+	char* path;           /* absolute path, with "*" where the pattern's tail goes */
+	int wildcard;
+	int host;             /* may use `@ "name"` native bindings */
+} simMapEntry;
+
+static simMapEntry* gMap = NULL;
+static int gMapCount = 0;
+static char** gArgs = NULL;
+static int gArgCount = 0;
+static txScript* gLoadingScript = NULL;
+
+static char* simStrdup(const char* s, size_t n)
+{
+	char* r = malloc(n + 1);
+	memcpy(r, s, n);
+	r[n] = 0;
+	return r;
+}
+
+int simModulesLoadMap(const char* path)
+{
+	FILE* f = fopen(path, "r");
+	char line[4 * PATH_MAX];
+	if (!f) {
+		fprintf(stderr, "xsnet-sim: cannot read module map %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char* tab = strchr(line, '\t');
+		char* end;
+		char* tab2;
+		simMapEntry* e;
+		if (!tab || line[0] == '#')
+			continue;
+		end = line + strlen(line);
+		while (end > tab && (end[-1] == '\n' || end[-1] == '\r'))
+			*--end = 0;
+		gMap = realloc(gMap, (gMapCount + 1) * sizeof(simMapEntry));
+		e = &gMap[gMapCount++];
+		e->specifier = simStrdup(line, tab - line);
+		tab2 = strchr(tab + 1, '\t');
+		e->host = 0;
+		if (tab2) {
+			e->host = !strcmp(tab2 + 1, "host");
+			*tab2 = 0;
+		}
+		e->path = simStrdup(tab + 1, strlen(tab + 1));
+		e->wildcard = (tab - line) > 0 && line[tab - line - 1] == '*';
+	}
+	fclose(f);
+	return 0;
+}
+
+void simModulesSetArgs(int argc, char** argv)
+{
+	gArgCount = argc;
+	gArgs = argv;
+}
+
+static int simIsHostPath(const char* path)
+{
+	int i;
+	for (i = 0; i < gMapCount; i++) {
+		simMapEntry* e = &gMap[i];
+		if (e->host && !e->wildcard && !strcmp(e->path, path))
+			return 1;
+		if (e->host && e->wildcard) {
+			const char* star = strchr(e->path, '*');
+			if (star && !strncmp(e->path, path, star - e->path))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Resolve `name` (imported by the module whose key is `moduleID`) to an absolute file path. */
+static int simResolve(txMachine* the, txID moduleID, const char* name, char* out, size_t size)
+{
+	char buffer[PATH_MAX];
+	int i;
+	struct stat st;
+	if (name[0] == '/') {
+		snprintf(buffer, sizeof(buffer), "%s", name);
+	}
+	else if (!strncmp(name, "./", 2) || !strncmp(name, "../", 3)) {
+		char* slash;
+		const char* rest = name;
+		if (moduleID == XS_NO_ID)
+			return 0;
+		snprintf(buffer, sizeof(buffer), "%s", fxGetKeyName(the, moduleID));
+		slash = strrchr(buffer, '/');
+		if (!slash)
+			return 0;
+		*slash = 0;
+		for (;;) {
+			if (!strncmp(rest, "./", 2))
+				rest += 2;
+			else if (!strncmp(rest, "../", 3)) {
+				rest += 3;
+				slash = strrchr(buffer, '/');
+				if (!slash)
+					return 0;
+				*slash = 0;
+			}
+			else
+				break;
+		}
+		if (strlen(buffer) + strlen(rest) + 2 >= sizeof(buffer))
+			return 0;
+		strcat(buffer, "/");
+		strcat(buffer, rest);
+	}
+	else {
+		/* exact entries first, then the longest prefix pattern */
+		simMapEntry* best = NULL;
+		size_t bestLength = 0;
+		for (i = 0; i < gMapCount; i++) {
+			simMapEntry* e = &gMap[i];
+			if (!e->wildcard && !strcmp(e->specifier, name)) {
+				best = e;
+				break;
+			}
+			if (e->wildcard) {
+				size_t n = strlen(e->specifier) - 1;
+				if (!strncmp(e->specifier, name, n) && n >= bestLength) {
+					best = e;
+					bestLength = n;
+				}
+			}
+		}
+		if (!best)
+			return 0;
+		if (best->wildcard) {
+			const char* star = strchr(best->path, '*');
+			snprintf(buffer, sizeof(buffer), "%.*s%s%s", (int)(star - best->path), best->path, name + bestLength, star + 1);
+		}
+		else
+			snprintf(buffer, sizeof(buffer), "%s", best->path);
+	}
+	if (stat(buffer, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* "./util" means "./util.js", as bundlers and Moddable's manifests allow */
+		if (strlen(buffer) + 4 < sizeof(buffer)) {
+			strcat(buffer, ".js");
+			if (stat(buffer, &st) != 0)
+				return 0;
+		}
+	}
+	if (!realpath(buffer, out))
+		return 0;
+	(void)size;
+	return 1;
+}
+
+txID fxFindModule(txMachine* the, txSlot* realm, txID moduleID, txSlot* slot)
+{
+	char name[PATH_MAX];
+	char path[PATH_MAX];
+	fxToStringBuffer(the, slot, name, sizeof(name));
+	if (!simResolve(the, moduleID, name, path, sizeof(path))) {
+		if (moduleID != XS_NO_ID)
+			mxReferenceError("module \"%s\" not found (imported by %s)", name, fxGetKeyName(the, moduleID));
+		mxReferenceError("module \"%s\" not found", name);
+	}
+	return fxNewNameC(the, path);
+}
+
+/* The `script->callback` of a host module: builds the array of native functions that the module's
+ * `@ "name"` declarations refer to, in declaration order. */
+static void simBuildHosts(txMachine* the)
+{
+	txScript* script = gLoadingScript;
+	txByte* p = (txByte*)script->hostsBuffer;
+	txID count, i;
+	txHostFunctionBuilder* builders;
+	mxDecodeID(p, count);
+	builders = calloc(count ? count : 1, sizeof(txHostFunctionBuilder)); /* kept: functions refer to it */
+	for (i = 0; i < count; i++) {
+		txS1 length = *((txS1*)p++);
+		txID id;
+		const char* name;
+		const simHostFunction* f = gSimHostFunctions;
+		mxDecodeID(p, id);
+		name = (const char*)p;
+		p += strlen(name) + 1;
+		while (f->name && strcmp(f->name, name))
+			f++;
+		if (!f->name) {
+			fprintf(stderr, "xsnet-sim: no native function \"%s\" (in %s)\n", name, script->path ? script->path : "?");
+			exit(2);
+		}
+		builders[i].callback = f->callback;
+		builders[i].length = length;
+		builders[i].id = XS_NO_ID;
+	}
+	fxBuildHosts(the, count, builders);
+	mxPullSlot(mxResult);
+}
+
+static txScript* simLoadScript(txMachine* the, const char* path, txUnsigned flags)
+{
+	txParser _parser;
+	txParser* parser = &_parser;
+	txParserJump jump;
+	FILE* file = NULL;
+	txScript* script = NULL;
+	fxInitializeParser(parser, the, the->parserBufferSize, the->parserTableModulo);
+	parser->firstJump = &jump;
+	file = fopen(path, "r");
+	if (c_setjmp(jump.jmp_buf) == 0) {
+		mxParserThrowElse(file);
+		parser->path = fxNewParserSymbol(parser, (txString)path);
+		fxParserTree(parser, file, (txGetter)fgetc, flags, NULL);
+		fclose(file);
+		file = NULL;
+		fxParserHoist(parser);
+		fxParserBind(parser);
+		script = fxParserCode(parser);
+	}
+	if (file)
+		fclose(file);
+	fxTerminateParser(parser);
+	return script;
+}
+
+void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
+{
+	const char* path = fxGetKeyName(the, moduleID);
+	int host = simIsHostPath(path);
+	txScript* script = simLoadScript(the, path, mxDebugFlag | (host ? mxCFlag : 0));
+	if (!script)
+		return; /* the parser has reported the syntax error; XS then throws */
+	if (script->hostsBuffer) {
+		script->callback = simBuildHosts;
+		gLoadingScript = script;
+	}
+	fxResolveModule(the, module, moduleID, script, C_NULL, C_NULL);
+	gLoadingScript = NULL;
+}
+
+static void simMainFulfilled(txMachine* the)
+{
+}
+
+static void simMainRejected(txMachine* the)
+{
+	xsException = xsArg(0);
+	simReportException(the, "the main module");
+}
+
+void simRunMain(xsMachine* the, const char* path)
+{
+	char real[PATH_MAX];
+	if (!realpath(path, real)) {
+		fprintf(stderr, "xsnet-sim: cannot find %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	xsBeginHost(the);
+	{
+		xsTry {
+			txSlot* realm = mxProgram.value.reference->next->value.module.realm;
+			mxPushStringC(real);
+			fxRunImport(the, realm, XS_NO_ID);
+			mxDub();
+			fxGetID(the, mxID(_then));
+			mxCall();
+			fxNewHostFunction(the, simMainFulfilled, 1, XS_NO_ID, XS_NO_ID);
+			fxNewHostFunction(the, simMainRejected, 1, XS_NO_ID, XS_NO_ID);
+			mxRunCount(2);
+			mxPop();
+		}
+		xsCatch {
+			simReportException(the, "the main module");
+		}
+	}
+	xsEndHost(the);
+}
+
+/* xsnet-sim/args: the app's command-line arguments (after "--"). */
+void xs_sim_args(xsMachine* the)
+{
+	int i;
+	xsResult = xsNewArray(0);
+	for (i = 0; i < gArgCount; i++)
+		xsSetAt(xsResult, xsInteger(i), xsString(gArgs[i]));
+}
+
+/* xsnet-sim/heap: used() -> bytes of XS heap in use (chunks + slots); gc() collects garbage. */
+void xs_sim_heap_used(xsMachine* the)
+{
+	txMachine* m = the;
+	xsResult = xsNumber((double)(m->currentChunksSize + m->currentHeapCount * sizeof(txSlot)));
+}
+
+void xs_sim_gc(xsMachine* the)
+{
+	xsCollectGarbage();
+}

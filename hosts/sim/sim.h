@@ -1,0 +1,82 @@
+/* xsnet simulator: what the host's C files share. */
+#ifndef XSNET_SIM_H
+#define XSNET_SIM_H
+
+#include "xsAll.h"
+#include "xs.h"
+#include <stdint.h>
+
+/* ---- event loop (loop.c): epoll readiness and one ordered timer list; never a fixed-interval poll ---- */
+typedef struct simWatch simWatch;
+typedef void (*simWatchCallback)(simWatch* watch, uint32_t events);
+struct simWatch {
+	int fd;
+	uint32_t events;          /* EPOLLIN | EPOLLOUT ... currently registered */
+	simWatchCallback callback;
+	void* data;
+};
+void simWatchAdd(simWatch* watch, uint32_t events);
+void simWatchModify(simWatch* watch, uint32_t events);
+void simWatchRemove(simWatch* watch);
+
+typedef struct simTimer simTimer;
+typedef void (*simTimerCallback)(simTimer* timer);
+struct simTimer {
+	simTimer* next;
+	double when;              /* ms, monotonic */
+	simTimerCallback callback;
+	void* data;
+	uint8_t scheduled;
+};
+double simNow(void);          /* ms, monotonic */
+void simTimerSchedule(simTimer* timer, double delay);
+void simTimerCancel(simTimer* timer);
+
+/* Work that keeps the process alive: open sockets, scheduled timers, pending lookups. */
+void simRef(void);
+void simUnref(void);
+int simRefs(void);
+
+void simLoopInit(void);
+void simLoopRun(xsMachine* the, double deadline);
+
+/* ---- machine (main.c) ---- */
+extern xsMachine* gSimMachine;
+extern int gSimTrace;                 /* --trace-host: log host events to stderr */
+void simDrainJobs(xsMachine* the);   /* run promise jobs until none are left; report unhandled rejections */
+void simReportException(xsMachine* the, const char* where); /* print xsException with its stack, exit(1) */
+
+/* Call `fn` (a function slot) with this = `thisSlot`, from the event loop, with exception reporting
+ * and promise-job draining. */
+void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot* argv);
+
+/* ---- module loader (modules.c) ---- */
+int simModulesLoadMap(const char* path);
+void simModulesSetArgs(int argc, char** argv);
+void simRunMain(xsMachine* the, const char* path);
+
+/* ---- host functions: one table, looked up by the names in `@ "name"` declarations ---- */
+typedef struct {
+	const char* name;
+	txCallback callback;
+	int length;                /* -1: a destructor for `class @ "name"` */
+} simHostFunction;
+extern const simHostFunction gSimHostFunctions[];
+
+/* ---- DNS server configuration (native.c) ---- */
+void simSetDNSServer(int index, const char* address);
+
+/* ---- lwIP 2.x err_t numbers, used in onError(code) ---- */
+#define SIM_ERR_OK 0
+#define SIM_ERR_MEM -1
+#define SIM_ERR_TIMEOUT -3
+#define SIM_ERR_RTE -4
+#define SIM_ERR_VAL -6
+#define SIM_ERR_USE -8
+#define SIM_ERR_CONN -11
+#define SIM_ERR_ABRT -13
+#define SIM_ERR_RST -14
+#define SIM_ERR_CLSD -15
+int simErrFromErrno(int error);
+
+#endif

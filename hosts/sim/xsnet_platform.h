@@ -1,0 +1,39 @@
+/* xsnet simulator: XS platform definitions (selected with -DXSPLATFORM="xsnet_platform.h").
+ * The engine sources come from the npm package @agoric/xsnap (XS 13.3); this header and the
+ * host around it are ours. */
+#ifndef XSNET_PLATFORM_H
+#define XSNET_PLATFORM_H
+
+#include <ctype.h>
+#include <float.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#define mxUseGCCAtomics 1
+#define mxUsePOSIXThreads 1
+
+#define mxMachinePlatform \
+	void* host; \
+	void* waiterCondition; \
+	void* waiterData; \
+	void* waiterLink;
+
+#define mxUseDefaultBuildKeys 1
+#define mxUseDefaultChunkAllocation 1
+#define mxUseDefaultSlotAllocation 1
+#define mxUseDefaultParseScript 1
+#define mxUseDefaultSharedChunks 1
+#define mxUseDefaultDebug 1
+
+#endif

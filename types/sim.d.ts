@@ -1,0 +1,7 @@
+// Modules that exist only in the desktop simulator (hosts/sim). Device builds do not have them:
+// use them in tests and tools, never in src/ or examples/.
+declare module "xsnet-sim/args" {
+  /** The arguments given after `--` on the simulator's command line (`xsnet run app.ts -- a b`). */
+  const args: string[];
+  export default args;
+}
