@@ -7,10 +7,17 @@
 	X(xs_native_get_dns_server, 1) X(xs_native_set_dns_server, 2) \
 	X(xs_textdecoder, 2) X(xs_textdecoder_decode, 2) X(xs_textdecoder_get_encoding, 0) \
 	X(xs_textdecoder_get_ignoreBOM, 0) X(xs_textdecoder_get_fatal, 0) \
-	X(xs_textencoder, 0) X(xs_textencoder_encode, 1) X(xs_textencoder_encodeInto, 2)
+	X(xs_textencoder, 0) X(xs_textencoder_encode, 1) X(xs_textencoder_encodeInto, 2) \
+	X(xs_tcp_constructor, 1) X(xs_tcp_read, 1) X(xs_tcp_write, 1) X(xs_tcp_close, 0) \
+	X(xs_tcp_get_format, 0) X(xs_tcp_set_format, 1) X(xs_tcp_get_remoteAddress, 0) X(xs_tcp_get_remotePort, 0) \
+	X(xs_tcp_get_localAddress, 0) X(xs_tcp_get_localPort, 0) \
+	X(xs_listener_constructor, 1) X(xs_listener_accept, 1) X(xs_listener_close, 0) \
+	X(xs_listener_get_port, 0) X(xs_listener_get_address, 0) \
+	X(xs_udp_constructor, 1) X(xs_udp_read, 0) X(xs_udp_write, 3) X(xs_udp_close, 0) \
+	X(xs_udp_get_port, 0) X(xs_udp_get_address, 0)
 
 #define SIM_DESTRUCTORS(X) \
-	X(xs_textdecoder_destructor)
+	X(xs_textdecoder_destructor) X(xs_tcp_destructor) X(xs_listener_destructor) X(xs_udp_destructor)
 
 #define SIM_DECLARE(name, length) extern void name(xsMachine* the);
 #define SIM_DECLARE_D(name) extern void name(void* data);

@@ -4,6 +4,9 @@
 
 #include "xsAll.h"
 #include "xs.h"
+/* from xsmc.c (xsmc.h itself redefines the xs macros) */
+mxImport xsIntegerValue _xsmcGetBuffer(xsMachine *the, xsSlot *slot, void **data, xsUnsignedValue *count, xsBooleanValue writable);
+#define xsmcGetBufferReadable(_SLOT, data, count) _xsmcGetBuffer(the, &_SLOT, data, count, 0)
 #include <stdint.h>
 
 /* ---- event loop (loop.c): epoll readiness and one ordered timer list; never a fixed-interval poll ---- */
@@ -80,3 +83,18 @@ void simSetDNSServer(int index, const char* address);
 int simErrFromErrno(int error);
 
 #endif
+
+/* ---- shared by the socket host classes (sockets.c) ---- */
+void simDeferFree(void* p);
+/* Option helpers: the slot's property, or undefined. */
+int simHasOption(xsMachine* the, xsSlot* options, const char* name, xsSlot* value);
+/* "a.b.c.d" -> network-order address; throws TypeError("invalid address") */
+uint32_t simParseIPv4(xsMachine* the, xsSlot* value);
+void simFormatIPv4(uint32_t address, char* out); /* out: 16 bytes */
+
+/* Limits (named here, like lwIP's lwipopts.h). */
+#define SIM_TCP_SEND_BUFFER (64 * 1024)   /* bytes the host queues beyond the kernel's buffer */
+#define SIM_TCP_READ_MAX (64 * 1024)      /* largest ArrayBuffer one read() returns */
+#define SIM_LISTEN_BACKLOG 16             /* connections accepted ahead of the app */
+#define SIM_UDP_QUEUE 32                  /* datagrams queued ahead of the app; more are dropped */
+#define SIM_UDP_MAX (65535 - 8 - 20)      /* largest datagram the host accepts (IPv4 limit) */

@@ -1,0 +1,174 @@
+/* xsnet simulator: ECMA-419 `embedded:io/socket/listener`. Connections are accepted as they arrive
+ * (up to SIM_LISTEN_BACKLOG ahead of the app) and onReadable(count) tells how many wait; read() hands
+ * one over as a TCP socket (listener.js wraps the descriptor with `new TCP({from})`). */
+#include "sim.h"
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+typedef struct {
+	simWatch watch;
+	xsSlot object;
+	xsSlot onReadable;
+	int queue[SIM_LISTEN_BACKLOG];
+	int count;
+	int port;
+	uint8_t remembered, busy, closed;
+	char address[16];
+} simListener;
+
+void xs_listener_destructor(void* data);
+static void simListenerMark(txMachine* the, void* data, txMarkRoot markRoot)
+{
+	simListener* l = data;
+	(*markRoot)(the, (txSlot*)&l->onReadable);
+}
+static const xsHostHooks gListenerHooks = { xs_listener_destructor, simListenerMark, NULL };
+
+static void simListenerRelease(xsMachine* the, simListener* l)
+{
+	int i;
+	for (i = 0; i < l->count; i++)
+		close(l->queue[i]);
+	l->count = 0;
+	if (l->watch.fd >= 0) {
+		simWatchRemove(&l->watch);
+		close(l->watch.fd);
+		l->watch.fd = -1;
+		simUnref();
+	}
+	if (l->remembered && the && !l->busy) {
+		l->remembered = 0;
+		xsForget(l->object);
+	}
+}
+
+void xs_listener_destructor(void* data)
+{
+	simListener* l = data;
+	if (!l)
+		return;
+	simListenerRelease(NULL, l);
+	simDeferFree(l);
+}
+
+static void simListenerEvents(simWatch* watch, uint32_t events)
+{
+	simListener* l = (simListener*)watch;
+	xsMachine* the = gSimMachine;
+	while (l->count < SIM_LISTEN_BACKLOG) {
+		int fd = accept4(l->watch.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			break;
+		l->queue[l->count++] = fd;
+	}
+	if (l->count == SIM_LISTEN_BACKLOG)
+		simWatchModify(&l->watch, 0); /* the app is behind: leave the rest in the kernel's backlog */
+	if (l->count && xsTypeOf(l->onReadable) != xsUndefinedType) {
+		xsSlot arg = xsInteger(l->count), object = l->object, fn = l->onReadable;
+		l->busy = 1;
+		simCallback(the, &object, &fn, 1, &arg);
+		l->busy = 0;
+		if (l->closed && l->remembered) {
+			l->remembered = 0;
+			xsForget(l->object);
+		}
+	}
+}
+
+/* new Listener({port = 0, address = "0.0.0.0", onReadable, target}) */
+void xs_listener_constructor(xsMachine* the)
+{
+	simListener* l;
+	struct sockaddr_in a;
+	socklen_t length = sizeof(a);
+	int fd, one = 1, port = 0;
+	uint32_t address = INADDR_ANY;
+	xsVars(1);
+	if (xsToInteger(xsArgc) > 0 && xsTypeOf(xsArg(0)) == xsReferenceType) {
+		if (simHasOption(the, &xsArg(0), "port", &xsVar(0))) {
+			port = xsToInteger(xsVar(0));
+			if (port < 0 || port > 65535)
+				xsRangeError("invalid port");
+		}
+		if (simHasOption(the, &xsArg(0), "address", &xsVar(0)))
+			address = simParseIPv4(the, &xsVar(0));
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		xsUnknownError("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = address;
+	a.sin_port = htons(port);
+	if (bind(fd, (struct sockaddr*)&a, sizeof(a)) < 0 || listen(fd, SIM_LISTEN_BACKLOG) < 0) {
+		int error = errno;
+		close(fd);
+		if (error == EADDRINUSE)
+			xsUnknownError("address in use");
+		xsUnknownError("listen: %s", strerror(error));
+	}
+	getsockname(fd, (struct sockaddr*)&a, &length);
+	l = calloc(1, sizeof(simListener));
+	if (!l) {
+		close(fd);
+		xsUnknownError("out of memory");
+	}
+	l->watch.fd = fd;
+	l->watch.callback = simListenerEvents;
+	l->port = ntohs(a.sin_port);
+	simFormatIPv4(a.sin_addr.s_addr, l->address);
+	l->onReadable = xsUndefined;
+	l->object = xsThis;
+	xsSetHostData(xsThis, l);
+	xsSetHostHooks(xsThis, &gListenerHooks);
+	if (xsToInteger(xsArgc) > 0 && xsTypeOf(xsArg(0)) == xsReferenceType) {
+		if (simHasOption(the, &xsArg(0), "onReadable", &xsVar(0)))
+			l->onReadable = xsVar(0);
+		if (simHasOption(the, &xsArg(0), "target", &xsVar(0)))
+			xsDefine(xsThis, xsID("target"), xsVar(0), xsDefault);
+	}
+	l->remembered = 1;
+	xsRemember(l->object);
+	simRef();
+	simWatchAdd(&l->watch, EPOLLIN);
+}
+
+/* accept(listener) -> descriptor | undefined  (listener.js turns it into a TCP socket) */
+void xs_listener_accept(xsMachine* the)
+{
+	simListener* l = xsGetHostData(xsArg(0));
+	int fd;
+	if (!l || l->closed)
+		xsUnknownError("closed");
+	if (!l->count)
+		return;
+	fd = l->queue[0];
+	l->count--;
+	memmove(l->queue, l->queue + 1, l->count * sizeof(int));
+	if (l->watch.fd >= 0)
+		simWatchModify(&l->watch, EPOLLIN);
+	xsResult = xsInteger(fd);
+}
+
+void xs_listener_close(xsMachine* the)
+{
+	simListener* l = xsGetHostData(xsThis);
+	if (!l || l->closed)
+		return;
+	l->closed = 1;
+	simListenerRelease(the, l);
+}
+
+void xs_listener_get_port(xsMachine* the)
+{
+	simListener* l = xsGetHostData(xsThis);
+	if (l && !l->closed) xsResult = xsInteger(l->port);
+}
+
+void xs_listener_get_address(xsMachine* the)
+{
+	simListener* l = xsGetHostData(xsThis);
+	if (l && !l->closed) xsResult = xsString(l->address);
+}

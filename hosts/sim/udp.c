@@ -1,0 +1,252 @@
+/* xsnet simulator: ECMA-419 `embedded:io/socket/udp`. Always bound (port 0 = any free port) so that
+ * `port`/`address` (an extension of ours) tell the local end. Datagrams are received into a queue of
+ * SIM_UDP_QUEUE; onReadable(count) tells how many wait; when the app falls behind, the socket stops
+ * reading and the kernel drops what overflows, as a board's stack does.
+ * Options `multicast` (group to join) and `timeToLive` (multicast TTL, 1..255) as Moddable's UDP has. */
+#include "sim.h"
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+typedef struct {
+	uint32_t address;
+	uint16_t port;
+	uint32_t length;
+	uint8_t data[];
+} simPacket;
+
+typedef struct {
+	simWatch watch;
+	xsSlot object;
+	xsSlot onReadable;
+	simPacket* queue[SIM_UDP_QUEUE];
+	int count;
+	int port;
+	uint8_t remembered, busy, closed;
+	char address[16];
+} simUDP;
+
+static uint8_t gPacketBuffer[65536];
+
+void xs_udp_destructor(void* data);
+static void simUDPMark(txMachine* the, void* data, txMarkRoot markRoot)
+{
+	simUDP* u = data;
+	(*markRoot)(the, (txSlot*)&u->onReadable);
+}
+static const xsHostHooks gUDPHooks = { xs_udp_destructor, simUDPMark, NULL };
+
+static void simUDPRelease(xsMachine* the, simUDP* u)
+{
+	int i;
+	for (i = 0; i < u->count; i++)
+		free(u->queue[i]);
+	u->count = 0;
+	if (u->watch.fd >= 0) {
+		simWatchRemove(&u->watch);
+		close(u->watch.fd);
+		u->watch.fd = -1;
+		simUnref();
+	}
+	if (u->remembered && the && !u->busy) {
+		u->remembered = 0;
+		xsForget(u->object);
+	}
+}
+
+void xs_udp_destructor(void* data)
+{
+	simUDP* u = data;
+	if (!u)
+		return;
+	simUDPRelease(NULL, u);
+	simDeferFree(u);
+}
+
+static simUDP* simUDPGet(xsMachine* the)
+{
+	simUDP* u = xsGetHostData(xsThis);
+	if (!u || u->closed)
+		xsUnknownError("closed");
+	return u;
+}
+
+static void simUDPEvents(simWatch* watch, uint32_t events)
+{
+	simUDP* u = (simUDP*)watch;
+	xsMachine* the = gSimMachine;
+	while (u->count < SIM_UDP_QUEUE) {
+		struct sockaddr_in a;
+		socklen_t length = sizeof(a);
+		ssize_t n = recvfrom(u->watch.fd, gPacketBuffer, sizeof(gPacketBuffer), 0, (struct sockaddr*)&a, &length);
+		simPacket* p;
+		if (n < 0)
+			break;
+		p = malloc(sizeof(simPacket) + n);
+		if (!p)
+			break;
+		p->address = a.sin_addr.s_addr;
+		p->port = ntohs(a.sin_port);
+		p->length = (uint32_t)n;
+		memcpy(p->data, gPacketBuffer, n);
+		u->queue[u->count++] = p;
+	}
+	if (u->count == SIM_UDP_QUEUE)
+		simWatchModify(&u->watch, 0);
+	if (u->count && xsTypeOf(u->onReadable) != xsUndefinedType) {
+		xsSlot arg = xsInteger(u->count), object = u->object, fn = u->onReadable;
+		u->busy = 1;
+		simCallback(the, &object, &fn, 1, &arg);
+		u->busy = 0;
+		if (u->closed && u->remembered) {
+			u->remembered = 0;
+			xsForget(u->object);
+		}
+	}
+	else if (u->count)
+		simWatchModify(&u->watch, 0);
+}
+
+/* new UDP({port = 0, address = "0.0.0.0", onReadable, format: "buffer", multicast, timeToLive, target}) */
+void xs_udp_constructor(xsMachine* the)
+{
+	simUDP* u;
+	struct sockaddr_in a;
+	socklen_t length = sizeof(a);
+	int fd, port = 0, one = 1;
+	uint32_t address = INADDR_ANY;
+	xsSlot options;
+	xsVars(1);
+	options = xsToInteger(xsArgc) > 0 ? xsArg(0) : xsUndefined;
+	if (simHasOption(the, &options, "port", &xsVar(0))) {
+		port = xsToInteger(xsVar(0));
+		if (port < 0 || port > 65535)
+			xsRangeError("invalid port");
+	}
+	if (simHasOption(the, &options, "address", &xsVar(0)))
+		address = simParseIPv4(the, &xsVar(0));
+	if (simHasOption(the, &options, "format", &xsVar(0)) && strcmp(xsToString(xsVar(0)), "buffer"))
+		xsRangeError("invalid format");
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		xsUnknownError("socket: %s", strerror(errno));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = address;
+	a.sin_port = htons(port);
+	if (simHasOption(the, &options, "multicast", &xsVar(0))) {
+		struct ip_mreq m;
+		int ttl = 1;
+		m.imr_multiaddr.s_addr = simParseIPv4(the, &xsVar(0));
+		m.imr_interface.s_addr = INADDR_ANY;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) < 0) {
+			int error = errno;
+			close(fd);
+			xsUnknownError("multicast: %s", strerror(error));
+		}
+		if (simHasOption(the, &options, "timeToLive", &xsVar(0))) {
+			ttl = xsToInteger(xsVar(0));
+			if (ttl < 1 || ttl > 255) {
+				close(fd);
+				xsRangeError("invalid timeToLive");
+			}
+		}
+		setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
+	}
+	if (bind(fd, (struct sockaddr*)&a, sizeof(a)) < 0) {
+		int error = errno;
+		close(fd);
+		if (error == EADDRINUSE)
+			xsUnknownError("address in use");
+		xsUnknownError("bind: %s", strerror(error));
+	}
+	getsockname(fd, (struct sockaddr*)&a, &length);
+	u = calloc(1, sizeof(simUDP));
+	if (!u) {
+		close(fd);
+		xsUnknownError("out of memory");
+	}
+	u->watch.fd = fd;
+	u->watch.callback = simUDPEvents;
+	u->port = ntohs(a.sin_port);
+	simFormatIPv4(a.sin_addr.s_addr, u->address);
+	u->onReadable = xsUndefined;
+	u->object = xsThis;
+	xsSetHostData(xsThis, u);
+	xsSetHostHooks(xsThis, &gUDPHooks);
+	if (simHasOption(the, &options, "onReadable", &xsVar(0)))
+		u->onReadable = xsVar(0);
+	if (simHasOption(the, &options, "target", &xsVar(0)))
+		xsDefine(xsThis, xsID("target"), xsVar(0), xsDefault);
+	u->remembered = 1;
+	xsRemember(u->object);
+	simRef();
+	simWatchAdd(&u->watch, EPOLLIN);
+}
+
+/* read() -> ArrayBuffer with .address and .port | undefined */
+void xs_udp_read(xsMachine* the)
+{
+	simUDP* u = simUDPGet(the);
+	simPacket* p;
+	char address[16];
+	if (!u->count)
+		return;
+	p = u->queue[0];
+	u->count--;
+	memmove(u->queue, u->queue + 1, u->count * sizeof(simPacket*));
+	if (u->watch.fd >= 0 && u->count < SIM_UDP_QUEUE)
+		simWatchModify(&u->watch, EPOLLIN);
+	xsResult = xsArrayBuffer(p->data, p->length);
+	simFormatIPv4(p->address, address);
+	xsDefine(xsResult, xsID("address"), xsString(address), xsDefault);
+	xsDefine(xsResult, xsID("port"), xsInteger(p->port), xsDefault);
+	free(p);
+}
+
+/* write(buffer, address, port): throws on a bad address or port, or a datagram too large to send */
+void xs_udp_write(xsMachine* the)
+{
+	simUDP* u = simUDPGet(the);
+	void* data;
+	xsUnsignedValue length;
+	struct sockaddr_in a;
+	int port;
+	xsmcGetBufferReadable(xsArg(0), &data, &length);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = simParseIPv4(the, &xsArg(1));
+	port = xsToInteger(xsArg(2));
+	if (port <= 0 || port > 65535)
+		xsRangeError("invalid port");
+	a.sin_port = htons(port);
+	if (length > SIM_UDP_MAX)
+		xsRangeError("datagram too large: %u bytes (at most %u)", (unsigned)length, (unsigned)SIM_UDP_MAX);
+	if (sendto(u->watch.fd, data, length, 0, (struct sockaddr*)&a, sizeof(a)) < 0) {
+		if (errno == EMSGSIZE)
+			xsRangeError("datagram too large: %u bytes", (unsigned)length);
+		xsUnknownError("send: %s", strerror(errno));
+	}
+}
+
+void xs_udp_close(xsMachine* the)
+{
+	simUDP* u = xsGetHostData(xsThis);
+	if (!u || u->closed)
+		return;
+	u->closed = 1;
+	simUDPRelease(the, u);
+}
+
+void xs_udp_get_port(xsMachine* the)
+{
+	simUDP* u = xsGetHostData(xsThis);
+	if (u && !u->closed) xsResult = xsInteger(u->port);
+}
+
+void xs_udp_get_address(xsMachine* the)
+{
+	simUDP* u = xsGetHostData(xsThis);
+	if (u && !u->closed) xsResult = xsString(u->address);
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// xsnet command line: run an app in the simulator, flash a board, run the benchmarks.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { buildSim } from "./build-sim.js";
+import { root, simCommand, jsRoot } from "./sim.js";
+
+const usage = `usage:
+  xsnet run <app.ts|app.js> [--timeout <seconds>] [--dns <ip[:port]>]... [--heap <KiB>] [--stack <slots>]
+            [--report-heap] [-- app arguments]
+      Compile (TypeScript) and run an app in the simulator. Exits with the app's status: 0 when
+      nothing is left pending, 1 on an uncaught exception, 124 on timeout.
+  xsnet flash ...        flash a board with esptool-js (xsnet flash --help)
+  xsnet bench [--json]   run the benchmarks`;
+
+/** Compile the project's TypeScript (tsc -p), or a lone .ts file outside it into build/js/ext. */
+function compile(app) {
+  const abs = path.resolve(app);
+  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  const inside = !path.relative(root, abs).startsWith("..");
+  if (abs.endsWith(".js")) return abs;
+  let r;
+  if (inside) {
+    r = spawnSync(process.execPath, [tsc, "-p", root], { stdio: "inherit" });
+  } else {
+    // An app outside the project: compile it alone against the project's declarations.
+    const outDir = path.join(jsRoot, "ext");
+    r = spawnSync(process.execPath, [tsc, abs, "--outDir", outDir, "--rootDir", path.dirname(abs),
+      "--target", "ES2022", "--module", "ES2022", "--moduleResolution", "bundler", "--strict", "--skipLibCheck",
+      ...declarations()], { stdio: "inherit" });
+    if (r.status === 0) return path.join(outDir, path.basename(abs).replace(/\.ts$/, ".js"));
+  }
+  if (r.status !== 0) {
+    console.error("xsnet: TypeScript compilation failed");
+    process.exit(2);
+  }
+  return abs;
+}
+
+function declarations() {
+  const cfg = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8"));
+  const files = [];
+  for (const pattern of cfg.include) {
+    if (!pattern.endsWith(".d.ts")) continue;
+    const dir = path.join(root, path.dirname(pattern));
+    const base = path.basename(pattern);
+    if (base.includes("*")) {
+      if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir)) if (f.endsWith(".d.ts")) files.push(path.join(dir, f));
+    } else files.push(path.join(root, pattern));
+  }
+  return files;
+}
+
+async function run(argv) {
+  const opts = { args: [], dns: [], timeout: 0 };
+  let app;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") { opts.args = argv.slice(i + 1); break; }
+    else if (a === "--timeout") opts.timeout = Number(argv[++i]);
+    else if (a === "--dns") opts.dns.push(argv[++i]);
+    else if (a === "--heap") opts.heap = Number(argv[++i]);
+    else if (a === "--stack") opts.stack = Number(argv[++i]);
+    else if (a === "--report-heap") opts.reportHeap = true;
+    else if (a === "-h" || a === "--help") { console.log(usage); return 0; }
+    else if (!app && !a.startsWith("-")) app = a;
+    else { console.error(usage); return 2; }
+  }
+  if (!app) { console.error(usage); return 2; }
+  if (!fs.existsSync(app)) { console.error(`xsnet: no such file: ${app}`); return 2; }
+  buildSim({ quiet: true });
+  const compiled = compile(app);
+  const { file, argv: simArgv } = simCommand(compiled, opts);
+  const child = spawn(file, simArgv, { stdio: "inherit" });
+  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+  return new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case "run": return run(rest);
+    case "flash": return (await import("./flash/cli.js")).main(rest);
+    case "bench": return (await import("./bench.js")).main(rest);
+    case undefined: case "-h": case "--help": console.log(usage); return command ? 0 : 2;
+    default: console.error(`xsnet: unknown command ${command}\n${usage}`); return 2;
+  }
+}
+
+main().then((code) => process.exit(code), (e) => { console.error(`xsnet: ${e.message}`); process.exit(1); });
