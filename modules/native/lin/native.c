@@ -1,0 +1,36 @@
+/* xsnet/native for Moddable's desktop simulator (lin): DNS servers kept in memory. */
+#include "xsmc.h"
+#include "xsHost.h"
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char* gServers[2];
+
+static int xsnetServerIndex(xsMachine* the)
+{
+	int index = xsmcToInteger(xsArg(0));
+	if (index < 0 || index > 1)
+		xsRangeError("server index out of range [0-1]");
+	return index;
+}
+
+void xs_native_get_dns_server(xsMachine* the)
+{
+	int index = xsnetServerIndex(the);
+	if (gServers[index])
+		xsmcSetString(xsResult, gServers[index]);
+}
+
+void xs_native_set_dns_server(xsMachine* the)
+{
+	int index = xsnetServerIndex(the);
+	struct in_addr a;
+	free(gServers[index]);
+	gServers[index] = NULL;
+	if (xsmcArgc < 2 || xsmcTypeOf(xsArg(1)) == xsUndefinedType || xsmcTypeOf(xsArg(1)) == xsNullType)
+		return;
+	if (inet_pton(AF_INET, xsmcToString(xsArg(1)), &a) != 1)
+		xsTypeError("invalid dns server ip");
+	gServers[index] = strdup(xsmcToString(xsArg(1)));
+}
