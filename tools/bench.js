@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// Benchmarks (`npm run bench [-- --json]`): nodemcu/net against raw ECMA-419 sockets in the same
+// simulator, and both against Node's `net`, all in one run on loopback so that the ratios compare
+// like with like on a noisy machine. Peers are Node servers on 127.0.0.1; each figure is the median
+// of `--runs` runs (default 3).
+import net from "node:net";
+import { spawn } from "node:child_process";
+import { buildSim } from "./build-sim.js";
+import { simCommand } from "./sim.js";
+
+const MiB = 1024 * 1024;
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Run a compiled bench app; resolves with its stdout. */
+function runApp(app, args, timeout = 120) {
+  const { file, argv } = simCommand(app, { args, timeout });
+  return new Promise((resolve, reject) => {
+    const p = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "", err = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (err += d));
+    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${app} exited ${code}: ${err}`))));
+  });
+}
+
+/** A server on 127.0.0.1 handling one connection with `handler`; resolves {port, done} */
+function server(handler) {
+  return new Promise((resolve) => {
+    let finish;
+    const done = new Promise((r) => (finish = r));
+    const srv = net.createServer((c) => handler(c, (v) => { srv.close(); finish(v); }));
+    srv.listen(0, "127.0.0.1", () => resolve({ port: srv.address().port, done }));
+  });
+}
+
+/** MB/s of `total` bytes sent by `app` to a Node sink, timed by the sink (accept to FIN). */
+async function measureSend(app, total, chunk) {
+  const { port, done } = await server((c, finish) => {
+    const start = process.hrtime.bigint();
+    let n = 0;
+    c.on("data", (d) => (n += d.length));
+    c.on("end", () => finish({ n, seconds: Number(process.hrtime.bigint() - start) / 1e9 }));
+  });
+  const ran = app ? runApp(app, [port, total, chunk]) : nodeSend(port, total, chunk);
+  const [{ n, seconds }] = await Promise.all([done, ran]);
+  if (n !== total) throw new Error(`${app || "node"}: sink got ${n} of ${total} bytes`);
+  return total / MiB / seconds;
+}
+
+/** MB/s of `total` bytes a Node source sends to `app`, timed by the source (accept to the app's close). */
+async function measureReceive(app, total, mode) {
+  const { port, done } = await server((c, finish) => {
+    const start = process.hrtime.bigint();
+    const block = Buffer.alloc(64 * 1024, 0x61);
+    let left = total;
+    const pump = () => {
+      while (left > 0) {
+        const n = Math.min(block.length, left);
+        left -= n;
+        if (!c.write(n === block.length ? block : block.subarray(0, n))) return c.once("drain", pump);
+      }
+    };
+    c.on("error", () => {});
+    c.on("close", () => finish(Number(process.hrtime.bigint() - start) / 1e9));
+    pump();
+  });
+  const ran = app ? runApp(app, [port, total, mode || ""]) : nodeReceive(port, total);
+  const [seconds] = await Promise.all([done, ran]);
+  return total / MiB / seconds;
+}
+
+/** Round trips per second of 32-byte messages with a Node echo server. */
+async function measureEcho(app, count) {
+  const { port, done } = await server((c, finish) => {
+    c.setNoDelay(true);
+    c.on("data", (d) => c.write(d));
+    c.on("error", () => {});
+    c.on("close", () => finish());
+  });
+  let elapsed;
+  if (app) {
+    const out = await runApp(app, [port, count]);
+    elapsed = Number(out.match(/elapsed (\d+)/)[1]);
+  } else elapsed = await nodeEcho(port, count);
+  await done;
+  return count / (elapsed / 1000);
+}
+
+function nodeSend(port, total, chunk) {
+  return new Promise((resolve) => {
+    const c = net.connect(port, "127.0.0.1", () => {
+      const data = Buffer.alloc(chunk, 0x61);
+      let left = total;
+      const pump = () => {
+        while (left > 0) {
+          const n = Math.min(chunk, left);
+          left -= n;
+          if (!c.write(n === chunk ? data : data.subarray(0, n))) return c.once("drain", pump);
+        }
+        c.end(resolve);
+      };
+      pump();
+    });
+  });
+}
+
+function nodeReceive(port, total) {
+  return new Promise((resolve) => {
+    let n = 0;
+    const c = net.connect(port, "127.0.0.1");
+    c.on("data", (d) => { n += d.length; if (n >= total) { c.destroy(); resolve(); } });
+  });
+}
+
+function nodeEcho(port, count) {
+  return new Promise((resolve) => {
+    const c = net.connect(port, "127.0.0.1");
+    c.setNoDelay(true);
+    const msg = Buffer.alloc(32, 0x62);
+    let done = 0, pending = 0, start;
+    c.on("connect", () => { start = process.hrtime.bigint(); c.write(msg); });
+    c.on("data", (d) => {
+      pending += d.length;
+      while (pending >= 32) {
+        pending -= 32;
+        if (++done === count) { const ms = Number(process.hrtime.bigint() - start) / 1e6; c.destroy(); return resolve(ms); }
+        c.write(msg);
+      }
+    });
+  });
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  const json = argv.includes("--json");
+  const runsAt = argv.indexOf("--runs");
+  const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
+  const total = 32 * MiB, chunk = 16 * 1024, echoes = 5000;
+  const log = json ? () => {} : (s) => process.stdout.write(s);
+  buildSim({ quiet: true });
+  const { spawnSync } = await import("node:child_process");
+  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { stdio: "inherit" });
+  if (tsc.status !== 0) throw new Error("TypeScript compilation failed");
+
+  const cases = {
+    send: { raw: () => measureSend("tools/bench/apps/raw-send.ts", total, chunk), nodemcu: () => measureSend("tools/bench/apps/nodemcu-send.ts", total, chunk), node: () => measureSend(null, total, chunk), unit: "MB/s" },
+    receive: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "buffer"), node: () => measureReceive(null, total), unit: "MB/s" },
+    receiveString: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "string"), node: () => measureReceive(null, total), unit: "MB/s" },
+    echo32: { raw: () => measureEcho("tools/bench/apps/raw-echo.ts", echoes), nodemcu: () => measureEcho("tools/bench/apps/nodemcu-echo.ts", echoes), node: () => measureEcho(null, echoes), unit: "round trips/s" },
+  };
+  const results = {}, ratios = {};
+  log(`xsnet benchmarks: loopback, median of ${runs} runs, ${total / MiB} MiB bulk in ${chunk / 1024} KiB sends, ${echoes} echo round trips\n`);
+  for (const [name, c] of Object.entries(cases)) {
+    const samples = { raw: [], nodemcu: [], node: [] };
+    for (let i = 0; i < runs; i++) {
+      // interleaved, so that a slow moment of the machine hits every variant alike
+      for (const v of ["raw", "nodemcu", "node"]) samples[v].push(await c[v]());
+    }
+    const r = { raw: median(samples.raw), nodemcu: median(samples.nodemcu), node: median(samples.node), unit: c.unit };
+    results[name] = r;
+    ratios[`${name}: nodemcu/raw419`] = r.nodemcu / r.raw;
+    ratios[`${name}: nodemcu/node`] = r.nodemcu / r.node;
+    ratios[`${name}: raw419/node`] = r.raw / r.node;
+    log(`${name.padEnd(14)} raw 419 ${r.raw.toFixed(1).padStart(9)}  nodemcu/net ${r.nodemcu.toFixed(1).padStart(9)}  node ${r.node.toFixed(1).padStart(9)} ${c.unit}` +
+      `   nodemcu/raw ${(r.nodemcu / r.raw).toFixed(2)}x  nodemcu/node ${(r.nodemcu / r.node).toFixed(2)}x\n`);
+  }
+  if (json) process.stdout.write(JSON.stringify({ results, ratios }) + "\n");
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then((code) => process.exit(code), (e) => { console.error(`bench: ${e.message}`); process.exit(1); });
+}

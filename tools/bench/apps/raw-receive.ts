@@ -1,0 +1,19 @@
+// Benchmark app: receive `total` bytes from 127.0.0.1:`port` through raw ECMA-419 TCP, then close.
+import TCP from "embedded:io/socket/tcp";
+import args from "xsnet-sim/args";
+
+const [port, total] = args.map(Number);
+let received = 0;
+const sock: TCP = new TCP({
+  address: "127.0.0.1",
+  port,
+  onReadable() {
+    const b = sock.read() as ArrayBuffer;
+    received += b.byteLength;
+    if (received >= total) {
+      trace(`received ${received}\n`);
+      sock.close();
+    }
+  },
+  onError() { sock.close(); },
+});

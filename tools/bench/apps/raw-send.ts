@@ -1,0 +1,23 @@
+// Benchmark app: send `total` bytes to 127.0.0.1:`port` through raw ECMA-419 TCP, `chunk` bytes per write.
+import TCP from "embedded:io/socket/tcp";
+import args from "xsnet-sim/args";
+
+const [port, total, chunk] = args.map(Number);
+const data = new Uint8Array(chunk).fill(0x61);
+let left = total;
+const sock: TCP = new TCP({
+  address: "127.0.0.1",
+  port,
+  onWritable(writable: number) {
+    while (left > 0 && writable >= Math.min(chunk, left)) {
+      const n = Math.min(chunk, left);
+      writable = sock.write(n === chunk ? data : data.subarray(0, n));
+      left -= n;
+    }
+    if (left === 0) {
+      left = -1;
+      sock.close();
+    }
+  },
+  onError() { sock.close(); },
+});
