@@ -1,8 +1,39 @@
 // The project's own native host module: what ECMA-419 lacks.
-// Simulator: hosts/sim/native.c (POSIX). Devices: modules/native/lwip/*.c (lwIP raw API).
+// Simulator: hosts/sim/native.c, icmp.c (POSIX). Devices: modules/native/lwip (lwIP's API).
 declare module "xsnet/native" {
+  import type TCP from "embedded:io/socket/tcp";
+  import type UDP from "embedded:io/socket/udp";
   /** DNS server `index` (0 or 1) as "a.b.c.d" or "a.b.c.d:port"; undefined when unset. lwIP: dns_getserver(). */
   export function getDNSServer(index: number): string | undefined;
-  /** Set DNS server `index` (0 or 1); undefined clears it. lwIP: dns_setserver(). */
+  /** Set DNS server `index` (0 or 1); undefined clears it. lwIP: dns_setserver(). Throws RangeError on a bad index. */
   export function setDNSServer(index: number, address: string | undefined): void;
+  export interface InterfaceInfo {
+    ip: string;
+    netmask: string;
+    /** absent when the interface has no gateway (NodeMCU: nil for 0.0.0.0) */
+    gateway?: string;
+    /** 6 bytes */
+    hwaddr: ArrayBuffer;
+    /** the host interface's name (simulator) */
+    name?: string;
+    dhcp?: { server_ip?: string; client_ip?: string; ntp_server?: string };
+  }
+  /** Interface `index`: 0 station, 1 access point; undefined when there is none. lwIP: netif. */
+  export function ifinfo(index: number): InterfaceInfo | undefined;
+  /** IP time-to-live of a TCP or UDP socket (0..255), set first when `value` is given. lwIP: pcb->ttl.
+   *  Throws "socket is not open/bound yet" for a closed socket. */
+  export function ttl(socket: TCP | UDP, value?: number): number;
+  /** Join an IPv4 multicast group ("0.0.0.0" = any interface) for all UDP sockets. lwIP: igmp_joingroup(). */
+  export function multicastJoin(ifAddress: string, group: string): void;
+  /** Leave a multicast group. lwIP: igmp_leavegroup(). */
+  export function multicastLeave(ifAddress: string, group: string): void;
+  /** An ICMP socket. lwIP: raw_new(IP_PROTO_ICMP). */
+  export class ICMP {
+    constructor(options: { onReadable?: (this: ICMP, count: number) => void });
+    /** send one ICMP message (header with checksum, then data) to `address` */
+    write(message: ArrayBuffer | Uint8Array, address: string): void;
+    /** the next ICMP message received (no IP header), with the sender's address */
+    read(): (ArrayBuffer & { address: string }) | undefined;
+    close(): void;
+  }
 }

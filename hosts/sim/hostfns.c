@@ -5,6 +5,8 @@
 	X(xs_timer_set, 3) X(xs_timer_repeat, 2) X(xs_timer_schedule, 3) X(xs_timer_clear, 1) X(xs_timer_delay, 1) \
 	X(xs_sim_args, 0) X(xs_sim_heap_used, 0) X(xs_sim_gc, 0) \
 	X(xs_native_get_dns_server, 1) X(xs_native_set_dns_server, 2) \
+	X(xs_native_ifinfo, 1) X(xs_native_ttl, 2) X(xs_native_multicast_join, 2) X(xs_native_multicast_leave, 2) \
+	X(xs_icmp_constructor, 1) X(xs_icmp_read, 0) X(xs_icmp_write, 2) X(xs_icmp_close, 0) \
 	X(xs_textdecoder, 2) X(xs_textdecoder_decode, 2) X(xs_textdecoder_get_encoding, 0) \
 	X(xs_textdecoder_get_ignoreBOM, 0) X(xs_textdecoder_get_fatal, 0) \
 	X(xs_textencoder, 0) X(xs_textencoder_encode, 1) X(xs_textencoder_encodeInto, 2) \
@@ -17,7 +19,7 @@
 	X(xs_udp_get_port, 0) X(xs_udp_get_address, 0)
 
 #define SIM_DESTRUCTORS(X) \
-	X(xs_textdecoder_destructor) X(xs_tcp_destructor) X(xs_listener_destructor) X(xs_udp_destructor)
+	X(xs_textdecoder_destructor) X(xs_tcp_destructor) X(xs_listener_destructor) X(xs_udp_destructor) X(xs_icmp_destructor)
 
 #define SIM_DECLARE(name, length) extern void name(xsMachine* the);
 #define SIM_DECLARE_D(name) extern void name(void* data);

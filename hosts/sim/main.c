@@ -6,6 +6,7 @@
  *   --slots <count>    initial XS slot heap count (default 4096, 16 bytes each on 64-bit hosts)
  *   --stack <slots>    XS stack size in slots (default 1024; overflow is fatal, as on a device)
  *   --dns <ip[:port]>  DNS server 0, then 1 (repeatable); read by the app through xsnet/native
+ *   --netif <name>     the interface net.ifinfo(0) reports (default: the first up, non-loopback IPv4 one)
  *   --timeout <s>      exit with status 124 if the app is still running after this many seconds
  *   --report-heap      print the heap in use at exit to stderr
  *   --trace-host       log host socket events to stderr
@@ -192,6 +193,7 @@ int main(int argc, char** argv)
 			else
 				i++;
 		}
+		else if (!strcmp(a, "--netif") && i + 1 < argc) simSetStationInterface(argv[++i]);
 		else if (!strcmp(a, "--report-heap")) gReportHeap = 1;
 		else if (!strcmp(a, "--trace-host")) gSimTrace = 1;
 		else if (a[0] == '-' ) simUsage();

@@ -66,6 +66,13 @@ typedef struct {
 } simHostFunction;
 extern const simHostFunction gSimHostFunctions[];
 
+/* ---- used by xsnet/native (native.c) ---- */
+int simTCPDescriptor(xsMachine* the, xsSlot* slot);
+int simUDPDescriptor(xsMachine* the, xsSlot* slot);
+int simMulticastJoin(uint32_t interface, uint32_t group);
+int simMulticastLeave(uint32_t interface, uint32_t group);
+void simSetStationInterface(const char* name);
+
 /* ---- DNS server configuration (native.c) ---- */
 void simSetDNSServer(int index, const char* address);
 

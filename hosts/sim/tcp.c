@@ -590,3 +590,13 @@ void xs_tcp_get_localPort(xsMachine* the)
 	simTCP* tcp = xsGetHostData(xsThis);
 	if (tcp && tcp->localPort) xsResult = xsInteger(tcp->localPort);
 }
+
+/* The descriptor of a connected or connecting TCP instance, or -1 (for xsnet/native's ttl) */
+int simTCPDescriptor(xsMachine* the, xsSlot* slot)
+{
+	simTCP* tcp;
+	if (xsTypeOf(*slot) != xsReferenceType || fxGetHostHooks(the, slot) != &gTCPHooks)
+		return -1;
+	tcp = xsGetHostData(*slot);
+	return (tcp && !tcp->closed && !tcp->dead) ? tcp->watch.fd : -1;
+}

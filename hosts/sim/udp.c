@@ -15,8 +15,10 @@ typedef struct {
 	uint8_t data[];
 } simPacket;
 
-typedef struct {
+typedef struct simUDP simUDP;
+struct simUDP {
 	simWatch watch;
+	simUDP* next;              /* every open UDP socket, for net.multicastJoin's global membership */
 	xsSlot object;
 	xsSlot onReadable;
 	simPacket* queue[SIM_UDP_QUEUE];
@@ -24,7 +26,75 @@ typedef struct {
 	int port;
 	uint8_t remembered, busy, closed;
 	char address[16];
-} simUDP;
+};
+
+/* Multicast groups joined through xsnet/native (lwIP's igmp_joingroup is global, not per socket):
+ * every UDP socket, open or opened later, is a member. */
+typedef struct simGroup simGroup;
+struct simGroup {
+	simGroup* next;
+	uint32_t interface, group;
+};
+static simGroup* gGroups = NULL;
+static simUDP* gUDPs = NULL;
+
+static void simUDPMembership(int fd, uint32_t interface, uint32_t group, int join)
+{
+	struct ip_mreq m;
+	m.imr_multiaddr.s_addr = group;
+	m.imr_interface.s_addr = interface;
+	setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof(m));
+}
+
+/* 0, or an errno */
+int simMulticastJoin(uint32_t interface, uint32_t group)
+{
+	simGroup* g;
+	simUDP* u;
+	for (g = gGroups; g; g = g->next)
+		if (g->interface == interface && g->group == group)
+			return 0;
+	g = calloc(1, sizeof(simGroup));
+	if (!g)
+		return ENOMEM;
+	g->interface = interface;
+	g->group = group;
+	g->next = gGroups;
+	gGroups = g;
+	for (u = gUDPs; u; u = u->next)
+		simUDPMembership(u->watch.fd, interface, group, 1);
+	return 0;
+}
+
+int simMulticastLeave(uint32_t interface, uint32_t group)
+{
+	simGroup** link = &gGroups;
+	simUDP* u;
+	while (*link) {
+		simGroup* g = *link;
+		if (g->interface == interface && g->group == group) {
+			*link = g->next;
+			free(g);
+			for (u = gUDPs; u; u = u->next)
+				simUDPMembership(u->watch.fd, interface, group, 0);
+			return 0;
+		}
+		link = &g->next;
+	}
+	return EADDRNOTAVAIL;
+}
+
+static void simUDPUnlink(simUDP* u)
+{
+	simUDP** link = &gUDPs;
+	while (*link) {
+		if (*link == u) {
+			*link = u->next;
+			return;
+		}
+		link = &(*link)->next;
+	}
+}
 
 static uint8_t gPacketBuffer[65536];
 
@@ -43,6 +113,7 @@ static void simUDPRelease(xsMachine* the, simUDP* u)
 		free(u->queue[i]);
 	u->count = 0;
 	if (u->watch.fd >= 0) {
+		simUDPUnlink(u);
 		simWatchRemove(&u->watch);
 		close(u->watch.fd);
 		u->watch.fd = -1;
@@ -183,6 +254,23 @@ void xs_udp_constructor(xsMachine* the)
 	xsRemember(u->object);
 	simRef();
 	simWatchAdd(&u->watch, EPOLLIN);
+	{
+		simGroup* g;
+		for (g = gGroups; g; g = g->next)
+			simUDPMembership(fd, g->interface, g->group, 1);
+	}
+	u->next = gUDPs;
+	gUDPs = u;
+}
+
+/* The descriptor of a UDP instance, or -1 (for xsnet/native's ttl) */
+int simUDPDescriptor(xsMachine* the, xsSlot* slot)
+{
+	simUDP* u;
+	if (xsTypeOf(*slot) != xsReferenceType || fxGetHostHooks(the, slot) != &gUDPHooks)
+		return -1;
+	u = xsGetHostData(*slot);
+	return (u && !u->closed) ? u->watch.fd : -1;
 }
 
 /* read() -> ArrayBuffer with .address and .port | undefined */
