@@ -34,3 +34,14 @@ void xs_native_set_dns_server(xsMachine* the)
 		xsTypeError("invalid dns server ip");
 	gServers[index] = strdup(xsmcToString(xsArg(1)));
 }
+
+/* Moddable's desktop simulator (lin): interface info, TTL, multicast and ICMP are not provided. */
+void xs_native_ifinfo(xsMachine* the) { }
+void xs_native_ttl(xsMachine* the) { xsUnknownError("ttl() is not available on this platform"); }
+void xs_native_multicast_join(xsMachine* the) { xsUnknownError("multicast is not available on this platform"); }
+void xs_native_multicast_leave(xsMachine* the) { xsUnknownError("multicast is not available on this platform"); }
+void xs_icmp_destructor(void* data) { }
+void xs_icmp_constructor(xsMachine* the) { xsUnknownError("ICMP is not available on this platform"); }
+void xs_icmp_read(xsMachine* the) { }
+void xs_icmp_write(xsMachine* the) { }
+void xs_icmp_close(xsMachine* the) { }
