@@ -101,7 +101,9 @@ void simFormatIPv4(uint32_t address, char* out); /* out: 16 bytes */
 
 /* Limits (named here, like lwIP's lwipopts.h). */
 #define SIM_TCP_SEND_BUFFER (64 * 1024)   /* bytes the host queues beyond the kernel's buffer */
+#ifndef SIM_TCP_READ_MAX
 #define SIM_TCP_READ_MAX (64 * 1024)      /* largest ArrayBuffer one read() returns */
+#endif
 #define SIM_LISTEN_BACKLOG 16             /* connections accepted ahead of the app */
 #define SIM_UDP_QUEUE 32                  /* datagrams queued ahead of the app; more are dropped */
 #define SIM_UDP_MAX (65535 - 8 - 20)      /* largest datagram the host accepts (IPv4 limit) */
