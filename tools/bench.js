@@ -2,7 +2,7 @@
 // Benchmarks (`npm run bench [-- --json]`): nodemcu/net against raw ECMA-419 sockets in the same
 // simulator, and both against Node's `net`, all in one run on loopback so that the ratios compare
 // like with like on a noisy machine. Peers are Node servers on 127.0.0.1; each figure is the median
-// of `--runs` runs (default 3).
+// of `--runs` runs (default 3). `--only send,receive,receiveString,echo32,idle,accept,cycles` picks cases.
 import net from "node:net";
 import { spawn } from "node:child_process";
 import { buildSim } from "./build-sim.js";
@@ -90,6 +90,65 @@ async function measureEcho(app, count) {
   return count / (elapsed / 1000);
 }
 
+/** A Node server on 127.0.0.1 that accepts and holds connections until closed. */
+function holdServer() {
+  return new Promise((resolve) => {
+    const sockets = new Set();
+    const srv = net.createServer((c) => { sockets.add(c); c.on("error", () => {}); c.on("close", () => sockets.delete(c)); });
+    srv.listen(0, "127.0.0.1", () => resolve({ port: srv.address().port, close: () => { for (const c of sockets) c.destroy(); srv.close(); } }));
+  });
+}
+
+/** JS heap bytes per open idle connection made by `app` (measured inside XS after gc). */
+async function measureIdle(app, count) {
+  const srv = await holdServer();
+  try {
+    const out = await runApp(app, [srv.port, count]);
+    return Number(out.match(/per-socket (-?[\d.]+)/)[1]);
+  } finally { srv.close(); }
+}
+
+/** Connections per second that the server `app` accepts, answers with one byte and closes (16 clients at a time). */
+async function measureAccept(app, count, concurrency = 16) {
+  const { file, argv } = simCommand(app, { args: [count], timeout: 120 });
+  const p = spawn(file, argv, { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve) => {
+    let out = "";
+    p.stdout.on("data", (d) => { out += d; const m = out.match(/port (\d+)/); if (m) resolve(Number(m[1])); });
+  });
+  const exited = new Promise((r) => p.on("close", r));
+  const start = process.hrtime.bigint();
+  let started = 0, finished = 0;
+  await new Promise((resolve, reject) => {
+    const one = () => {
+      if (started === count) return;
+      started++;
+      const c = net.connect(port, "127.0.0.1");
+      let got = 0;
+      c.on("data", (d) => (got += d.length));
+      c.on("error", reject);
+      c.on("close", () => {
+        if (got !== 1) return reject(new Error(`${app}: a client got ${got} bytes`));
+        if (++finished === count) resolve(); else one();
+      });
+    };
+    for (let i = 0; i < concurrency; i++) one();
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await exited;
+  return count / seconds;
+}
+
+/** Heap (after gc) at the end of `count` connect/close cycles relative to the baseline after 100 cycles. */
+async function measureCycles(app, count) {
+  const srv = await holdServer();
+  try {
+    const out = await runApp(app, [srv.port, count], 300);
+    const m = out.match(/baseline (\d+) end (\d+)/);
+    return Number(m[2]) / Number(m[1]);
+  } finally { srv.close(); }
+}
+
 function nodeSend(port, total, chunk) {
   return new Promise((resolve) => {
     const c = net.connect(port, "127.0.0.1", () => {
@@ -138,6 +197,9 @@ export async function main(argv = process.argv.slice(2)) {
   const json = argv.includes("--json");
   const runsAt = argv.indexOf("--runs");
   const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
+  const onlyAt = argv.indexOf("--only");
+  const only = onlyAt >= 0 ? new Set(argv[onlyAt + 1].split(",")) : null;
+  const want = (name) => !only || only.has(name);
   const total = 32 * MiB, chunk = 16 * 1024, echoes = 5000;
   const log = json ? () => {} : (s) => process.stdout.write(s);
   buildSim({ quiet: true });
@@ -154,6 +216,7 @@ export async function main(argv = process.argv.slice(2)) {
   const results = {}, ratios = {};
   log(`xsnet benchmarks: loopback, median of ${runs} runs, ${total / MiB} MiB bulk in ${chunk / 1024} KiB sends, ${echoes} echo round trips\n`);
   for (const [name, c] of Object.entries(cases)) {
+    if (!want(name)) continue;
     const samples = { raw: [], nodemcu: [], node: [] };
     for (let i = 0; i < runs; i++) {
       // interleaved, so that a slow moment of the machine hits every variant alike
@@ -166,6 +229,32 @@ export async function main(argv = process.argv.slice(2)) {
     ratios[`${name}: raw419/node`] = r.raw / r.node;
     log(`${name.padEnd(14)} raw 419 ${r.raw.toFixed(1).padStart(9)}  nodemcu/net ${r.nodemcu.toFixed(1).padStart(9)}  node ${r.node.toFixed(1).padStart(9)} ${c.unit}` +
       `   nodemcu/raw ${(r.nodemcu / r.raw).toFixed(2)}x  nodemcu/node ${(r.nodemcu / r.node).toFixed(2)}x\n`);
+  }
+  // Memory and connection handling (issue 3's targets: <= 1 KiB per socket object, accept rate >= 0.8x raw,
+  // heap back to its baseline within 1% after 10,000 cycles).
+  const idle = 200;
+  if (want("idle")) {
+    const raw = await measureIdle("tools/bench/apps/raw-idle.ts", idle);
+    const nm = await measureIdle("tools/bench/apps/nodemcu-idle.ts", idle);
+    results.idleHeap = { raw, nodemcu: nm, unit: "bytes per idle connection" };
+    log(`${"idle heap".padEnd(14)} raw 419 ${raw.toFixed(0).padStart(9)}  nodemcu/net ${nm.toFixed(0).padStart(9)} bytes per open idle connection (${idle} open)\n`);
+  }
+  const acceptN = 2000, accept = { raw: [], nodemcu: [] };
+  for (let i = 0; i < runs && want("accept"); i++) {
+    accept.raw.push(await measureAccept("tools/bench/apps/raw-accept.ts", acceptN));
+    accept.nodemcu.push(await measureAccept("tools/bench/apps/nodemcu-accept.ts", acceptN));
+  }
+  if (want("accept")) {
+    const ar = { raw: median(accept.raw), nodemcu: median(accept.nodemcu), unit: "connections/s" };
+    results.accept = ar;
+    ratios["accept: nodemcu/raw419"] = ar.nodemcu / ar.raw;
+    log(`${"accept".padEnd(14)} raw 419 ${ar.raw.toFixed(0).padStart(9)}  nodemcu/net ${ar.nodemcu.toFixed(0).padStart(9)} connections/s   nodemcu/raw ${(ar.nodemcu / ar.raw).toFixed(2)}x\n`);
+  }
+  if (want("cycles")) {
+    const cycles = 10000;
+    const growth = await measureCycles("tools/bench/apps/nodemcu-cycles.ts", cycles);
+    results.cycles = { count: cycles, endOverBaseline: growth };
+    log(`${"cycles".padEnd(14)} heap after ${cycles} connect/close cycles: ${(growth * 100).toFixed(2)}% of the baseline\n`);
   }
   if (json) process.stdout.write(JSON.stringify({ results, ratios }) + "\n");
   return 0;

@@ -5,3 +5,9 @@ declare module "xsnet-sim/args" {
   const args: string[];
   export default args;
 }
+declare module "xsnet-sim/heap" {
+  /** Bytes of XS heap in use (chunks + slots); exact right after gc(). */
+  export function used(): number;
+  /** Run XS's garbage collector. */
+  export function gc(): void;
+}
