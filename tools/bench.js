@@ -6,6 +6,7 @@
 import net from "node:net";
 import { spawn } from "node:child_process";
 import { buildSim } from "./build-sim.js";
+import { compile } from "./compile.js";
 import { simCommand } from "./sim.js";
 
 const MiB = 1024 * 1024;
@@ -203,9 +204,7 @@ export async function main(argv = process.argv.slice(2)) {
   const total = 32 * MiB, chunk = 16 * 1024, echoes = 5000;
   const log = json ? () => {} : (s) => process.stdout.write(s);
   buildSim({ quiet: true });
-  const { spawnSync } = await import("node:child_process");
-  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { stdio: "inherit" });
-  if (tsc.status !== 0) throw new Error("TypeScript compilation failed");
+  compile();
 
   const cases = {
     send: { raw: () => measureSend("tools/bench/apps/raw-send.ts", total, chunk), nodemcu: () => measureSend("tools/bench/apps/nodemcu-send.ts", total, chunk), node: () => measureSend(null, total, chunk), unit: "MB/s" },

@@ -28,7 +28,7 @@ export function moduleMap() {
     ["luatos/*", path.join(jsRoot, "src", "luatos", "*.js")],
     ["xsnet/native", path.join(hostJs, "native.js"), "host"],
     ["xsnet/*", path.join(jsRoot, "src", "*.js")],
-    ["embedded:network/dns/resolver/udp", path.join(jsRoot, "src", "dns", "resolver.js")],
+    ["embedded:network/dns/resolver/udp", path.join(root, "modules", "dns", "udp.js")],
     ["embedded:io/socket/tcp", path.join(hostJs, "tcp.js"), "host"],
     ["embedded:io/socket/udp", path.join(hostJs, "udp.js"), "host"],
     ["embedded:io/socket/listener", path.join(hostJs, "listener.js"), "host"],

@@ -3,6 +3,9 @@
  * Written for xsnet against lwIP's public headers. */
 #include "xsmc.h"
 #include "xsHost.h"
+#include "lwip/init.h"
+
+#if LWIP_VERSION_MAJOR >= 2
 #include "lwip/raw.h"
 #include "lwip/pbuf.h"
 #include "lwip/ip_addr.h"
@@ -165,3 +168,11 @@ void xs_icmp_close(xsMachine* the)
 	s->pcb = NULL;
 	xsForget(s->object);
 }
+
+#else /* lwIP 1.4 (ESP8266): not available yet */
+void xs_icmp_destructor(void* data) { }
+void xs_icmp_constructor(xsMachine* the) { xsUnknownError("ICMP needs lwIP 2"); }
+void xs_icmp_read(xsMachine* the) { }
+void xs_icmp_write(xsMachine* the) { }
+void xs_icmp_close(xsMachine* the) { }
+#endif

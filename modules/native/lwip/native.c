@@ -2,6 +2,7 @@
  * Written for xsnet against lwIP 2.x's public headers (dns.h, ip_addr.h). */
 #include "xsmc.h"
 #include "xsHost.h"
+#include "lwip/init.h"
 #include "lwip/dns.h"
 #include "lwip/ip_addr.h"
 
@@ -21,12 +22,20 @@ static int xsnetServerIndex(xsMachine* the)
 void xs_native_get_dns_server(xsMachine* the)
 {
 	int index = xsnetServerIndex(the);
+#if LWIP_VERSION_MAJOR >= 2
 	const ip_addr_t* server = dns_getserver((u8_t)index);
 	char text[IPADDR_STRLEN_MAX];
 	if (!server || ip_addr_isany(server))
 		return;
 	ipaddr_ntoa_r(server, text, sizeof(text));
 	xsmcSetString(xsResult, text);
+#else
+	/* lwIP 1.4 (ESP8266 Arduino core used by Moddable's esp builds) returns the server by value */
+	ip_addr_t server = dns_getserver((u8_t)index);
+	if (ip_addr_isany(&server))
+		return;
+	xsmcSetString(xsResult, ipaddr_ntoa(&server));
+#endif
 }
 
 /* setDNSServer(index, "a.b.c.d" | undefined) */
@@ -35,7 +44,11 @@ void xs_native_set_dns_server(xsMachine* the)
 	int index = xsnetServerIndex(the);
 	ip_addr_t server;
 	if (xsmcArgc < 2 || xsmcTypeOf(xsArg(1)) == xsUndefinedType || xsmcTypeOf(xsArg(1)) == xsNullType) {
+#if LWIP_VERSION_MAJOR >= 2
 		dns_setserver((u8_t)index, NULL);
+#else
+		dns_setserver((u8_t)index, (ip_addr_t*)IP_ADDR_ANY); /* lwIP 1.4 ignores NULL */
+#endif
 		return;
 	}
 	if (!ipaddr_aton(xsmcToString(xsArg(1)), &server))

@@ -2,6 +2,9 @@
  * Written for xsnet against lwIP's public headers. */
 #include "xsmc.h"
 #include "xsHost.h"
+#include "lwip/init.h"
+
+#if LWIP_VERSION_MAJOR >= 2
 #include "lwip/netif.h"
 #include "lwip/ip_addr.h"
 #include "lwip/igmp.h"
@@ -82,3 +85,10 @@ void xs_native_ttl(xsMachine* the)
 {
 	xsUnknownError("ttl() is not available on this platform yet");
 }
+
+#else /* lwIP 1.4 (ESP8266): not available yet */
+void xs_native_ifinfo(xsMachine* the) { xsUnknownError("ifinfo() needs lwIP 2"); }
+void xs_native_multicast_join(xsMachine* the) { xsUnknownError("multicast needs lwIP 2"); }
+void xs_native_multicast_leave(xsMachine* the) { xsUnknownError("multicast needs lwIP 2"); }
+void xs_native_ttl(xsMachine* the) { xsUnknownError("ttl() is not available on this platform yet"); }
+#endif
