@@ -1,0 +1,61 @@
+// Every limit and tunable of the socket machinery, in one place (as lwIP keeps them in lwipopts.h).
+// Personalities (nodemcu/, luatos/) and the DNS client read them from here; nothing else hard-codes a number.
+// docs/nodemcu-net.md lists them for users.
+
+/**
+ * Largest number of bytes read from the host socket per delivered "receive" chunk.
+ * The simulator's TCP read() returns at most 64 KiB per call; on a device the available count is bounded by
+ * the TCP receive window anyway. One chunk = one decode = one "receive" event.
+ */
+export const RECEIVE_CHUNK_BYTES = 65536;
+
+/**
+ * Largest UDP payload send() accepts, in bytes: Ethernet MTU 1500 - IPv4 header 20 - UDP header 8.
+ * NodeMCU's lwIP has IP fragmentation off and silently drops larger datagrams (nodemcu-firmware #2982);
+ * we raise an error instead, on every platform alike (the loopback simulator could carry more).
+ */
+export const UDP_PAYLOAD_MAX = 1472;
+
+/** Longest host name accepted, in bytes (RFC 1035; NodeMCU raises "illegal argument" from 256 on). */
+export const DNS_NAME_MAX = 255;
+
+/** Longest label of a host name, in bytes (RFC 1035). */
+export const DNS_LABEL_MAX = 63;
+
+/** Number of DNS servers (lwIP DNS_MAX_SERVERS; NodeMCU's net.dns.setdnsserver index 0..1). */
+export const DNS_SERVERS_MAX = 2;
+
+/** Default DNS server port. */
+export const DNS_PORT = 53;
+
+/**
+ * DNS retry schedule, in milliseconds: the gap after each try to one server. lwIP 2.x (dns.c, DNS_MAX_RETRIES 4,
+ * 1-second timer, tmr = retries): up to 4 tries per server at t = 0, 1, 2, 4 s, the server is given up at 7 s,
+ * then the next server gets the same schedule; then the lookup fails.
+ */
+export const DNS_RETRY_GAPS_MS: readonly number[] = Object.freeze([1000, 1000, 2000, 3000]);
+
+/** Most CNAME records followed within one DNS answer before giving up. */
+export const DNS_CNAME_HOPS_MAX = 8;
+
+/** Largest DNS response over UDP we read, in bytes (RFC 1035 limit without EDNS). */
+export const DNS_MESSAGE_MAX = 512;
+
+/** NodeMCU's server "timeout" (TCP keepalive idle time of accepted sockets), in seconds: default, minimum, maximum. */
+export const SERVER_TIMEOUT_DEFAULT_S = 30;
+export const SERVER_TIMEOUT_MIN_S = 1;
+export const SERVER_TIMEOUT_MAX_S = 28800;
+
+/**
+ * Send queue: bytes given to send() that the host socket cannot take yet wait in the socket's queue and are
+ * written from onWritable. There is no byte limit (NodeMCU's "out of memory" at ~2.9 KB queued is gone): the
+ * queue is bounded only by the JS heap. A chunk larger than this is written in slices of at most this many bytes,
+ * so one huge send() never needs a second copy of itself.
+ */
+export const SEND_SLICE_BYTES = 65536;
+
+/**
+ * TCP_NODELAY on every connection (Nagle's algorithm off). The send queue already hands the host socket as much
+ * as it takes in one write, so Nagle would only add delay to small request/response exchanges.
+ */
+export const TCP_NO_DELAY = true;

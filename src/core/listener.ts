@@ -1,0 +1,96 @@
+// A TCP listening endpoint over ECMA-419 embedded:io/socket/listener. Each accepted socket becomes a
+// TcpConnection (CONNECTED, owner still null) handed to the ListenerOwner, which must set its owner at once.
+import Listener from "embedded:io/socket/listener";
+import { TcpConnection } from "xsnet/core/tcp";
+import { reportError } from "xsnet/core/tasks";
+
+interface HostListener {
+	read(): unknown;
+	close(): void;
+	readonly port: number;
+	readonly address?: string;
+	xsnetListener?: TcpListener;
+}
+type HostListenerConstructor = new (options: object) => HostListener;
+const HostListenerClass = Listener as unknown as HostListenerConstructor;
+
+/** Receiver of accepted connections. */
+export interface ListenerOwner {
+	/** A connection was accepted; set `connection.owner` before returning. */
+	tcpAccepted(listener: TcpListener, connection: TcpConnection): void;
+}
+
+function onReadable(this: HostListener, count: number): void {
+	this.xsnetListener?.readable(count);
+}
+
+export class TcpListener {
+	owner: ListenerOwner;
+	/** Address bound to ("0.0.0.0" = every interface). */
+	address = "0.0.0.0";
+	/** TCP keepalive idle time given to accepted sockets, in ms (0 = none). */
+	keepAliveMs = 0;
+	private socket: HostListener | undefined;
+
+	constructor(owner: ListenerOwner) {
+		this.owner = owner;
+	}
+
+	/** True while listening. */
+	get listening(): boolean {
+		return this.socket !== undefined;
+	}
+
+	/** Bound local port, undefined when not listening. */
+	get port(): number | undefined {
+		return this.socket?.port;
+	}
+
+	/**
+	 * Start listening on `address` ("a.b.c.d", "0.0.0.0" = any) and `port` (0 = any free port).
+	 * @throws the host's error when the port cannot be bound (in use, address not local, ...).
+	 */
+	listen(port: number, address: string): void {
+		const options: Record<string, unknown> = { port, onReadable };
+		if (address !== "0.0.0.0") options.address = address;
+		const socket = new HostListenerClass(options);
+		socket.xsnetListener = this;
+		this.socket = socket;
+		this.address = address;
+	}
+
+	/** Host: onReadable(count) = connections waiting to be accepted. */
+	readable(count: number): void {
+		while (count-- > 0) {
+			const socket = this.socket;
+			if (!socket) return;
+			const native = socket.read();
+			if (!native) return;
+			let connection: TcpConnection;
+			try {
+				connection = TcpConnection.accept(native, null!, this.keepAliveMs);
+			}
+			catch (e) {
+				reportError(e);
+				continue;
+			}
+			this.owner.tcpAccepted(this, connection);
+			if (!connection.owner) connection.close();
+		}
+	}
+
+	/** Stop listening; accepted connections are not affected. */
+	close(): void {
+		const socket = this.socket;
+		this.socket = undefined;
+		if (socket) {
+			socket.xsnetListener = undefined;
+			try {
+				socket.close();
+			}
+			catch {
+				// already closed
+			}
+		}
+	}
+}

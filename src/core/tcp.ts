@@ -1,0 +1,430 @@
+// One TCP connection over ECMA-419 embedded:io/socket/tcp: name resolution, connection state, the send queue
+// with back-pressure from onWritable, receive decoding, flow control (hold), error numbers.
+// No API personality here: events go to a TcpOwner (nodemcu/net's socket, later luatos/socket) which decides
+// names, argument shapes and messages.
+//
+// Host contract relied on (the simulator implements it; Moddable's lwIP TCP too, see docs/nodemcu-net.md):
+// - the first onWritable(bytes) means connected; `bytes` is how much write() takes now; write() returns the
+//   new writable count (a device may return nothing: then we count down ourselves) and throws beyond it;
+// - onReadable(bytes): `bytes` available; read(n) returns at most n bytes as an ArrayBuffer, or undefined;
+// - onError(code): the connection is over; code is an lwIP err_t, 0 or undefined = the peer closed normally,
+//   reported only after every received byte was read;
+// - close() is graceful: bytes already written are delivered, then FIN.
+import TCP from "embedded:io/socket/tcp";
+import TextDecoder from "text/decoder";
+import { RECEIVE_CHUNK_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
+import { ERR_OK, ERR_RTE } from "xsnet/core/errors";
+import { parseIPv4 } from "xsnet/core/ip";
+import { lookup } from "xsnet/core/dns";
+import { post, reportError } from "xsnet/core/tasks";
+
+/** The host socket as this module uses it (ECMA-419 TCP plus the simulator's localAddress/localPort). */
+export interface HostTCP {
+	read(byteLength?: number): ArrayBuffer | undefined;
+	write(data: ArrayBuffer | ArrayBufferView): number | undefined;
+	close(): void;
+	readonly remoteAddress?: string;
+	readonly remotePort?: number;
+	readonly localAddress?: string;
+	readonly localPort?: number;
+	/** Back-reference set by this module; the shared callbacks find their connection through it. */
+	xsnetConnection?: TcpConnection;
+}
+type HostTCPConstructor = new (options: object) => HostTCP;
+const HostTCPClass = TCP as unknown as HostTCPConstructor;
+
+/** How received bytes are delivered: "string" = UTF-8 text (streaming decoder), "buffer" = ArrayBuffer. */
+export type ReceiveFormat = "string" | "buffer";
+
+/** Receiver of a connection's events. Each method is called at most as described; none is called after close(). */
+export interface TcpOwner {
+	/** Name lookup of connect() finished: the address, or undefined when it failed (then tcpClosed follows). */
+	tcpResolved(connection: TcpConnection, address: string | undefined): void;
+	/** Handshake done (outgoing connections only). */
+	tcpConnected(connection: TcpConnection): void;
+	/** Bytes arrived, decoded per `format`; never empty. */
+	tcpReceived(connection: TcpConnection, data: string | ArrayBuffer): void;
+	/** All bytes of one write() call were handed to the host socket; once per write(), in order. */
+	tcpSent(connection: TcpConnection, token: unknown): void;
+	/** The connection is over: 0 = closed by the peer, else an lwIP error number (errors.ts). */
+	tcpClosed(connection: TcpConnection, error: number): void;
+}
+
+/** Connection states. */
+export const IDLE = 0, RESOLVING = 1, CONNECTING = 2, CONNECTED = 3, CLOSING = 4, CLOSED = 5;
+
+interface Chunk {
+	bytes: Uint8Array;
+	offset: number;
+	token: unknown;
+	next: Chunk | undefined;
+}
+
+const STREAM = Object.freeze({ stream: true });
+
+function onWritable(this: HostTCP, bytes: number): void {
+	this.xsnetConnection?.writable(bytes);
+}
+function onReadable(this: HostTCP, bytes: number): void {
+	this.xsnetConnection?.readable(bytes);
+}
+function onError(this: HostTCP, code?: number): void {
+	this.xsnetConnection?.failed(code);
+}
+
+/**
+ * Options of every host socket: the callbacks are the same three functions for all connections (they find the
+ * connection through socket.xsnetConnection), so a connection costs no closures.
+ * `noDelay` is ECMA-419's name; Moddable's lwIP implementation reads `nodelay`.
+ */
+function hostOptions(extra: object): object {
+	return { ...extra, onReadable, onWritable, onError, format: "buffer", noDelay: TCP_NO_DELAY, nodelay: TCP_NO_DELAY };
+}
+
+export class TcpConnection {
+	// Fields marked `declare` exist only once assigned: with ES2022 class fields every declared field would be an
+	// own property (a 32-byte slot in XS, looked up linearly) on every connection, used or not.
+	/** Who gets the events; null once the application closed the connection (then no event is delivered). */
+	owner: TcpOwner | null;
+	/** One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. */
+	state: number;
+	/** Remote port and address asked for (connect) or found (accepted). */
+	declare port: number | undefined;
+	declare address: string | undefined;
+
+	declare private socket: HostTCP | undefined;
+	declare private room: number | undefined;       // bytes write() takes now
+	declare private available: number | undefined;  // bytes onReadable reported and not yet read
+	declare private fmt: ReceiveFormat | undefined; // undefined = "string"
+	declare private decoder: TextDecoder | undefined;
+	declare private head: Chunk | undefined;
+	declare private tail: Chunk | undefined;
+	declare private queued: number | undefined;
+	declare private held: boolean | undefined;
+	declare private done: unknown[] | undefined;    // tokens of completed writes whose tcpSent is still due
+	declare private doneScheduled: boolean | undefined;
+
+	constructor(owner: TcpOwner) {
+		this.owner = owner;
+		this.state = IDLE;
+	}
+
+	/**
+	 * Wrap a socket accepted by a listener (`native` = Listener.read()). The connection is CONNECTED at once.
+	 * @param keepAliveMs TCP keepalive idle time (ECMA-419 `keepAlive` option) or undefined.
+	 * @throws whatever the host TCP constructor throws.
+	 */
+	static accept(native: unknown, owner: TcpOwner, keepAliveMs?: number): TcpConnection {
+		const c = new TcpConnection(owner);
+		const options: Record<string, unknown> = { from: native };
+		if (keepAliveMs) options.keepAlive = keepAliveMs;
+		const socket = new HostTCPClass(hostOptions(options));
+		socket.xsnetConnection = c;
+		c.socket = socket;
+		c.state = CONNECTED;
+		try {
+			c.address = socket.remoteAddress;
+			c.port = socket.remotePort;
+		}
+		catch {
+			// unknown peer
+		}
+		return c;
+	}
+
+	/** Receive format; changing it drops bytes of an incomplete UTF-8 character held by the decoder. */
+	get format(): ReceiveFormat {
+		return this.fmt ?? "string";
+	}
+	set format(value: ReceiveFormat) {
+		if (value === this.format) return;
+		this.fmt = value;
+		if (this.decoder) this.decoder = undefined;
+	}
+
+	/** Bytes given to write() and not yet taken by the host socket. */
+	get queuedBytes(): number {
+		return this.queued ?? 0;
+	}
+
+	/**
+	 * Connect to `host` (IPv4 literal or name, validated by the caller) and `port`. Only from IDLE.
+	 * The host is "resolved" first, an IP literal too (as ESP32 NodeMCU: the connection starts from the DNS
+	 * result, on a later turn): owner.tcpResolved(address) always comes before tcpConnected / tcpClosed.
+	 * A failed lookup ends in owner.tcpClosed(ERR_DNS_FAILED or ERR_DNS_TIMEOUT).
+	 */
+	connect(host: string, port: number): void {
+		this.port = port;
+		this.state = RESOLVING;
+		lookup(host, (error, address) => this.resolved(error, address));
+	}
+
+	private resolved(error: number, address: string | undefined): void {
+		if (this.state !== RESOLVING || !this.owner) return;
+		this.owner.tcpResolved(this, address);
+		if (this.state !== RESOLVING) return;       // close() in the callback
+		if (error !== ERR_OK || address === undefined) {
+			this.finish(error);
+			return;
+		}
+		try {
+			this.open(address);
+		}
+		catch (e) {
+			reportError(e);
+			this.finish(ERR_RTE);                      // the host refused to even start
+		}
+	}
+
+	private open(address: string): void {
+		this.address = address;
+		const options: Record<string, unknown> = { address, port: this.port };
+		const socket = new HostTCPClass(hostOptions(options));
+		socket.xsnetConnection = this;
+		this.socket = socket;
+		this.state = CONNECTING;
+	}
+
+	/**
+	 * Queue `data` for sending; the bytes are written in order as the host socket takes them. `token` comes back
+	 * in owner.tcpSent once all of them were handed to the host, never during this call. Allowed while RESOLVING,
+	 * CONNECTING or CONNECTED; the bytes must not be changed afterwards unless `copy` is true (then the part that
+	 * cannot be written at once is copied).
+	 * @returns false (and queues nothing) in any other state.
+	 */
+	write(bytes: Uint8Array, token: unknown, copy: boolean): boolean {
+		const state = this.state;
+		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return false;
+		let offset = 0;
+		if (!this.head && state === CONNECTED && this.room! > 0) {
+			// fast path: nothing queued, write what fits now
+			offset = this.put(bytes, 0);
+			if (offset === bytes.length) {
+				this.complete(token);
+				return true;
+			}
+		}
+		if (copy) {
+			bytes = bytes.slice(offset);
+			offset = 0;
+		}
+		const chunk: Chunk = { bytes, offset, token, next: undefined };
+		if (this.tail) this.tail.next = chunk;
+		else this.head = chunk;
+		this.tail = chunk;
+		this.queued = (this.queued ?? 0) + bytes.length - offset;
+		return true;
+	}
+
+	/** Write bytes[offset..] as far as room allows; returns the new offset. */
+	private put(bytes: Uint8Array, offset: number): number {
+		const socket = this.socket!;
+		while (offset < bytes.length && this.room! > 0) {
+			let n = bytes.length - offset;
+			if (n > this.room!) n = this.room!;
+			if (n > SEND_SLICE_BYTES) n = SEND_SLICE_BYTES;
+			const view = (offset === 0 && n === bytes.length) ? bytes : bytes.subarray(offset, offset + n);
+			let left: number | undefined;
+			try {
+				left = socket.write(view);
+			}
+			catch {
+				// the host took nothing: wait for the next onWritable
+				this.room = 0;
+				break;
+			}
+			this.room = (typeof left === "number") ? left : this.room! - n;
+			offset += n;
+		}
+		return offset;
+	}
+
+	/** Feed the queue to the host socket while it has room. */
+	private pump(): void {
+		let chunk = this.head;
+		while (chunk && this.room! > 0 && this.socket) {
+			const before = chunk.offset;
+			chunk.offset = this.put(chunk.bytes, chunk.offset);
+			this.queued! -= chunk.offset - before;
+			if (chunk.offset < chunk.bytes.length) break;
+			const token = chunk.token;
+			this.head = chunk = chunk.next;
+			if (!chunk) this.tail = undefined;
+			this.complete(token);
+		}
+	}
+
+	/** One write() is fully handed over: its tcpSent is posted (FIFO with every other completion). */
+	private complete(token: unknown): void {
+		(this.done ??= []).push(token);
+		if (!this.doneScheduled) {
+			this.doneScheduled = true;
+			post(deliverSent, this);
+		}
+	}
+
+	/** Deliver due tcpSent events (a posted job: never inside write()). */
+	flushSent(): void {
+		this.doneScheduled = false;
+		const done = this.done;
+		if (!done?.length) return;
+		this.done = undefined;
+		for (let i = 0; i < done.length; i++) {
+			if (!this.owner) return;
+			this.owner.tcpSent(this, done[i]);
+		}
+	}
+
+	/** Host: onWritable(bytes). */
+	writable(bytes: number): void {
+		this.room = bytes;
+		if (this.state === CONNECTING) this.connected();
+		if (this.state !== CONNECTED && this.state !== CLOSING) return;
+		this.pump();
+		if (this.state === CLOSING && !this.head) this.release();
+	}
+
+	/** The handshake is done (first onWritable, or data arrived before it). */
+	private connected(): void {
+		this.state = CONNECTED;
+		try {
+			const s = this.socket!;
+			if (s.remoteAddress) this.address = s.remoteAddress;
+		}
+		catch {
+			// keep the address we connected to
+		}
+		this.owner?.tcpConnected(this);
+	}
+
+	/** Host: onReadable(bytes). */
+	readable(bytes: number): void {
+		this.available = bytes;
+		if (this.state === CONNECTING) this.connected();
+		this.drain();
+	}
+
+	private drain(): void {
+		while (this.available! > 0 && !this.held && this.socket) {
+			const socket = this.socket;
+			let n = this.available!;
+			if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
+			const buffer = socket.read(n);
+			if (!buffer || !buffer.byteLength) {
+				this.available = 0;
+				break;
+			}
+			this.available! -= buffer.byteLength;
+			if (this.owner && this.state === CONNECTED) this.deliver(buffer);
+		}
+	}
+
+	private deliver(buffer: ArrayBuffer): void {
+		if (this.fmt === "buffer") {
+			this.owner!.tcpReceived(this, buffer);
+			return;
+		}
+		const decoder = this.decoder ??= new TextDecoder();
+		const text = decoder.decode(buffer, STREAM);
+		if (text !== "") this.owner!.tcpReceived(this, text);     // (str.length is O(n) in XS)
+	}
+
+	/** Stop reading: bytes stay in the host socket (whose window then closes) until unhold(). */
+	hold(): void {
+		this.held = true;
+	}
+
+	/** Resume reading after hold(); bytes already waiting are delivered at once (as a posted job). */
+	unhold(): void {
+		if (!this.held) return;
+		this.held = false;
+		if (this.available! > 0) post(drainLater, this);
+	}
+
+	/** Posted by unhold(). */
+	drainLater(): void {
+		if (!this.held) this.drain();
+	}
+
+	/** Local port and address of the host socket ([undefined, undefined] when unknown). */
+	local(): [number | undefined, string | undefined] {
+		const s = this.socket;
+		if (!s || (this.state !== CONNECTED && this.state !== CONNECTING)) return [undefined, undefined];
+		try {
+			const port = s.localPort, address = s.localAddress;
+			if (port && address) return [port, address];
+		}
+		catch {
+			// not supported by this host
+		}
+		return [undefined, undefined];
+	}
+
+	/** Host: onError(code). */
+	failed(code?: number): void {
+		const error = (code === undefined || code === null) ? ERR_OK : code;
+		if (this.state === CLOSING) {
+			this.release();
+			return;
+		}
+		this.finish(error);
+	}
+
+	/**
+	 * The connection ended by itself: deliver the tcpSent events still due (their bytes did reach the stack),
+	 * the decoder's tail, then tcpClosed(error).
+	 */
+	private finish(error: number): void {
+		if (this.done?.length && this.owner) this.flushSent();
+		const owner = this.owner;
+		if (owner && this.state === CONNECTED && this.decoder) {
+			const tail = this.decoder.decode();
+			if (tail !== "") owner.tcpReceived(this, tail);
+		}
+		this.release();
+		this.owner = null;
+		if (owner) owner.tcpClosed(this, error);
+	}
+
+	/**
+	 * The application closes: no event is delivered afterwards. Bytes still queued are sent first (as lwIP's
+	 * tcp_close()); a connection still being set up is abandoned.
+	 */
+	close(): void {
+		this.owner = null;
+		if (this.state === CONNECTED && this.head) {
+			this.state = CLOSING;
+			return;
+		}
+		if (this.state !== CLOSING) this.release();
+	}
+
+	/** Give the host socket back and forget everything. */
+	private release(): void {
+		this.state = CLOSED;
+		if (this.head) this.head = this.tail = undefined;
+		if (this.queued) this.queued = 0;
+		if (this.done) this.done = undefined;
+		if (this.available) this.available = 0;
+		if (this.decoder) this.decoder = undefined;
+		const socket = this.socket;
+		this.socket = undefined;
+		if (socket) {
+			socket.xsnetConnection = undefined;
+			try {
+				socket.close();
+			}
+			catch {
+				// already gone
+			}
+		}
+	}
+}
+
+function deliverSent(c: TcpConnection): void {
+	c.flushSent();
+}
+
+function drainLater(c: TcpConnection): void {
+	c.drainLater();
+}
