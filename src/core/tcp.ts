@@ -14,7 +14,6 @@ import TCP from "embedded:io/socket/tcp";
 import TextDecoder from "text/decoder";
 import { RECEIVE_CHUNK_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
 import { ERR_OK, ERR_RTE } from "xsnet/core/errors";
-import { parseIPv4 } from "xsnet/core/ip";
 import { lookup } from "xsnet/core/dns";
 import { post, reportError } from "xsnet/core/tasks";
 

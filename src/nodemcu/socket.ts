@@ -1,0 +1,217 @@
+// NodeMCU's net.socket: a TCP client or accepted connection, on xsnet's core TcpConnection.
+// References to "net.c" are nodemcu-firmware's app/modules/net.c (ESP8266) and components/modules/net.c (ESP32).
+import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, CLOSED } from "xsnet/core/tcp";
+import type { TcpOwner, ReceiveFormat } from "xsnet/core/tcp";
+import { lookup } from "xsnet/core/dns";
+import { isCallerMemory } from "xsnet/core/bytes";
+import type { SendData } from "xsnet/core/bytes";
+import { callSafe } from "xsnet/core/tasks";
+import { fail, toPort, optionalCallback, sendBytes, checkFormat, checkHostName } from "nodemcu/checks";
+import type { Fn, SocketCallback, ErrorCallback, ReceiveCallback, DnsCallback } from "nodemcu/types";
+
+/**
+ * A TCP client or accepted connection (NodeMCU's net.socket), from net.createConnection() or a server's listen
+ * callback. Events: "connection", "reconnection", "disconnection", "receive", "sent", "dns".
+ */
+export class NetSocket implements TcpOwner {
+	// `declare`d fields exist only once assigned (an unused callback costs no property slot).
+	/** The current connection; undefined when not connected / connecting. */
+	declare private conn: TcpConnection | undefined;
+	declare private fmt: ReceiveFormat | undefined;    // undefined = "string"
+	declare private onConnection: Fn | undefined;
+	declare private onReconnection: Fn | undefined;
+	declare private onDisconnection: Fn | undefined;
+	declare private onReceive: Fn | undefined;
+	declare private onSent: Fn | undefined;
+	declare private onDns: Fn | undefined;
+
+	/** @internal Sockets are made by net.createConnection() and by servers; `connection` is an accepted one. */
+	constructor(connection?: TcpConnection) {
+		if (connection) {
+			this.conn = connection;
+			connection.owner = this;
+		}
+	}
+
+	/**
+	 * Receive format (an ECMA-419 term): "string" (default) delivers text decoded as UTF-8 by a streaming decoder,
+	 * so a character split across TCP segments arrives whole; "buffer" delivers ArrayBuffers, byte-exact.
+	 * May be changed at any time (e.g. in the listen callback); takes effect for the next delivery.
+	 * @throws Error 'invalid format (use "string" or "buffer")'.
+	 */
+	get format(): ReceiveFormat {
+		return this.fmt ?? "string";
+	}
+	set format(value: ReceiveFormat) {
+		this.fmt = checkFormat(value);
+		if (this.conn) this.conn.format = value;
+	}
+
+	/**
+	 * Connect to `port` on `host` (IPv4 dotted quad or host name; default "127.0.0.1"). Events follow: "dns"
+	 * (the resolved IP, also for an IP literal), then "connection", or "reconnection"/"disconnection" with an
+	 * error number (-14 refused, -13 timeout/abort, -4 unreachable, -6 name not found, -3 DNS timeout).
+	 * A socket that was closed or disconnected may connect again.
+	 * @param port 1..65535 (number or decimal string).
+	 * @param fn optional "connection" callback (replaces the registered one; ESP8266's undocumented 4th argument).
+	 * @throws Error "already connected" (connecting or connected), "specify port" (0 or missing),
+	 *   "invalid port", "wrong arg type" (host not a string), "illegal argument" (host empty or over 255 bytes),
+	 *   "invalid callback function". Source: net.c net_connect().
+	 */
+	connect(port: number | string, host?: string, fn?: SocketCallback | null): void {
+		if (this.conn) fail("already connected");
+		if (port === undefined || port === null) fail("specify port");
+		const p = toPort(port);
+		if (p === undefined) fail("invalid port");
+		if (p === 0) fail("specify port");
+		const h = (host === undefined || host === null) ? "127.0.0.1" : checkHostName(host, "wrong arg type");
+		const cb = optionalCallback(fn);
+		if (cb) this.onConnection = cb;
+		const conn = new TcpConnection(this);
+		if (this.fmt) conn.format = this.fmt;
+		this.conn = conn;
+		conn.connect(h, p);
+	}
+
+	/**
+	 * Register `fn` for `event`, or remove the callback with null/undefined. One callback per event.
+	 * TCP events: "connection" (socket), "reconnection" (socket, error), "disconnection" (socket, error),
+	 * "receive" (socket, data), "sent" (socket), "dns" (socket, ip). When "reconnection" is registered it gets
+	 * every error and "disconnection" only normal closes (error 0); otherwise "disconnection" gets everything.
+	 * @throws Error "invalid callback name", "invalid callback function". Source: net.c net_on().
+	 */
+	on(event: "connection" | "sent", fn: SocketCallback | null | undefined): void;
+	on(event: "reconnection" | "disconnection", fn: ErrorCallback | null | undefined): void;
+	on(event: "receive", fn: ReceiveCallback | null | undefined): void;
+	on(event: "dns", fn: DnsCallback<NetSocket> | null | undefined): void;
+	on(event: string, fn?: Fn | null): void;
+	on(event: string, fn?: Fn | null): void {
+		if (typeof event !== "string") fail("invalid callback name");
+		const cb = optionalCallback(fn);
+		switch (event) {
+			case "connection": this.onConnection = cb; break;
+			case "reconnection": this.onReconnection = cb; break;
+			case "disconnection": this.onDisconnection = cb; break;
+			case "receive": this.onReceive = cb; break;
+			case "sent": this.onSent = cb; break;
+			case "dns": this.onDns = cb; break;
+			default: fail("invalid callback name");
+		}
+	}
+
+	/**
+	 * Send `data`: a string (as UTF-8), an ArrayBuffer or a typed array / DataView (the bytes are copied when they
+	 * cannot be handed over at once, so the caller may reuse its buffer). Any number of consecutive sends of any
+	 * size are queued and sent in order, never dropped; the queue feeds the host socket as it drains.
+	 * "sent" fires once per send() call, in order, after that call's bytes were handed to the TCP stack, never
+	 * inside send(). Allowed while connecting (the bytes go out once connected).
+	 * @param fn optional: becomes the "sent" callback, exactly like on("sent", fn) (NodeMCU docs).
+	 * @throws Error "not connected", "wrong arg type", "no data to send", "invalid callback function".
+	 */
+	send(data: SendData, fn?: SocketCallback | null): void {
+		const cb = optionalCallback(fn);
+		const bytes = sendBytes(data);
+		const conn = this.conn;
+		if (!conn || conn.state === CLOSED) fail("not connected");
+		if (cb) this.onSent = cb;
+		if (!conn.write(bytes, undefined, isCallerMemory(data))) fail("not connected");
+	}
+
+	/**
+	 * Close the connection (or abandon a connection attempt). Queued bytes are still sent, then FIN (lwIP
+	 * tcp_close()). No event fires afterwards, not even "disconnection" (net.c; nodemcu-firmware #1716).
+	 * Callbacks stay registered: the socket can connect() again.
+	 * @throws Error "not connected" when not connected (also on a second close(), as net.c).
+	 */
+	close(): void {
+		const conn = this.conn;
+		if (!conn) fail("not connected");
+		this.conn = undefined;
+		conn.close();
+	}
+
+	/**
+	 * Remote port and IP: `[port, ip]`, or `[undefined, undefined]` when not connected.
+	 * While the name of connect() is being resolved: `[port, "0.0.0.0"]` (as net.c).
+	 */
+	getpeer(): [number | undefined, string | undefined] {
+		const conn = this.conn;
+		if (!conn) return [undefined, undefined];
+		if (conn.state === RESOLVING) return [conn.port, "0.0.0.0"];
+		if (conn.state === CONNECTING || conn.state === CONNECTED) return [conn.port, conn.address];
+		return [undefined, undefined];
+	}
+
+	/**
+	 * Local port and IP: `[port, ip]`, or `[undefined, undefined]` when not connected (or when the host cannot
+	 * tell: it needs the simulator's TCP localAddress/localPort extension).
+	 */
+	getaddr(): [number | undefined, string | undefined] {
+		return this.conn ? this.conn.local() : [undefined, undefined];
+	}
+
+	/**
+	 * Resolve `name` to an IPv4 address; the "dns" callback gets `(socket, ip)`, ip undefined on failure, always
+	 * asynchronously. Does not affect the connection.
+	 * @param fn optional: becomes the "dns" callback, exactly like on("dns", fn).
+	 * @throws Error "no domain specified" (not a string), "illegal argument" (empty or over 255 bytes),
+	 *   "invalid callback function", "no callback specified" (no fn and none registered). Source: net.c net_dns().
+	 */
+	dns(name: string, fn?: DnsCallback<NetSocket> | null): void {
+		const host = checkHostName(name, "no domain specified");
+		const cb = optionalCallback(fn);
+		if (cb) this.onDns = cb;
+		if (!this.onDns) fail("no callback specified");
+		lookup(host, (_error, ip) => {
+			if (this.onDns) callSafe(this.onDns, this, this, ip);
+		});
+	}
+
+	/**
+	 * Stop delivering "receive" events: incoming bytes stay in the TCP stack, whose receive window then closes,
+	 * so the peer stops sending (real flow control, unlike ESP8266's flag). No-op when not connected (net.c);
+	 * a new connection starts unheld.
+	 */
+	hold(): void {
+		this.conn?.hold();
+	}
+
+	/** Undo hold(): bytes that arrived meanwhile are delivered on the next turn of the event loop. */
+	unhold(): void {
+		this.conn?.unhold();
+	}
+
+	/** Not available yet (needs a native TTL option). @throws Error always. */
+	ttl(_ttl?: number): number {
+		fail("ttl() is not implemented yet");
+	}
+
+	// ---- core events (TcpOwner); not for applications ----
+
+	/** @internal */
+	tcpResolved(_c: TcpConnection, address: string | undefined): void {
+		if (this.onDns) callSafe(this.onDns, this, this, address);
+	}
+
+	/** @internal */
+	tcpConnected(_c: TcpConnection): void {
+		if (this.onConnection) callSafe(this.onConnection, this, this);
+	}
+
+	/** @internal */
+	tcpReceived(_c: TcpConnection, data: string | ArrayBuffer): void {
+		if (this.onReceive) callSafe(this.onReceive, this, this, data);
+	}
+
+	/** @internal */
+	tcpSent(_c: TcpConnection, _token: unknown): void {
+		if (this.onSent) callSafe(this.onSent, this, this);
+	}
+
+	/** @internal */
+	tcpClosed(c: TcpConnection, error: number): void {
+		if (this.conn === c) this.conn = undefined;
+		const fn = (error !== 0 && this.onReconnection) ? this.onReconnection : this.onDisconnection;
+		if (fn) callSafe(fn, this, this, error);
+	}
+}
