@@ -345,6 +345,14 @@ export class TcpConnection {
 		if (!this.held) this.drain();
 	}
 
+	/**
+	 * The host socket while connecting or connected (for xsnet/native's per-socket options such as ttl), else
+	 * undefined.
+	 */
+	get hostSocket(): object | undefined {
+		return (this.state === CONNECTING || this.state === CONNECTED) ? this.socket : undefined;
+	}
+
 	/** Local port and address of the host socket ([undefined, undefined] when unknown). */
 	local(): [number | undefined, string | undefined] {
 		const s = this.socket;

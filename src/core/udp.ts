@@ -60,6 +60,11 @@ export class UdpEndpoint {
 	}
 
 	/** True once bound (by open() or by the first send()). */
+	/** The bound host socket (for xsnet/native's per-socket options such as ttl), else undefined. */
+	get hostSocket(): object | undefined {
+		return this.socket;
+	}
+
 	get isOpen(): boolean {
 		return this.socket !== undefined;
 	}
