@@ -41,7 +41,10 @@ export const DNS_CNAME_HOPS_MAX = 8;
 /** Largest DNS response over UDP we read, in bytes (RFC 1035 limit without EDNS). */
 export const DNS_MESSAGE_MAX = 512;
 
-/** NodeMCU's server "timeout" (TCP keepalive idle time of accepted sockets), in seconds: default, minimum, maximum. */
+/**
+ * NodeMCU's server "timeout": how long an accepted client may stay silent (send nothing) before it is
+ * disconnected with ERR_ABRT, in seconds: default, minimum, maximum (NodeMCU's documented range).
+ */
 export const SERVER_TIMEOUT_DEFAULT_S = 30;
 export const SERVER_TIMEOUT_MIN_S = 1;
 export const SERVER_TIMEOUT_MAX_S = 28800;
@@ -59,3 +62,9 @@ export const SEND_SLICE_BYTES = 65536;
  * as it takes in one write, so Nagle would only add delay to small request/response exchanges.
  */
 export const TCP_NO_DELAY = true;
+
+/**
+ * How often the inactivity limits of accepted connections are checked, in ms: a silent client is dropped between
+ * `timeout` and `timeout` + this. lwIP's TCP timers have the same 500 ms granularity.
+ */
+export const IDLE_SWEEP_MS = 500;

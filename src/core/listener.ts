@@ -28,8 +28,8 @@ export class TcpListener {
 	owner: ListenerOwner;
 	/** Address bound to ("0.0.0.0" = every interface). */
 	address = "0.0.0.0";
-	/** TCP keepalive idle time given to accepted sockets, in ms (0 = none). */
-	keepAliveMs = 0;
+	/** Inactivity limit of accepted connections, in ms (0 = none): see TcpConnection.accept(). */
+	idleMs = 0;
 	private socket: HostListener | undefined;
 
 	constructor(owner: ListenerOwner) {
@@ -68,7 +68,7 @@ export class TcpListener {
 			if (!native) return;
 			let connection: TcpConnection;
 			try {
-				connection = TcpConnection.accept(native, null!, this.keepAliveMs);
+				connection = TcpConnection.accept(native, null!, this.idleMs);
 			}
 			catch (e) {
 				reportError(e);

@@ -13,9 +13,11 @@
 import TCP from "embedded:io/socket/tcp";
 import TextDecoder from "text/decoder";
 import { RECEIVE_CHUNK_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
-import { ERR_OK, ERR_RTE } from "xsnet/core/errors";
+import { ERR_OK, ERR_RTE, ERR_ABRT } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import { post, reportError } from "xsnet/core/tasks";
+import { watchIdle, unwatchIdle } from "xsnet/core/idle";
+import type { IdleWatched } from "xsnet/core/idle";
 
 /** The host socket as this module uses it (ECMA-419 TCP plus the simulator's localAddress/localPort). */
 export interface HostTCP {
@@ -80,7 +82,7 @@ function hostOptions(extra: object): object {
 	return { ...extra, onReadable, onWritable, onError, format: "buffer", noDelay: TCP_NO_DELAY, nodelay: TCP_NO_DELAY };
 }
 
-export class TcpConnection {
+export class TcpConnection implements IdleWatched {
 	// Fields marked `declare` exist only once assigned: with ES2022 class fields every declared field would be an
 	// own property (a 32-byte slot in XS, looked up linearly) on every connection, used or not.
 	/** Who gets the events; null once the application closed the connection (then no event is delivered). */
@@ -108,19 +110,27 @@ export class TcpConnection {
 		this.state = IDLE;
 	}
 
+	/** Inactivity limit in ms (accepted connections of a server with a timeout), see core/idle.ts. */
+	declare idleMs: number;
+	/** Date.now() of the last bytes received, while an inactivity limit applies. */
+	declare lastActive: number;
+
 	/**
 	 * Wrap a socket accepted by a listener (`native` = Listener.read()). The connection is CONNECTED at once.
-	 * @param keepAliveMs TCP keepalive idle time (ECMA-419 `keepAlive` option) or undefined.
+	 * @param idleMs inactivity limit: when the peer sends nothing for that long (ms), the connection is aborted
+	 *   and its owner gets tcpClosed(ERR_ABRT); 0 or undefined = none.
 	 * @throws whatever the host TCP constructor throws.
 	 */
-	static accept(native: unknown, owner: TcpOwner, keepAliveMs?: number): TcpConnection {
+	static accept(native: unknown, owner: TcpOwner, idleMs?: number): TcpConnection {
 		const c = new TcpConnection(owner);
-		const options: Record<string, unknown> = { from: native };
-		if (keepAliveMs) options.keepAlive = keepAliveMs;
-		const socket = new HostTCPClass(hostOptions(options));
+		const socket = new HostTCPClass(hostOptions({ from: native }));
 		socket.xsnetConnection = c;
 		c.socket = socket;
 		c.state = CONNECTED;
+		if (idleMs) {
+			c.idleMs = idleMs;
+			watchIdle(c);
+		}
 		try {
 			c.address = socket.remoteAddress;
 			c.port = socket.remotePort;
@@ -299,6 +309,7 @@ export class TcpConnection {
 	/** Host: onReadable(bytes). */
 	readable(bytes: number): void {
 		this.available = bytes;
+		if (this.idleMs) this.lastActive = Date.now();
 		if (this.state === CONNECTING) this.connected();
 		this.drain();
 	}
@@ -367,6 +378,11 @@ export class TcpConnection {
 		return [undefined, undefined];
 	}
 
+	/** The inactivity limit passed (core/idle.ts): abort, as lwIP does, and tell the owner ERR_ABRT. */
+	expire(): void {
+		if (this.state === CONNECTED) this.finish(ERR_ABRT);
+	}
+
 	/** Host: onError(code). */
 	failed(code?: number): void {
 		const error = (code === undefined || code === null) ? ERR_OK : code;
@@ -409,6 +425,7 @@ export class TcpConnection {
 	/** Give the host socket back and forget everything. */
 	private release(): void {
 		this.state = CLOSED;
+		if (this.idleMs) unwatchIdle(this);
 		if (this.head) this.head = this.tail = undefined;
 		if (this.queued) this.queued = 0;
 		if (this.done) this.done = undefined;

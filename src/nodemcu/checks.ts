@@ -81,11 +81,16 @@ export function checkHostName(host: unknown, missing: string): string {
 	return host;
 }
 
+/**
+ * A server timeout in seconds: default 30, else a number 1..28800 (NodeMCU's documented range, enforced by its
+ * espconn-era net.c).
+ * @throws Error "wrong arg type" (not a number); RangeError "timeout out of range [1-28800]".
+ */
 export function checkTimeout(timeout: unknown): number {
 	if (timeout === undefined || timeout === null) return SERVER_TIMEOUT_DEFAULT_S;
 	if (typeof timeout !== "number" || !Number.isFinite(timeout)) fail("wrong arg type");
 	if (timeout < SERVER_TIMEOUT_MIN_S || timeout > SERVER_TIMEOUT_MAX_S)
-		fail(`timeout out of range [${SERVER_TIMEOUT_MIN_S}-${SERVER_TIMEOUT_MAX_S}]`);
+		throw new RangeError(`timeout out of range [${SERVER_TIMEOUT_MIN_S}-${SERVER_TIMEOUT_MAX_S}]`);
 	return timeout;
 }
 

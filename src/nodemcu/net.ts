@@ -39,9 +39,11 @@ export function createConnection(type?: number, secure?: number): NetSocket | Ne
 /**
  * Create a TCP server. One argument is the timeout (3.x `createServer(timeout)`); two are type and timeout
  * (2.x `createServer(net.TCP, 30)`; net.UDP gives a UDP socket). The timeout, in seconds (1..28800, default 30),
- * is what NodeMCU really implements: the TCP keepalive idle time of accepted connections (a dead peer is
- * dropped; an idle live one is not). Unlike NodeMCU 3.x, `createServer(net.TCP, 30)` means 30 s, not 1 s.
- * @throws Error "invalid type", "wrong arg type", "timeout out of range [1-28800]".
+ * is what NodeMCU's docs promise: an accepted client that sends nothing for that long is disconnected, and its
+ * socket gets "reconnection" (or "disconnection") with -13 (ERR_ABRT); clients that talk stay connected.
+ * NodeMCU itself uses TCP keepalive there, which never drops an idle live client. Unlike NodeMCU 3.x,
+ * `createServer(net.TCP, 30)` means 30 s, not 1 s.
+ * @throws Error "invalid type", "wrong arg type"; RangeError "timeout out of range [1-28800]".
  */
 export function createServer(timeout?: number): NetServer;
 export function createServer(type: typeof TCP, timeout?: number): NetServer;

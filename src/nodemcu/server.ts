@@ -12,7 +12,7 @@ import type { Fn, AcceptCallback } from "nodemcu/types";
 export class NetServer implements ListenerOwner {
 	declare private listener: TcpListener | undefined;
 	declare private onAccept: Fn | undefined;
-	/** Keepalive idle time of accepted connections, in seconds (see net.createServer). */
+	/** Inactivity timeout of accepted connections, in seconds (see net.createServer). */
 	readonly timeout: number;
 
 	/** @internal use net.createServer(). */
@@ -36,7 +36,7 @@ export class NetServer implements ListenerOwner {
 		const { port, ip, fn } = listenArguments(args);
 		if (typeof fn !== "function") fail("need callback");
 		const listener = new TcpListener(this);
-		listener.keepAliveMs = this.timeout * 1000;
+		listener.idleMs = this.timeout * 1000;
 		try {
 			listener.listen(port, ip);
 		}

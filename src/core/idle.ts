@@ -1,0 +1,45 @@
+// Inactivity limits of accepted connections (NodeMCU's server "timeout" as its docs describe it: a client
+// silent for that long is disconnected). One shared sweep timer checks every watched connection, so a
+// connection costs no timer of its own and receiving bytes costs one Date.now().
+import Timer from "timer";
+import { IDLE_SWEEP_MS } from "xsnet/core/limits";
+
+/** What the sweeper needs of a connection. */
+export interface IdleWatched {
+	/** Inactivity limit, ms. */
+	idleMs: number;
+	/** Date.now() of the last bytes received (or of the accept). */
+	lastActive: number;
+	/** The limit passed: end the connection. */
+	expire(): void;
+}
+
+const watched = new Set<IdleWatched>();
+let sweeper: Timer | undefined;
+
+/** Start watching `c` (its lastActive is set to now). */
+export function watchIdle(c: IdleWatched): void {
+	c.lastActive = Date.now();
+	watched.add(c);
+	if (sweeper === undefined) sweeper = Timer.repeat(sweep, IDLE_SWEEP_MS);
+}
+
+/** Stop watching `c`; the sweep timer stops with the last watched connection. */
+export function unwatchIdle(c: IdleWatched): void {
+	if (!watched.delete(c) || watched.size || sweeper === undefined) return;
+	Timer.clear(sweeper);
+	sweeper = undefined;
+}
+
+function sweep(): void {
+	const now = Date.now();
+	let expired: IdleWatched[] | undefined;
+	for (const c of watched) {
+		if (now - c.lastActive >= c.idleMs) (expired ??= []).push(c);
+	}
+	if (!expired) return;
+	for (const c of expired) {
+		unwatchIdle(c);
+		c.expire();
+	}
+}
