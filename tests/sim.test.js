@@ -21,6 +21,12 @@ describe("simulator (hosts/sim)", function () {
     assert.match(r.stdout, /udp a got ping from 127\.0\.0\.1:\d+\n/);
   });
 
+  it("TCP read(buffer) copies at most the buffer's size and keeps the rest", async () => {
+    const r = await runApp("tests/apps/raw-read-buffer.ts", { timeout: 10 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'parts ["hell","o wo","rld"]\n');
+  });
+
   it("trace() writes exactly its argument", async () => {
     const r = await runApp("tests/apps/fail-rejection.ts", { args: ["handled"] });
     assert.equal(r.code, 0, r.stderr);

@@ -27,6 +27,8 @@ declare module "embedded:io/socket/tcp" {
     readonly localPort: number | undefined;
     target?: any;
     read(byteLength?: number): ArrayBuffer | number | undefined;
+    /** copies at most buffer.byteLength bytes into `buffer`; returns the count */
+    read(buffer: Buffer): number;
     /** returns the bytes still writable; throws if `buffer` exceeds them */
     write(buffer: Buffer | number): number;
     close(): void;

@@ -408,8 +408,17 @@ void xs_tcp_constructor(xsMachine* the)
 		if (!strcmp(format, "number")) tcp->number = 1;
 		else if (strcmp(format, "buffer")) xsRangeError("invalid format");
 	}
-	if (simHasOption(the, &xsArg(0), "noDelay", &value) && xsTest(value))
+	if ((simHasOption(the, &xsArg(0), "noDelay", &value) || simHasOption(the, &xsArg(0), "nodelay", &value)) && xsTest(value))
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (simHasOption(the, &xsArg(0), "keepAlive", &value)) {
+		/* ECMA-419: keep-alive interval in ms -> idle time and probe interval, whole seconds */
+		int seconds = (xsToInteger(value) + 999) / 1000;
+		if (seconds > 0) {
+			setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+			setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &seconds, sizeof(seconds));
+			setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &seconds, sizeof(seconds));
+		}
+	}
 	if (adopted) {
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		simTCPAddresses(tcp);
@@ -436,16 +445,29 @@ void xs_tcp_constructor(xsMachine* the)
 		simTCPUpdateInterest(tcp);
 }
 
-/* read([byteLength]) -> ArrayBuffer | undefined; "number" format: a byte or undefined */
+/* read([byteLength]) -> ArrayBuffer | undefined; read(buffer) -> bytes copied into it;
+ * "number" format: a byte or undefined */
 void xs_tcp_read(xsMachine* the)
 {
 	simTCP* tcp = simTCPGet(the);
 	size_t count;
+	int argc = xsToInteger(xsArgc);
 	if (tcp->closed)
 		xsUnknownError("closed");
-	if (!tcp->pendingLength)
+	if (argc > 0 && xsTypeOf(xsArg(0)) == xsReferenceType && !tcp->number) {
+		void* data;
+		xsUnsignedValue length;
+		_xsmcGetBuffer(the, &xsArg(0), &data, &length, 1);
+		count = tcp->pendingLength < length ? tcp->pendingLength : length;
+		if (count)
+			memcpy(data, tcp->pending, count);
+		xsResult = xsInteger((int)count);
+		if (!count)
+			return;
+	}
+	else if (!tcp->pendingLength)
 		return;
-	if (tcp->number) {
+	else if (tcp->number) {
 		xsResult = xsInteger(*tcp->pending);
 		count = 1;
 	}
