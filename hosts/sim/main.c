@@ -2,8 +2,8 @@
  *
  * usage: xsnet-sim [options] <module.js> [-- app arguments]
  *   --map <file>       module map: lines "specifier<TAB>path"; a specifier ending in "*" maps a prefix
- *   --heap <KiB>       initial XS chunk heap (default 64; it grows as on a device with a large PSRAM)
- *   --slots <count>    initial XS slot heap count (default 4096, 16 bytes each on 64-bit hosts)
+ *   --heap <KiB>       initial XS chunk heap (default 256; it grows as on a device with a large PSRAM)
+ *   --slots <count>    initial XS slot heap count (default 8192, 16 bytes each on 64-bit hosts)
  *   --stack <slots>    XS stack size in slots (default 1024; overflow is fatal, as on a device)
  *   --dns <ip[:port]>  DNS server 0, then 1 (repeatable); read by the app through xsnet/native
  *   --netif <name>     the interface net.ifinfo(0) reports (default: the first up, non-loopback IPv4 one)
@@ -156,10 +156,10 @@ extern void simTimerInstallGlobals(xsMachine* the);
 int main(int argc, char** argv)
 {
 	xsCreation creation = {
-		64 * 1024,       /* initialChunkSize */
-		32 * 1024,       /* incrementalChunkSize */
-		4096,            /* initialHeapCount (slots) */
-		1024,            /* incrementalHeapCount */
+		256 * 1024,      /* initialChunkSize: an ESP32's XS heap is some hundreds of KiB */
+		64 * 1024,       /* incrementalChunkSize */
+		8192,            /* initialHeapCount (slots, 16 bytes each) */
+		2048,            /* incrementalHeapCount */
 		1024,            /* stackCount */
 		2048,            /* initialKeyCount */
 		1024,            /* incrementalKeyCount */
