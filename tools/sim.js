@@ -26,7 +26,7 @@ export function moduleMap() {
   return [
     ["nodemcu/*", path.join(jsRoot, "src", "nodemcu", "*.js")],
     ["luatos/*", path.join(jsRoot, "src", "luatos", "*.js")],
-    ["xsnet/native", path.join(hostJs, "native.js"), "host"],
+    ["xsnet/native", path.join(root, "modules", "native", "native.js"), "host"],
     ["xsnet/*", path.join(jsRoot, "src", "*.js")],
     ["embedded:network/dns/resolver/udp", path.join(root, "modules", "dns", "udp.js")],
     ["embedded:io/socket/tcp", path.join(hostJs, "tcp.js"), "host"],

@@ -1,4 +1,4 @@
-/* xsnet simulator: the project's own native module `xsnet/native` (what ECMA-419 lacks).
+/* xsnet simulator: the C of the project's own native module `xsnet/native` (modules/native/native.js).
  * Devices implement the same functions over lwIP in modules/native. */
 #include "sim.h"
 
