@@ -64,6 +64,7 @@ async function measureReceive(app, total, mode) {
         left -= n;
         if (!c.write(n === block.length ? block : block.subarray(0, n))) return c.once("drain", pump);
       }
+      c.end();
     };
     c.on("error", () => {});
     c.on("close", () => finish(Number(process.hrtime.bigint() - start) / 1e9));

@@ -10,6 +10,12 @@
 export const RECEIVE_CHUNK_BYTES = 65536;
 
 /**
+ * Size of the one scratch buffer that text-format ("string") receives are read into before decoding, in bytes:
+ * the most decoded per "receive" event. Shared by all connections, so it is small enough for a board.
+ */
+export const RECEIVE_SCRATCH_BYTES = 8192;
+
+/**
  * Largest UDP payload send() accepts, in bytes: Ethernet MTU 1500 - IPv4 header 20 - UDP header 8.
  * NodeMCU's lwIP has IP fragmentation off and silently drops larger datagrams (nodemcu-firmware #2982);
  * we raise an error instead, on every platform alike (the loopback simulator could carry more).

@@ -12,7 +12,7 @@
 // - close() is graceful: bytes already written are delivered, then FIN.
 import TCP from "embedded:io/socket/tcp";
 import TextDecoder from "text/decoder";
-import { RECEIVE_CHUNK_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
+import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
 import { ERR_OK, ERR_RTE, ERR_ABRT } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import { post, reportError } from "xsnet/core/tasks";
@@ -22,6 +22,7 @@ import type { IdleWatched } from "xsnet/core/idle";
 /** The host socket as this module uses it (ECMA-419 TCP plus the simulator's localAddress/localPort). */
 export interface HostTCP {
 	read(byteLength?: number): ArrayBuffer | undefined;
+	read(buffer: Uint8Array): number;
 	write(data: ArrayBuffer | ArrayBufferView): number | undefined;
 	close(): void;
 	readonly remoteAddress?: string;
@@ -62,6 +63,9 @@ interface Chunk {
 }
 
 const STREAM = Object.freeze({ stream: true });
+
+/** Shared by every connection's text decoding (drainText); allocated on first use. */
+let scratch: ArrayBuffer | undefined;
 
 function onWritable(this: HostTCP, bytes: number): void {
 	this.xsnetConnection?.writable(bytes);
@@ -315,6 +319,10 @@ export class TcpConnection implements IdleWatched {
 	}
 
 	private drain(): void {
+		if (this.fmt !== "buffer") {
+			this.drainText();
+			return;
+		}
 		while (this.available! > 0 && !this.held && this.socket) {
 			const socket = this.socket;
 			let n = this.available!;
@@ -326,6 +334,30 @@ export class TcpConnection implements IdleWatched {
 			}
 			this.available! -= buffer.byteLength;
 			if (this.owner && this.state === CONNECTED) this.deliver(buffer);
+		}
+	}
+
+	/**
+	 * Text format: read into one shared scratch buffer (no ArrayBuffer per chunk: the decoded string is the only
+	 * allocation) and decode from there. The view never exceeds the bytes available, as Moddable's lwIP read(buffer)
+	 * requires.
+	 */
+	private drainText(): void {
+		while (this.available! > 0 && !this.held && this.socket) {
+			let n = this.available!;
+			if (n > RECEIVE_SCRATCH_BYTES) n = RECEIVE_SCRATCH_BYTES;
+			const view = new Uint8Array(scratch ??= new ArrayBuffer(RECEIVE_SCRATCH_BYTES), 0, n);
+			const got = this.socket.read(view);
+			if (!got) {
+				this.available = 0;
+				break;
+			}
+			this.available! -= got;
+			if (this.owner && this.state === CONNECTED) {
+				const decoder = this.decoder ??= new TextDecoder();
+				const text = decoder.decode(got === n ? view : view.subarray(0, got), STREAM);
+				if (text !== "") this.owner.tcpReceived(this, text);     // (str.length is O(n) in XS)
+			}
 		}
 	}
 
