@@ -17,23 +17,16 @@ typedef struct {
 } simICMPPacket;
 
 typedef struct {
-	simWatch watch;
-	xsSlot object;
-	xsSlot onReadable;
+	simReadable r;             /* first */
 	simICMPPacket* queue[SIM_ICMP_QUEUE];
 	int count;
-	uint8_t raw, remembered, busy, closed;
+	uint8_t raw;
 } simICMP;
 
 static uint8_t gICMPBuffer[65536];
 
 void xs_icmp_destructor(void* data);
-static void simICMPMark(txMachine* the, void* data, txMarkRoot markRoot)
-{
-	simICMP* s = data;
-	(*markRoot)(the, (txSlot*)&s->onReadable);
-}
-static const xsHostHooks gICMPHooks = { xs_icmp_destructor, simICMPMark, NULL };
+static const xsHostHooks gICMPHooks = { xs_icmp_destructor, simReadableMark, NULL };
 
 static void simICMPRelease(xsMachine* the, simICMP* s)
 {
@@ -41,16 +34,7 @@ static void simICMPRelease(xsMachine* the, simICMP* s)
 	for (i = 0; i < s->count; i++)
 		free(s->queue[i]);
 	s->count = 0;
-	if (s->watch.fd >= 0) {
-		simWatchRemove(&s->watch);
-		close(s->watch.fd);
-		s->watch.fd = -1;
-		simUnref();
-	}
-	if (s->remembered && the && !s->busy) {
-		s->remembered = 0;
-		xsForget(s->object);
-	}
+	simReadableRelease(the, &s->r);
 }
 
 void xs_icmp_destructor(void* data)
@@ -69,7 +53,7 @@ static void simICMPEvents(simWatch* watch, uint32_t events)
 	while (s->count < SIM_ICMP_QUEUE) {
 		struct sockaddr_in a;
 		socklen_t length = sizeof(a);
-		ssize_t n = recvfrom(s->watch.fd, gICMPBuffer, sizeof(gICMPBuffer), 0, (struct sockaddr*)&a, &length);
+		ssize_t n = recvfrom(s->r.watch.fd, gICMPBuffer, sizeof(gICMPBuffer), 0, (struct sockaddr*)&a, &length);
 		uint8_t* data = gICMPBuffer;
 		simICMPPacket* p;
 		if (n < 0)
@@ -91,17 +75,8 @@ static void simICMPEvents(simWatch* watch, uint32_t events)
 		s->queue[s->count++] = p;
 	}
 	if (s->count == SIM_ICMP_QUEUE)
-		simWatchModify(&s->watch, 0);
-	if (s->count && xsTypeOf(s->onReadable) != xsUndefinedType) {
-		xsSlot arg = xsInteger(s->count), object = s->object, fn = s->onReadable;
-		s->busy = 1;
-		simCallback(the, &object, &fn, 1, &arg);
-		s->busy = 0;
-		if (s->closed && s->remembered) {
-			s->remembered = 0;
-			xsForget(s->object);
-		}
-	}
+		simWatchModify(&s->r.watch, 0);
+	simReadableNotify(the, &s->r, s->count);
 }
 
 void xs_icmp_constructor(xsMachine* the)
@@ -121,19 +96,11 @@ void xs_icmp_constructor(xsMachine* the)
 		close(fd);
 		xsUnknownError("out of memory");
 	}
-	s->watch.fd = fd;
-	s->watch.callback = simICMPEvents;
+	s->r.watch.fd = fd;
+	s->r.watch.callback = simICMPEvents;
 	s->raw = raw;
-	s->onReadable = xsUndefined;
-	s->object = xsThis;
-	xsSetHostData(xsThis, s);
-	xsSetHostHooks(xsThis, &gICMPHooks);
-	if (xsToInteger(xsArgc) > 0 && simHasOption(the, &xsArg(0), "onReadable", &xsVar(0)))
-		s->onReadable = xsVar(0);
-	s->remembered = 1;
-	xsRemember(s->object);
-	simRef();
-	simWatchAdd(&s->watch, EPOLLIN);
+	xsVar(0) = xsToInteger(xsArgc) > 0 ? xsArg(0) : xsUndefined;
+	simReadableOpen(the, &s->r, &gICMPHooks, &xsVar(0));
 }
 
 void xs_icmp_read(xsMachine* the)
@@ -141,15 +108,15 @@ void xs_icmp_read(xsMachine* the)
 	simICMP* s = xsGetHostData(xsThis);
 	simICMPPacket* p;
 	char address[16];
-	if (!s || s->closed)
+	if (!s || s->r.closed)
 		xsUnknownError("closed");
 	if (!s->count)
 		return;
 	p = s->queue[0];
 	s->count--;
 	memmove(s->queue, s->queue + 1, s->count * sizeof(simICMPPacket*));
-	if (s->watch.fd >= 0)
-		simWatchModify(&s->watch, EPOLLIN);
+	if (s->r.watch.fd >= 0)
+		simWatchModify(&s->r.watch, EPOLLIN);
 	xsResult = xsArrayBuffer(p->data, p->length);
 	simFormatIPv4(p->address, address);
 	xsDefine(xsResult, xsID("address"), xsString(address), xsDefault);
@@ -162,21 +129,21 @@ void xs_icmp_write(xsMachine* the)
 	void* data;
 	xsUnsignedValue length;
 	struct sockaddr_in a;
-	if (!s || s->closed)
+	if (!s || s->r.closed)
 		xsUnknownError("closed");
 	xsmcGetBufferReadable(xsArg(0), &data, &length);
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = simParseIPv4(the, &xsArg(1));
-	if (sendto(s->watch.fd, data, length, 0, (struct sockaddr*)&a, sizeof(a)) < 0)
+	if (sendto(s->r.watch.fd, data, length, 0, (struct sockaddr*)&a, sizeof(a)) < 0)
 		xsUnknownError("ICMP send: %s", strerror(errno));
 }
 
 void xs_icmp_close(xsMachine* the)
 {
 	simICMP* s = xsGetHostData(xsThis);
-	if (!s || s->closed)
+	if (!s || s->r.closed)
 		return;
-	s->closed = 1;
+	s->r.closed = 1;
 	simICMPRelease(the, s);
 }

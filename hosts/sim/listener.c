@@ -7,23 +7,15 @@
 #include <sys/socket.h>
 
 typedef struct {
-	simWatch watch;
-	xsSlot object;
-	xsSlot onReadable;
+	simReadable r;             /* first */
 	int queue[SIM_LISTEN_BACKLOG];
 	int count;
 	int port;
-	uint8_t remembered, busy, closed;
 	char address[16];
 } simListener;
 
 void xs_listener_destructor(void* data);
-static void simListenerMark(txMachine* the, void* data, txMarkRoot markRoot)
-{
-	simListener* l = data;
-	(*markRoot)(the, (txSlot*)&l->onReadable);
-}
-static const xsHostHooks gListenerHooks = { xs_listener_destructor, simListenerMark, NULL };
+static const xsHostHooks gListenerHooks = { xs_listener_destructor, simReadableMark, NULL };
 
 static void simListenerRelease(xsMachine* the, simListener* l)
 {
@@ -31,16 +23,7 @@ static void simListenerRelease(xsMachine* the, simListener* l)
 	for (i = 0; i < l->count; i++)
 		close(l->queue[i]);
 	l->count = 0;
-	if (l->watch.fd >= 0) {
-		simWatchRemove(&l->watch);
-		close(l->watch.fd);
-		l->watch.fd = -1;
-		simUnref();
-	}
-	if (l->remembered && the && !l->busy) {
-		l->remembered = 0;
-		xsForget(l->object);
-	}
+	simReadableRelease(the, &l->r);
 }
 
 void xs_listener_destructor(void* data)
@@ -57,23 +40,14 @@ static void simListenerEvents(simWatch* watch, uint32_t events)
 	simListener* l = (simListener*)watch;
 	xsMachine* the = gSimMachine;
 	while (l->count < SIM_LISTEN_BACKLOG) {
-		int fd = accept4(l->watch.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(l->r.watch.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			break;
 		l->queue[l->count++] = fd;
 	}
 	if (l->count == SIM_LISTEN_BACKLOG)
-		simWatchModify(&l->watch, 0); /* the app is behind: leave the rest in the kernel's backlog */
-	if (l->count && xsTypeOf(l->onReadable) != xsUndefinedType) {
-		xsSlot arg = xsInteger(l->count), object = l->object, fn = l->onReadable;
-		l->busy = 1;
-		simCallback(the, &object, &fn, 1, &arg);
-		l->busy = 0;
-		if (l->closed && l->remembered) {
-			l->remembered = 0;
-			xsForget(l->object);
-		}
-	}
+		simWatchModify(&l->r.watch, 0); /* the app is behind: leave the rest in the kernel's backlog */
+	simReadableNotify(the, &l->r, l->count);
 }
 
 /* new Listener({port = 0, address = "0.0.0.0", onReadable, target}) */
@@ -115,24 +89,12 @@ void xs_listener_constructor(xsMachine* the)
 		close(fd);
 		xsUnknownError("out of memory");
 	}
-	l->watch.fd = fd;
-	l->watch.callback = simListenerEvents;
+	l->r.watch.fd = fd;
+	l->r.watch.callback = simListenerEvents;
 	l->port = ntohs(a.sin_port);
 	simFormatIPv4(a.sin_addr.s_addr, l->address);
-	l->onReadable = xsUndefined;
-	l->object = xsThis;
-	xsSetHostData(xsThis, l);
-	xsSetHostHooks(xsThis, &gListenerHooks);
-	if (xsToInteger(xsArgc) > 0 && xsTypeOf(xsArg(0)) == xsReferenceType) {
-		if (simHasOption(the, &xsArg(0), "onReadable", &xsVar(0)))
-			l->onReadable = xsVar(0);
-		if (simHasOption(the, &xsArg(0), "target", &xsVar(0)))
-			xsDefine(xsThis, xsID("target"), xsVar(0), xsDefault);
-	}
-	l->remembered = 1;
-	xsRemember(l->object);
-	simRef();
-	simWatchAdd(&l->watch, EPOLLIN);
+	xsVar(0) = xsToInteger(xsArgc) > 0 ? xsArg(0) : xsUndefined;
+	simReadableOpen(the, &l->r, &gListenerHooks, &xsVar(0));
 }
 
 /* accept(listener) -> descriptor | undefined  (listener.js turns it into a TCP socket) */
@@ -140,35 +102,35 @@ void xs_listener_accept(xsMachine* the)
 {
 	simListener* l = xsGetHostData(xsArg(0));
 	int fd;
-	if (!l || l->closed)
+	if (!l || l->r.closed)
 		xsUnknownError("closed");
 	if (!l->count)
 		return;
 	fd = l->queue[0];
 	l->count--;
 	memmove(l->queue, l->queue + 1, l->count * sizeof(int));
-	if (l->watch.fd >= 0)
-		simWatchModify(&l->watch, EPOLLIN);
+	if (l->r.watch.fd >= 0)
+		simWatchModify(&l->r.watch, EPOLLIN);
 	xsResult = xsInteger(fd);
 }
 
 void xs_listener_close(xsMachine* the)
 {
 	simListener* l = xsGetHostData(xsThis);
-	if (!l || l->closed)
+	if (!l || l->r.closed)
 		return;
-	l->closed = 1;
+	l->r.closed = 1;
 	simListenerRelease(the, l);
 }
 
 void xs_listener_get_port(xsMachine* the)
 {
 	simListener* l = xsGetHostData(xsThis);
-	if (l && !l->closed) xsResult = xsInteger(l->port);
+	if (l && !l->r.closed) xsResult = xsInteger(l->port);
 }
 
 void xs_listener_get_address(xsMachine* the)
 {
 	simListener* l = xsGetHostData(xsThis);
-	if (l && !l->closed) xsResult = xsString(l->address);
+	if (l && !l->r.closed) xsResult = xsString(l->address);
 }

@@ -107,3 +107,20 @@ void simFormatIPv4(uint32_t address, char* out); /* out: 16 bytes */
 #define SIM_LISTEN_BACKLOG 16             /* connections accepted ahead of the app */
 #define SIM_UDP_QUEUE 32                  /* datagrams queued ahead of the app; more are dropped */
 #define SIM_UDP_MAX (65535 - 8 - 20)      /* largest datagram the host accepts (IPv4 limit) */
+
+/* ---- the part that Listener, UDP and ICMP sockets share (readable.c): a descriptor whose arrivals are
+ * queued by the class and announced with onReadable(count) ---- */
+typedef struct {
+	simWatch watch;            /* first: the loop hands us this pointer */
+	xsSlot object;             /* the JS instance, remembered while open */
+	xsSlot onReadable;
+	uint8_t remembered, busy, closed;
+} simReadable;
+/* Attach `r` (fd open, watch.callback set) to xsThis: host data, hooks, onReadable and target from
+ * `options`, remembered, counted as pending work, watched for EPOLLIN. */
+void simReadableOpen(xsMachine* the, simReadable* r, const xsHostHooks* hooks, xsSlot* options);
+/* Call onReadable(count); afterwards `r` is still valid even if the callback closed it. */
+void simReadableNotify(xsMachine* the, simReadable* r, int count);
+/* Close the descriptor and stop counting it; forget the object unless inside its callback. */
+void simReadableRelease(xsMachine* the, simReadable* r);
+void simReadableMark(txMachine* the, void* data, txMarkRoot markRoot);

@@ -17,14 +17,11 @@ typedef struct {
 
 typedef struct simUDP simUDP;
 struct simUDP {
-	simWatch watch;
+	simReadable r;             /* first */
 	simUDP* next;              /* every open UDP socket, for net.multicastJoin's global membership */
-	xsSlot object;
-	xsSlot onReadable;
 	simPacket* queue[SIM_UDP_QUEUE];
 	int count;
 	int port;
-	uint8_t remembered, busy, closed;
 	char address[16];
 };
 
@@ -62,7 +59,7 @@ int simMulticastJoin(uint32_t interface, uint32_t group)
 	g->next = gGroups;
 	gGroups = g;
 	for (u = gUDPs; u; u = u->next)
-		simUDPMembership(u->watch.fd, interface, group, 1);
+		simUDPMembership(u->r.watch.fd, interface, group, 1);
 	return 0;
 }
 
@@ -76,7 +73,7 @@ int simMulticastLeave(uint32_t interface, uint32_t group)
 			*link = g->next;
 			free(g);
 			for (u = gUDPs; u; u = u->next)
-				simUDPMembership(u->watch.fd, interface, group, 0);
+				simUDPMembership(u->r.watch.fd, interface, group, 0);
 			return 0;
 		}
 		link = &g->next;
@@ -99,12 +96,7 @@ static void simUDPUnlink(simUDP* u)
 static uint8_t gPacketBuffer[65536];
 
 void xs_udp_destructor(void* data);
-static void simUDPMark(txMachine* the, void* data, txMarkRoot markRoot)
-{
-	simUDP* u = data;
-	(*markRoot)(the, (txSlot*)&u->onReadable);
-}
-static const xsHostHooks gUDPHooks = { xs_udp_destructor, simUDPMark, NULL };
+static const xsHostHooks gUDPHooks = { xs_udp_destructor, simReadableMark, NULL };
 
 static void simUDPRelease(xsMachine* the, simUDP* u)
 {
@@ -112,17 +104,9 @@ static void simUDPRelease(xsMachine* the, simUDP* u)
 	for (i = 0; i < u->count; i++)
 		free(u->queue[i]);
 	u->count = 0;
-	if (u->watch.fd >= 0) {
+	if (u->r.watch.fd >= 0)
 		simUDPUnlink(u);
-		simWatchRemove(&u->watch);
-		close(u->watch.fd);
-		u->watch.fd = -1;
-		simUnref();
-	}
-	if (u->remembered && the && !u->busy) {
-		u->remembered = 0;
-		xsForget(u->object);
-	}
+	simReadableRelease(the, &u->r);
 }
 
 void xs_udp_destructor(void* data)
@@ -137,7 +121,7 @@ void xs_udp_destructor(void* data)
 static simUDP* simUDPGet(xsMachine* the)
 {
 	simUDP* u = xsGetHostData(xsThis);
-	if (!u || u->closed)
+	if (!u || u->r.closed)
 		xsUnknownError("closed");
 	return u;
 }
@@ -149,7 +133,7 @@ static void simUDPEvents(simWatch* watch, uint32_t events)
 	while (u->count < SIM_UDP_QUEUE) {
 		struct sockaddr_in a;
 		socklen_t length = sizeof(a);
-		ssize_t n = recvfrom(u->watch.fd, gPacketBuffer, sizeof(gPacketBuffer), 0, (struct sockaddr*)&a, &length);
+		ssize_t n = recvfrom(u->r.watch.fd, gPacketBuffer, sizeof(gPacketBuffer), 0, (struct sockaddr*)&a, &length);
 		simPacket* p;
 		if (n < 0)
 			break;
@@ -162,20 +146,9 @@ static void simUDPEvents(simWatch* watch, uint32_t events)
 		memcpy(p->data, gPacketBuffer, n);
 		u->queue[u->count++] = p;
 	}
-	if (u->count == SIM_UDP_QUEUE)
-		simWatchModify(&u->watch, 0);
-	if (u->count && xsTypeOf(u->onReadable) != xsUndefinedType) {
-		xsSlot arg = xsInteger(u->count), object = u->object, fn = u->onReadable;
-		u->busy = 1;
-		simCallback(the, &object, &fn, 1, &arg);
-		u->busy = 0;
-		if (u->closed && u->remembered) {
-			u->remembered = 0;
-			xsForget(u->object);
-		}
-	}
-	else if (u->count)
-		simWatchModify(&u->watch, 0);
+	if (u->count == SIM_UDP_QUEUE || (u->count && xsTypeOf(u->r.onReadable) == xsUndefinedType))
+		simWatchModify(&u->r.watch, 0); /* the app is behind: the kernel drops what overflows */
+	simReadableNotify(the, &u->r, u->count);
 }
 
 /* new UDP({port = 0, address = "0.0.0.0", onReadable, format: "buffer", multicast, timeToLive, target}) */
@@ -238,22 +211,11 @@ void xs_udp_constructor(xsMachine* the)
 		close(fd);
 		xsUnknownError("out of memory");
 	}
-	u->watch.fd = fd;
-	u->watch.callback = simUDPEvents;
+	u->r.watch.fd = fd;
+	u->r.watch.callback = simUDPEvents;
 	u->port = ntohs(a.sin_port);
 	simFormatIPv4(a.sin_addr.s_addr, u->address);
-	u->onReadable = xsUndefined;
-	u->object = xsThis;
-	xsSetHostData(xsThis, u);
-	xsSetHostHooks(xsThis, &gUDPHooks);
-	if (simHasOption(the, &options, "onReadable", &xsVar(0)))
-		u->onReadable = xsVar(0);
-	if (simHasOption(the, &options, "target", &xsVar(0)))
-		xsDefine(xsThis, xsID("target"), xsVar(0), xsDefault);
-	u->remembered = 1;
-	xsRemember(u->object);
-	simRef();
-	simWatchAdd(&u->watch, EPOLLIN);
+	simReadableOpen(the, &u->r, &gUDPHooks, &options);
 	{
 		simGroup* g;
 		for (g = gGroups; g; g = g->next)
@@ -270,7 +232,7 @@ int simUDPDescriptor(xsMachine* the, xsSlot* slot)
 	if (xsTypeOf(*slot) != xsReferenceType || fxGetHostHooks(the, slot) != &gUDPHooks)
 		return -1;
 	u = xsGetHostData(*slot);
-	return (u && !u->closed) ? u->watch.fd : -1;
+	return (u && !u->r.closed) ? u->r.watch.fd : -1;
 }
 
 /* read() -> ArrayBuffer with .address and .port | undefined */
@@ -284,8 +246,8 @@ void xs_udp_read(xsMachine* the)
 	p = u->queue[0];
 	u->count--;
 	memmove(u->queue, u->queue + 1, u->count * sizeof(simPacket*));
-	if (u->watch.fd >= 0 && u->count < SIM_UDP_QUEUE)
-		simWatchModify(&u->watch, EPOLLIN);
+	if (u->r.watch.fd >= 0 && u->count < SIM_UDP_QUEUE)
+		simWatchModify(&u->r.watch, EPOLLIN);
 	xsResult = xsArrayBuffer(p->data, p->length);
 	simFormatIPv4(p->address, address);
 	xsDefine(xsResult, xsID("address"), xsString(address), xsDefault);
@@ -311,7 +273,7 @@ void xs_udp_write(xsMachine* the)
 	a.sin_port = htons(port);
 	if (length > SIM_UDP_MAX)
 		xsRangeError("datagram too large: %u bytes (at most %u)", (unsigned)length, (unsigned)SIM_UDP_MAX);
-	if (sendto(u->watch.fd, data, length, 0, (struct sockaddr*)&a, sizeof(a)) < 0) {
+	if (sendto(u->r.watch.fd, data, length, 0, (struct sockaddr*)&a, sizeof(a)) < 0) {
 		if (errno == EMSGSIZE)
 			xsRangeError("datagram too large: %u bytes", (unsigned)length);
 		xsUnknownError("send: %s", strerror(errno));
@@ -321,20 +283,20 @@ void xs_udp_write(xsMachine* the)
 void xs_udp_close(xsMachine* the)
 {
 	simUDP* u = xsGetHostData(xsThis);
-	if (!u || u->closed)
+	if (!u || u->r.closed)
 		return;
-	u->closed = 1;
+	u->r.closed = 1;
 	simUDPRelease(the, u);
 }
 
 void xs_udp_get_port(xsMachine* the)
 {
 	simUDP* u = xsGetHostData(xsThis);
-	if (u && !u->closed) xsResult = xsInteger(u->port);
+	if (u && !u->r.closed) xsResult = xsInteger(u->port);
 }
 
 void xs_udp_get_address(xsMachine* the)
 {
 	simUDP* u = xsGetHostData(xsThis);
-	if (u && !u->closed) xsResult = xsString(u->address);
+	if (u && !u->r.closed) xsResult = xsString(u->address);
 }

@@ -1,0 +1,58 @@
+/* xsnet simulator: what the Listener, UDP and ICMP classes share: a descriptor watched for arrivals that
+ * the class queues, announced to the app with onReadable(count). */
+#include "sim.h"
+#include <sys/epoll.h>
+
+void simReadableMark(txMachine* the, void* data, txMarkRoot markRoot)
+{
+	simReadable* r = data;
+	(*markRoot)(the, (txSlot*)&r->onReadable);
+}
+
+void simReadableOpen(xsMachine* the, simReadable* r, const xsHostHooks* hooks, xsSlot* options)
+{
+	xsSlot value;
+	r->onReadable = xsUndefined;
+	r->object = xsThis;
+	xsSetHostData(xsThis, r);
+	xsSetHostHooks(xsThis, hooks);
+	if (simHasOption(the, options, "onReadable", &value))
+		r->onReadable = value;
+	if (simHasOption(the, options, "target", &value))
+		xsDefine(xsThis, xsID("target"), value, xsDefault);
+	r->remembered = 1;
+	xsRemember(r->object);
+	simRef();
+	simWatchAdd(&r->watch, EPOLLIN);
+}
+
+void simReadableNotify(xsMachine* the, simReadable* r, int count)
+{
+	xsSlot arg, object, fn;
+	if (!count || r->closed || xsTypeOf(r->onReadable) == xsUndefinedType)
+		return;
+	arg = xsInteger(count);
+	object = r->object;
+	fn = r->onReadable;
+	r->busy = 1;
+	simCallback(the, &object, &fn, 1, &arg);
+	r->busy = 0;
+	if (r->closed && r->remembered) {
+		r->remembered = 0;
+		xsForget(r->object);
+	}
+}
+
+void simReadableRelease(xsMachine* the, simReadable* r)
+{
+	if (r->watch.fd >= 0) {
+		simWatchRemove(&r->watch);
+		close(r->watch.fd);
+		r->watch.fd = -1;
+		simUnref();
+	}
+	if (r->remembered && the && !r->busy) {
+		r->remembered = 0;
+		xsForget(r->object);
+	}
+}
