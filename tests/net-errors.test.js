@@ -19,8 +19,8 @@ describe("nodemcu/net call forms and bad input", function () {
       "createServer(TCP, undefined) ok 30", "createServer(UDP, 5) ok udpsocket", "createServer(3, 5) invalid type",
       "createServer(0) timeout out of range [1-28800]", "createServer(28801) timeout out of range [1-28800]",
       "createServer('30') wrong arg type", "createUDPSocket() ok udpsocket",
-      "ifinfo net.ifinfo() is not implemented yet", "ping net.ping() is not implemented yet",
-      "multicastJoin net.multicastJoin() is not implemented yet", "frozen ok true",
+      "ifinfo wrong arg type", "ping no received callback specified",
+      "multicastJoin invalid multicast ip", "frozen ok true",
       // net.socket
       "on-bad-name invalid callback name", "on-not-string invalid callback name", "on-bad-fn invalid callback function",
       "on-connection ok", "on-reconnection ok", "on-disconnection ok", "on-receive ok", "on-sent ok", "on-dns ok",
@@ -33,7 +33,7 @@ describe("nodemcu/net call forms and bad input", function () {
       "connect-bad-fn invalid callback function",
       "format-default ok string", 'format-bad invalid format (use "string" or "buffer")', "format-buffer ok buffer",
       "dns-noname no domain specified", "dns-empty illegal argument", "dns-bad-fn invalid callback function",
-      "hold-unconnected ok", "unhold-unconnected ok", "ttl ttl() is not implemented yet",
+      "hold-unconnected ok", "unhold-unconnected ok", "ttl socket is not open/bound yet",
       "dns-nocb no callback specified", "send-nodata-check-first no data to send", "send-badtype wrong arg type",
       "send-badcb invalid callback function",
       // a connection attempt in progress; closing it fires nothing (no "c reconnection" line)

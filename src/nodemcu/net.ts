@@ -104,26 +104,13 @@ export const dns = Object.freeze({
 	},
 });
 
-function notYet(name: string): never {
-	fail(`net.${name}() is not implemented yet`);
-}
-
-/** Not available yet (needs the native interface module). @throws Error always. */
-export function ifinfo(_index?: number): never {
-	notYet("ifinfo");
-}
-/** Not available yet (needs native multicast support). @throws Error always. */
-export function multicastJoin(_ifIp: string, _multicastIp: string): never {
-	notYet("multicastJoin");
-}
-/** Not available yet (needs native multicast support). @throws Error always. */
-export function multicastLeave(_ifIp: string, _multicastIp: string): never {
-	notYet("multicastLeave");
-}
-/** Not available yet (needs native ICMP). @throws Error always. */
-export function ping(..._args: unknown[]): never {
-	notYet("ping");
-}
+// net.ifinfo(idx), net.multicastJoin(if_ip, mc_ip), net.multicastLeave(if_ip, mc_ip): src/nodemcu/netif.ts;
+// net.ping(host, [count], onReply, [onDone]): src/nodemcu/ping.ts (ICMP echo machinery: src/core/ping.ts).
+import { ifinfo, multicastJoin, multicastLeave } from "nodemcu/netif";
+import { ping } from "nodemcu/ping";
+export { ifinfo, multicastJoin, multicastLeave, ping };
+export type { IfInfo } from "nodemcu/netif";
+export type { PingReplyCallback, PingDoneCallback } from "nodemcu/ping";
 
 /** The `net` module object, as NodeMCU's: `net.createConnection()`, `net.dns.resolve()`, `net.TCP`, ... */
 const net = Object.freeze({

@@ -7,6 +7,7 @@ import { isCallerMemory } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
 import { callSafe } from "xsnet/core/tasks";
 import { fail, toPort, optionalCallback, sendBytes, checkFormat, checkHostName } from "nodemcu/checks";
+import { ttlMethod } from "nodemcu/netif";
 import type { Fn, SocketCallback, ErrorCallback, ReceiveCallback, DnsCallback } from "nodemcu/types";
 
 /**
@@ -181,9 +182,16 @@ export class NetSocket implements TcpOwner {
 		this.conn?.unhold();
 	}
 
-	/** Not available yet (needs a native TTL option). @throws Error always. */
-	ttl(_ttl?: number): number {
-		fail("ttl() is not implemented yet");
+	/**
+	 * The IP time-to-live of the connection's packets: `ttl()` reads it, `ttl(n)` sets it first (`ttl(1)` keeps
+	 * packets on the local network). `n` is taken modulo 256 like lwIP's u8 field (-1 reads). Returns the
+	 * socket's value after the call. The default is the host's (64 on Linux; lwIP's 255 on ESP8266).
+	 * @throws Error "socket is not open/bound yet" (not connecting or connected — also while the name of
+	 *   connect() is being resolved), "wrong arg type", "ttl out of range [1-255]", or the host's message.
+	 *   Source: net.c net_ttl(). Details: nodemcu/netif ttlMethod().
+	 */
+	ttl(ttl?: number): number {
+		return ttlMethod(this.conn?.hostSocket, ttl);
 	}
 
 	// ---- core events (TcpOwner); not for applications ----

@@ -8,6 +8,7 @@ import { parseIPv4 } from "xsnet/core/ip";
 import { callSafe } from "xsnet/core/tasks";
 import { UDP_PAYLOAD_MAX } from "xsnet/core/limits";
 import { fail, toPort, optionalCallback, listenArguments, sendBytes, checkFormat, bindError, checkHostName } from "nodemcu/checks";
+import { ttlMethod } from "nodemcu/netif";
 import type { Fn, UDPReceiveCallback, UDPSocketCallback, DnsCallback } from "nodemcu/types";
 
 /** A UDP socket (NodeMCU's net.udpsocket), from net.createUDPSocket(). Events: "receive", "sent", "dns". */
@@ -118,9 +119,13 @@ export class NetUDPSocket implements UdpOwner {
 		});
 	}
 
-	/** Not available yet (needs a native TTL option). @throws Error always. */
-	ttl(_ttl?: number): number {
-		fail("ttl() is not implemented yet");
+	/**
+	 * The IP time-to-live (also the multicast TTL) of the socket's datagrams; as NetSocket.ttl().
+	 * @throws Error "socket is not open/bound yet" (before listen() or the first send(), after close()),
+	 *   "wrong arg type", "ttl out of range [1-255]", or the host's message. Source: net.c net_ttl().
+	 */
+	ttl(ttl?: number): number {
+		return ttlMethod(this.endpoint.hostSocket, ttl);
 	}
 
 	/** @internal */
