@@ -64,8 +64,9 @@ export function compiledPath(app) {
 /**
  * The simulator command line for an app.
  * @param {string} app TypeScript source (relative to the root) or compiled .js path
- * @param {{args?: string[], dns?: string[], heap?: number, slots?: number, stack?: number,
- *   timeout?: number, reportHeap?: boolean}} [opts] timeout in seconds (default 30; 0 = none)
+ * @param {{args?: string[], dns?: string[], heap?: number, slots?: number, stack?: number, netif?: string,
+ *   timeout?: number, reportHeap?: boolean}} [opts] timeout in seconds (default 30; 0 = none); netif: the
+ *   host interface net.ifinfo(0) reports
  * @returns {{file: string, argv: string[]}}
  */
 export function simCommand(app, opts = {}) {
@@ -74,6 +75,7 @@ export function simCommand(app, opts = {}) {
   if (opts.slots) argv.push("--slots", String(opts.slots));
   if (opts.stack) argv.push("--stack", String(opts.stack));
   for (const d of opts.dns || []) argv.push("--dns", d);
+  if (opts.netif) argv.push("--netif", opts.netif);
   const timeout = opts.timeout ?? 30;
   if (timeout) argv.push("--timeout", String(timeout));
   if (opts.reportHeap) argv.push("--report-heap");

@@ -74,3 +74,16 @@ export const TCP_NO_DELAY = true;
  * `timeout` and `timeout` + this. lwIP's TCP timers have the same 500 ms granularity.
  */
 export const IDLE_SWEEP_MS = 500;
+
+/** Payload of each echo request, in bytes (lwIP's ping.c PING_DATA_SIZE, as NodeMCU sends). */
+export const ECHO_PAYLOAD_BYTES = 32;
+/** Time between two echo requests of a session, in milliseconds (lwIP ping.c PING_COARSE: one per second). */
+export const ECHO_INTERVAL_MS = 1000;
+/** Time an echo request waits for its reply, in milliseconds (lwIP ping.c PING_TIMEOUT_MS). */
+export const ECHO_TIMEOUT_MS = 1000;
+/** Echo requests of a session when no count is given (lwIP ping.c DEFAULT_PING_MAX_COUNT). */
+export const ECHO_COUNT_DEFAULT = 4;
+
+/** Smallest and largest IP time-to-live a socket can be given (POSIX hosts refuse 0). */
+export const TTL_MIN = 1;
+export const TTL_MAX = 255;

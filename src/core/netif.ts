@@ -4,6 +4,8 @@
 import {
 	ifinfo as hostInterfaceInfo, ttl as hostTTL, multicastJoin as hostJoin, multicastLeave as hostLeave,
 } from "xsnet/native";
+import { TTL_MIN, TTL_MAX } from "xsnet/core/limits";
+export { TTL_MIN, TTL_MAX };
 
 /** Interface index of the station (Wi-Fi client) in interfaceInfo(); the simulator's host interface. */
 export const STATION_INTERFACE = 0;
@@ -80,9 +82,6 @@ export function leaveGroup(ifAddress: string, group: string): boolean {
 	}
 }
 
-/** Smallest and largest IP time-to-live a socket can be given (POSIX hosts refuse 0). */
-export const TTL_MIN = 1;
-export const TTL_MAX = 255;
 
 /**
  * The IP time-to-live of the host socket of a TCP connection or UDP endpoint (their `hostSocket`), after setting

@@ -9,15 +9,8 @@
 // socket sees every echo reply that reaches the host (other programs' included) and our own requests.
 import { ICMP } from "xsnet/native";
 import Timer from "timer";
-
-/** Payload of each echo request, in bytes (lwIP's ping.c PING_DATA_SIZE, as NodeMCU sends). */
-export const ECHO_PAYLOAD_BYTES = 32;
-/** Time between two echo requests of a session, in milliseconds (lwIP ping.c PING_COARSE: one per second). */
-export const ECHO_INTERVAL_MS = 1000;
-/** Time an echo request waits for its reply, in milliseconds (lwIP ping.c PING_TIMEOUT_MS). */
-export const ECHO_TIMEOUT_MS = 1000;
-/** Echo requests of a session when no count is given (lwIP ping.c DEFAULT_PING_MAX_COUNT). */
-export const ECHO_COUNT_DEFAULT = 4;
+import { ECHO_PAYLOAD_BYTES, ECHO_INTERVAL_MS, ECHO_TIMEOUT_MS, ECHO_COUNT_DEFAULT } from "xsnet/core/limits";
+export { ECHO_PAYLOAD_BYTES, ECHO_INTERVAL_MS, ECHO_TIMEOUT_MS, ECHO_COUNT_DEFAULT };
 
 const ICMP_HEADER_BYTES = 8;
 const ICMP_ECHO_REPLY = 0;

@@ -45,9 +45,9 @@ export function reportError(e: unknown): void {
 }
 
 /** Call an application callback protected: returns normally even if it throws (the error is reported). */
-export function callSafe(fn: Function, self: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void {
+export function callSafe(fn: Function, self: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): void {
 	try {
-		fn.call(self, a, b, c, d);
+		fn.call(self, a, b, c, d, e);
 	}
 	catch (e) {
 		reportError(e);

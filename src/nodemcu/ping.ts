@@ -18,11 +18,6 @@ export type PingReplyCallback = (bytes: number, ip: string | undefined, seqno: n
 export type PingDoneCallback = (ip: string, totalCount: number, timeoutCount: number, totalBytes: number,
 	totalTime: number) => void;
 
-/** callSafe (which passes four arguments) for a callback of five: fn(a, b, c, d, e), protected. */
-function callSafe5(fn: Fn, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown): void {
-	callSafe(Function.prototype.apply, fn, undefined, [a, b, c, d, e]);
-}
-
 /** One net.ping() call: the owner of its core EchoSession, turning events into NodeMCU's callbacks. */
 class NetPing implements EchoOwner {
 	constructor(private readonly onReply: Fn, private readonly onDone: Fn | undefined) {}
@@ -36,13 +31,13 @@ class NetPing implements EchoOwner {
 	}
 
 	echoDone(session: EchoSession): void {
-		if (this.onDone) callSafe5(this.onDone, session.address, session.count, session.lost,
+		if (this.onDone) callSafe(this.onDone, undefined, session.address, session.count, session.lost,
 			session.received * session.payloadBytes, session.elapsed);
 	}
 
 	/** Ping could not start: `onReply(0)`, plus the reason (extension); no summary follows (as net_ping.c). */
 	failed(reason: string): void {
-		callSafe5(this.onReply, 0, undefined, undefined, undefined, reason);
+		callSafe(this.onReply, undefined, 0, undefined, undefined, undefined, reason);
 	}
 }
 

@@ -60,6 +60,8 @@ static u8_t xsnetICMPReceive(void* arg, struct raw_pcb* pcb, struct pbuf* p, con
 	xsnetICMPPacket* packet;
 	if (s->closed || s->count >= XSNET_ICMP_QUEUE || p->tot_len <= header)
 		return 0; /* not eaten: lwIP's own ICMP handling goes on */
+	if (pbuf_get_at(p, header) != 0 /* ICMP_ER, echo reply */)
+		return 0; /* echo requests, errors...: lwIP answers and reports them, as its ping.c leaves them */
 	packet = c_malloc(sizeof(xsnetICMPPacket) + p->tot_len - header);
 	if (!packet)
 		return 0;
