@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Benchmarks (`npm run bench [-- --json]`): nodemcu/net against raw ECMA-419 sockets in the same
-// simulator, and both against Node's `net`, all in one run on loopback so that the ratios compare
-// like with like on a noisy machine. Peers are Node servers on 127.0.0.1; each figure is the median
-// of `--runs` runs (default 3). `--only send,receive,receiveString,echo32,idle,accept,cycles` picks cases.
+// simulator, and both against Node's `net` (a client in its own process, as the simulator is), all in one
+// run on loopback so that the ratios compare like with like on a noisy machine. Peers are Node servers on
+// 127.0.0.1; each figure is the median of `--runs` runs (default 3). `--only send,receive,receiveString,echo32,idle,accept,cycles` picks cases.
 import net from "node:net";
 import { spawn } from "node:child_process";
 import { buildSim } from "./build-sim.js";
 import { compile } from "./compile.js";
-import { simCommand } from "./sim.js";
+import path from "node:path";
+import { simCommand, root } from "./sim.js";
 
 const MiB = 1024 * 1024;
 
@@ -151,49 +152,19 @@ async function measureCycles(app, count) {
   } finally { srv.close(); }
 }
 
-function nodeSend(port, total, chunk) {
-  return new Promise((resolve) => {
-    const c = net.connect(port, "127.0.0.1", () => {
-      const data = Buffer.alloc(chunk, 0x61);
-      let left = total;
-      const pump = () => {
-        while (left > 0) {
-          const n = Math.min(chunk, left);
-          left -= n;
-          if (!c.write(n === chunk ? data : data.subarray(0, n))) return c.once("drain", pump);
-        }
-        c.end(resolve);
-      };
-      pump();
-    });
+/** Run tools/bench/node-peer.js in its own process; resolves with its stdout. */
+function nodePeer(...args) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [path.join(root, "tools", "bench", "node-peer.js"), ...args.map(String)],
+      { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`node peer exited ${code}`))));
   });
 }
-
-function nodeReceive(port, total) {
-  return new Promise((resolve) => {
-    let n = 0;
-    const c = net.connect(port, "127.0.0.1");
-    c.on("data", (d) => { n += d.length; if (n >= total) { c.destroy(); resolve(); } });
-  });
-}
-
-function nodeEcho(port, count) {
-  return new Promise((resolve) => {
-    const c = net.connect(port, "127.0.0.1");
-    c.setNoDelay(true);
-    const msg = Buffer.alloc(32, 0x62);
-    let done = 0, pending = 0, start;
-    c.on("connect", () => { start = process.hrtime.bigint(); c.write(msg); });
-    c.on("data", (d) => {
-      pending += d.length;
-      while (pending >= 32) {
-        pending -= 32;
-        if (++done === count) { const ms = Number(process.hrtime.bigint() - start) / 1e6; c.destroy(); return resolve(ms); }
-        c.write(msg);
-      }
-    });
-  });
-}
+const nodeSend = (port, total, chunk) => nodePeer("send", port, total, chunk);
+const nodeReceive = (port, total) => nodePeer("receive", port, total);
+const nodeEcho = async (port, count) => Number((await nodePeer("echo", port, count)).match(/elapsed ([\d.]+)/)[1]);
 
 export async function main(argv = process.argv.slice(2)) {
   const json = argv.includes("--json");
