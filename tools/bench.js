@@ -48,9 +48,9 @@ async function measureSend(app, total, chunk) {
     c.on("end", () => finish({ n, seconds: Number(process.hrtime.bigint() - start) / 1e9 }));
   });
   const ran = app ? runApp(app, [port, total, chunk]) : nodeSend(port, total, chunk);
-  const [{ n, seconds }] = await Promise.all([done, ran]);
+  const [{ n, seconds }, out] = await Promise.all([done, ran]);
   if (n !== total) throw new Error(`${app || "node"}: sink got ${n} of ${total} bytes`);
-  return total / MiB / seconds;
+  return { rate: total / MiB / seconds, cpu: cpuOf(out) / (total / MiB) };
 }
 
 /** MB/s of `total` bytes a Node source sends to `app`, timed by the source (accept to the app's close). */
@@ -72,8 +72,8 @@ async function measureReceive(app, total, mode) {
     pump();
   });
   const ran = app ? runApp(app, [port, total, mode || ""]) : nodeReceive(port, total);
-  const [seconds] = await Promise.all([done, ran]);
-  return total / MiB / seconds;
+  const [seconds, out] = await Promise.all([done, ran]);
+  return { rate: total / MiB / seconds, cpu: cpuOf(out) / (total / MiB) };
 }
 
 /** Round trips per second of 32-byte messages with a Node echo server. */
@@ -84,13 +84,10 @@ async function measureEcho(app, count) {
     c.on("error", () => {});
     c.on("close", () => finish());
   });
-  let elapsed;
-  if (app) {
-    const out = await runApp(app, [port, count]);
-    elapsed = Number(out.match(/elapsed (\d+)/)[1]);
-  } else elapsed = await nodeEcho(port, count);
+  const out = app ? await runApp(app, [port, count]) : await nodeEcho(port, count);
+  const elapsed = Number(out.match(/elapsed ([\d.]+)/)[1]);
   await done;
-  return count / (elapsed / 1000);
+  return { rate: count / (elapsed / 1000), cpu: cpuOf(out) / count };
 }
 
 /** A Node server on 127.0.0.1 that accepts and holds connections until closed. */
@@ -164,7 +161,14 @@ function nodePeer(...args) {
 }
 const nodeSend = (port, total, chunk) => nodePeer("send", port, total, chunk);
 const nodeReceive = (port, total) => nodePeer("receive", port, total);
-const nodeEcho = async (port, count) => Number((await nodePeer("echo", port, count)).match(/elapsed ([\d.]+)/)[1]);
+const nodeEcho = (port, count) => nodePeer("echo", port, count);
+
+/** CPU seconds a bench app or Node peer reported for its measured section ("cpu <s>"). */
+function cpuOf(out) {
+  const m = /cpu ([\d.e-]+)/.exec(out);
+  if (!m) throw new Error(`no cpu figure in: ${out}`);
+  return Number(m[1]);
+}
 
 export async function main(argv = process.argv.slice(2)) {
   const json = argv.includes("--json");
@@ -179,10 +183,10 @@ export async function main(argv = process.argv.slice(2)) {
   compile();
 
   const cases = {
-    send: { raw: () => measureSend("tools/bench/apps/raw-send.ts", total, chunk), nodemcu: () => measureSend("tools/bench/apps/nodemcu-send.ts", total, chunk), node: () => measureSend(null, total, chunk), unit: "MB/s" },
-    receive: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "buffer"), node: () => measureReceive(null, total), unit: "MB/s" },
-    receiveString: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "string"), node: () => measureReceive(null, total), unit: "MB/s" },
-    echo32: { raw: () => measureEcho("tools/bench/apps/raw-echo.ts", echoes), nodemcu: () => measureEcho("tools/bench/apps/nodemcu-echo.ts", echoes), node: () => measureEcho(null, echoes), unit: "round trips/s" },
+    send: { raw: () => measureSend("tools/bench/apps/raw-send.ts", total, chunk), nodemcu: () => measureSend("tools/bench/apps/nodemcu-send.ts", total, chunk), node: () => measureSend(null, total, chunk), unit: "MB/s", cpuUnit: "ms/MiB" },
+    receive: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "buffer"), node: () => measureReceive(null, total), unit: "MB/s", cpuUnit: "ms/MiB" },
+    receiveString: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "string"), node: () => measureReceive(null, total), unit: "MB/s", cpuUnit: "ms/MiB" },
+    echo32: { raw: () => measureEcho("tools/bench/apps/raw-echo.ts", echoes), nodemcu: () => measureEcho("tools/bench/apps/nodemcu-echo.ts", echoes), node: () => measureEcho(null, echoes), unit: "round trips/s", cpuUnit: "us/round trip" },
   };
   const results = {}, ratios = {};
   log(`xsnet benchmarks: loopback, median of ${runs} runs, ${total / MiB} MiB bulk in ${chunk / 1024} KiB sends, ${echoes} echo round trips\n`);
@@ -193,13 +197,22 @@ export async function main(argv = process.argv.slice(2)) {
       // interleaved, so that a slow moment of the machine hits every variant alike
       for (const v of ["raw", "nodemcu", "node"]) samples[v].push(await c[v]());
     }
-    const r = { raw: median(samples.raw), nodemcu: median(samples.nodemcu), node: median(samples.node), unit: c.unit };
+    const pick = (v, k) => median(samples[v].map((x) => x[k]));
+    const r = { raw: pick("raw", "rate"), nodemcu: pick("nodemcu", "rate"), node: pick("node", "rate"), unit: c.unit,
+      cpu: { raw: pick("raw", "cpu"), nodemcu: pick("nodemcu", "cpu"), node: pick("node", "cpu"), unit: c.cpuUnit } };
     results[name] = r;
     ratios[`${name}: nodemcu/raw419`] = r.nodemcu / r.raw;
     ratios[`${name}: nodemcu/node`] = r.nodemcu / r.node;
     ratios[`${name}: raw419/node`] = r.raw / r.node;
+    // CPU time per unit of work (a MiB, a round trip): steadier than wall time on a shared machine.
+    // Ratios are efficiency, higher is better: raw CPU / nodemcu CPU.
+    ratios[`${name} cpu: nodemcu/raw419`] = r.cpu.raw / r.cpu.nodemcu;
+    ratios[`${name} cpu: nodemcu/node`] = r.cpu.node / r.cpu.nodemcu;
+    const scale = c.cpuUnit === "us/round trip" ? 1e6 : 1e3;
     log(`${name.padEnd(14)} raw 419 ${r.raw.toFixed(1).padStart(9)}  nodemcu/net ${r.nodemcu.toFixed(1).padStart(9)}  node ${r.node.toFixed(1).padStart(9)} ${c.unit}` +
-      `   nodemcu/raw ${(r.nodemcu / r.raw).toFixed(2)}x  nodemcu/node ${(r.nodemcu / r.node).toFixed(2)}x\n`);
+      `   nodemcu/raw ${(r.nodemcu / r.raw).toFixed(2)}x  nodemcu/node ${(r.nodemcu / r.node).toFixed(2)}x\n` +
+      `${"".padEnd(14)} cpu: raw ${(r.cpu.raw * scale).toFixed(1)}  nodemcu ${(r.cpu.nodemcu * scale).toFixed(1)}  node ${(r.cpu.node * scale).toFixed(1)} ${c.cpuUnit}` +
+      `   efficiency nodemcu/raw ${(r.cpu.raw / r.cpu.nodemcu).toFixed(2)}x  nodemcu/node ${(r.cpu.node / r.cpu.nodemcu).toFixed(2)}x\n`);
   }
   // Memory and connection handling (issue 3's targets: <= 1 KiB per socket object, accept rate >= 0.8x raw,
   // heap back to its baseline within 1% after 10,000 cycles).

@@ -37,6 +37,7 @@ export function moduleMap() {
     ["text/encoder", path.join(text, "encoder", "textencoder.js"), "host"],
     ["xsnet-sim/args", path.join(hostJs, "args.js"), "host"],
     ["xsnet-sim/heap", path.join(hostJs, "heap.js"), "host"],
+    ["xsnet-sim/clock", path.join(hostJs, "clock.js"), "host"],
   ];
 }
 
@@ -79,6 +80,7 @@ export function simCommand(app, opts = {}) {
   const timeout = opts.timeout ?? 30;
   if (timeout) argv.push("--timeout", String(timeout));
   if (opts.reportHeap) argv.push("--report-heap");
+  if (opts.reportCpu) argv.push("--report-cpu");
   argv.push(compiledPath(app));
   if (opts.args && opts.args.length) argv.push("--", ...opts.args.map(String));
   return { file: simBinary, argv };

@@ -11,3 +11,7 @@ declare module "xsnet-sim/heap" {
   /** Run XS's garbage collector. */
   export function gc(): void;
 }
+declare module "xsnet-sim/clock" {
+  /** Seconds of CPU time the simulator process has used (user + system); for benchmarks. */
+  export function cpu(): number;
+}

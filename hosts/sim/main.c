@@ -9,17 +9,20 @@
  *   --netif <name>     the interface net.ifinfo(0) reports (default: the first up, non-loopback IPv4 one)
  *   --timeout <s>      exit with status 124 if the app is still running after this many seconds
  *   --report-heap      print the heap in use at exit to stderr
+ *   --report-cpu       print the process's CPU time (user + system, seconds) at exit to stderr
  *   --trace-host       log host socket events to stderr
  * Exits 0 when nothing is pending (no socket, timer or lookup left), 1 on an uncaught exception or
  * unhandled rejection (message and stack on stderr), 124 on --timeout.
  */
 #include "sim.h"
 #include <signal.h>
+#include <sys/resource.h>
 
 xsMachine* gSimMachine = NULL;
 int gSimTrace = 0;
 static int gJobsPending = 0;
 static int gReportHeap = 0;
+static int gReportCPU = 0;
 
 void fxCreateMachinePlatform(txMachine* the)
 {
@@ -195,6 +198,7 @@ int main(int argc, char** argv)
 		}
 		else if (!strcmp(a, "--netif") && i + 1 < argc) simSetStationInterface(argv[++i]);
 		else if (!strcmp(a, "--report-heap")) gReportHeap = 1;
+		else if (!strcmp(a, "--report-cpu")) gReportCPU = 1;
 		else if (!strcmp(a, "--trace-host")) gSimTrace = 1;
 		else if (a[0] == '-' ) simUsage();
 		else if (!entry) entry = a;
@@ -231,6 +235,13 @@ int main(int argc, char** argv)
 		}
 		xsEndHost(the);
 		fflush(stdout);
+		if (gReportCPU) {
+			struct rusage usage;
+			getrusage(RUSAGE_SELF, &usage);
+			fprintf(stderr, "xsnet-sim: cpu %.6f s (user %.6f, system %.6f)\n",
+				usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6,
+				usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6, usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6);
+		}
 		if (gReportHeap) {
 			txMachine* m = the;
 			fprintf(stderr, "xsnet-sim: heap %ld bytes in use (chunks %ld + slots %ld), peak %ld\n",

@@ -306,3 +306,11 @@ void xs_sim_gc(xsMachine* the)
 {
 	xsCollectGarbage();
 }
+
+/* xsnet-sim/clock: cpu() -> seconds of CPU time this process has used (user + system). */
+void xs_sim_cpu(xsMachine* the)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	xsResult = xsNumber((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}

@@ -2,10 +2,10 @@
 // References to "net.c" are nodemcu-firmware's app/modules/net.c (ESP8266) and components/modules/net.c (ESP32).
 import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, CLOSED } from "xsnet/core/tcp";
 import type { TcpOwner, ReceiveFormat } from "xsnet/core/tcp";
-import { lookup } from "xsnet/core/dns";
 import { isCallerMemory } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
 import { callSafe } from "xsnet/core/tasks";
+import { socketDns } from "nodemcu/lookup";
 import { fail, toPort, optionalCallback, sendBytes, checkFormat, checkHostName } from "nodemcu/checks";
 import { ttlMethod } from "nodemcu/netif";
 import type { Fn, SocketCallback, ErrorCallback, ReceiveCallback, DnsCallback } from "nodemcu/types";
@@ -159,11 +159,7 @@ export class NetSocket implements TcpOwner {
 	 *   "invalid callback function", "no callback specified" (no fn and none registered). Source: net.c net_dns().
 	 */
 	dns(name: string, fn?: DnsCallback<NetSocket> | null): void {
-		const host = checkHostName(name, "no domain specified");
-		const cb = optionalCallback(fn);
-		if (cb) this.onDns = cb;
-		if (!this.onDns) fail("no callback specified");
-		lookup(host, (_error, ip) => {
+		this.onDns = socketDns(name, fn, this.onDns, (ip) => {
 			if (this.onDns) callSafe(this.onDns, this, this, ip);
 		});
 	}

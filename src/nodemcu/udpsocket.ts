@@ -2,12 +2,12 @@
 import type { ReceiveFormat } from "xsnet/core/tcp";
 import { UdpEndpoint } from "xsnet/core/udp";
 import type { UdpOwner } from "xsnet/core/udp";
-import { lookup } from "xsnet/core/dns";
 import type { SendData } from "xsnet/core/bytes";
 import { parseIPv4 } from "xsnet/core/ip";
 import { callSafe } from "xsnet/core/tasks";
+import { socketDns } from "nodemcu/lookup";
 import { UDP_PAYLOAD_MAX } from "xsnet/core/limits";
-import { fail, toPort, optionalCallback, listenArguments, sendBytes, checkFormat, bindError, checkHostName } from "nodemcu/checks";
+import { fail, toPort, optionalCallback, listenArguments, sendBytes, checkFormat, bindError } from "nodemcu/checks";
 import { ttlMethod } from "nodemcu/netif";
 import type { Fn, UDPReceiveCallback, UDPSocketCallback, DnsCallback } from "nodemcu/types";
 
@@ -110,11 +110,7 @@ export class NetUDPSocket implements UdpOwner {
 
 	/** Resolve `name`; see NetSocket.dns(). Callback `(socket, ip)`. */
 	dns(name: string, fn?: DnsCallback<NetUDPSocket> | null): void {
-		const host = checkHostName(name, "no domain specified");
-		const cb = optionalCallback(fn);
-		if (cb) this.onDns = cb;
-		if (!this.onDns) fail("no callback specified");
-		lookup(host, (_error, ip) => {
+		this.onDns = socketDns(name, fn, this.onDns, (ip) => {
 			if (this.onDns) callSafe(this.onDns, this, this, ip);
 		});
 	}

@@ -1,14 +1,16 @@
 // Benchmark app: send `total` bytes to 127.0.0.1:`port` through raw ECMA-419 TCP, `chunk` bytes per write.
 import TCP from "embedded:io/socket/tcp";
 import args from "xsnet-sim/args";
+import { cpu } from "xsnet-sim/clock";
 
 const [port, total, chunk] = args.map(Number);
 const data = new Uint8Array(chunk).fill(0x61);
-let left = total;
+let left = total, c0 = 0;
 const sock: TCP = new TCP({
   address: "127.0.0.1",
   port,
   onWritable(writable: number) {
+    if (!c0) c0 = cpu();
     while (left > 0 && writable >= Math.min(chunk, left)) {
       const n = Math.min(chunk, left);
       writable = sock.write(n === chunk ? data : data.subarray(0, n));
@@ -17,6 +19,7 @@ const sock: TCP = new TCP({
     if (left === 0) {
       left = -1;
       sock.close();
+      trace(`cpu ${cpu() - c0}\n`);
     }
   },
   onError() { sock.close(); },
