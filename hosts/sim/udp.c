@@ -174,6 +174,7 @@ void xs_udp_constructor(xsMachine* the)
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		xsUnknownError("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)); /* lwIP sends to broadcast addresses too */
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = address;

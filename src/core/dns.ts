@@ -39,21 +39,27 @@ export function isValidHostName(host: unknown): host is string {
 		ArrayBuffer.fromString(host).byteLength <= DNS_NAME_MAX;
 }
 
+/** Returned by lookup(): cancels it (its callback then never runs). */
+export type CancelLookup = () => void;
+
+const nothingToCancel: CancelLookup = () => {};
+
 /**
  * Resolve `host` (a name or an IPv4 literal) to an IPv4 address. `callback(error, address)` runs exactly once,
- * always asynchronously. Errors: ERR_DNS_FAILED (-6: no such name, no address, no server configured, malformed
- * name), ERR_DNS_TIMEOUT (-3: no server answered).
+ * always asynchronously, unless the returned function cancels the lookup first. Errors: ERR_DNS_FAILED (-6: no
+ * such name, no address, no server configured or reachable, malformed name), ERR_DNS_TIMEOUT (-3: no server
+ * answered).
  */
-export function lookup(host: string, callback: LookupCallback): void {
+export function lookup(host: string, callback: LookupCallback): CancelLookup {
 	const literal = parseIPv4(host);
 	if (literal !== undefined) {
 		post(callback, ERR_OK, literal);
-		return;
+		return nothingToCancel;     // the caller ignores a result it no longer wants
 	}
 	const servers = dnsServers().filter((s) => parseIPv4Endpoint(s, 53) !== undefined);
 	if (!servers.length) {
 		post(callback, ERR_DNS_FAILED, undefined);
-		return;
+		return nothingToCancel;
 	}
 	const key = servers.join(",");
 	if (!resolver || key !== resolverKey) {
@@ -61,13 +67,17 @@ export function lookup(host: string, callback: LookupCallback): void {
 		resolver = new Resolver({ servers });
 		resolverKey = key;
 	}
+	const r = resolver;
+	const done = (error: Error | null, address?: string) => {
+		if (error) callback((error as DNSError).code === "ETIMEOUT" ? ERR_DNS_TIMEOUT : ERR_DNS_FAILED, undefined);
+		else callback(ERR_OK, address);
+	};
 	try {
-		resolver.resolve({ host }, (error, address) => {
-			if (error) callback((error as DNSError).code === "ETIMEOUT" ? ERR_DNS_TIMEOUT : ERR_DNS_FAILED, undefined);
-			else callback(ERR_OK, address);
-		});
+		r.resolve({ host }, done);
 	}
 	catch {
 		post(callback, ERR_DNS_FAILED, undefined);
+		return nothingToCancel;
 	}
+	return () => r.cancel(done);
 }

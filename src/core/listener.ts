@@ -72,6 +72,12 @@ export class TcpListener {
 			}
 			catch (e) {
 				reportError(e);
+				try {
+					(native as { close?(): void }).close?.();   // do not leak the accepted socket
+				}
+				catch {
+					// already gone
+				}
 				continue;
 			}
 			this.owner.tcpAccepted(this, connection);

@@ -5,7 +5,7 @@
 //
 // Host contract relied on (the simulator implements it; Moddable's lwIP TCP too, see docs/nodemcu-net.md):
 // - the first onWritable(bytes) means connected; `bytes` is how much write() takes now; write() returns the
-//   new writable count (a device may return nothing: then we count down ourselves) and throws beyond it;
+//   new writable count (Moddable's lwIP returns nothing when the stack refused the bytes) and throws beyond it;
 // - onReadable(bytes): `bytes` available; read(n) returns at most n bytes as an ArrayBuffer, or undefined;
 // - onError(code): the connection is over; code is an lwIP err_t, 0 or undefined = the peer closed normally,
 //   reported only after every received byte was read;
@@ -13,8 +13,9 @@
 import TCP from "embedded:io/socket/tcp";
 import TextDecoder from "text/decoder";
 import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
-import { ERR_OK, ERR_RTE, ERR_ABRT } from "xsnet/core/errors";
+import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
+import type { CancelLookup } from "xsnet/core/dns";
 import { post, reportError } from "xsnet/core/tasks";
 import { watchIdle, unwatchIdle } from "xsnet/core/idle";
 import type { IdleWatched } from "xsnet/core/idle";
@@ -114,6 +115,8 @@ export class TcpConnection implements IdleWatched {
 		this.state = IDLE;
 	}
 
+	/** Cancels the name lookup of connect() while RESOLVING. */
+	declare private cancelLookup: CancelLookup | undefined;
 	/** Inactivity limit in ms (accepted connections of a server with a timeout), see core/idle.ts. */
 	declare idleMs: number;
 	/** Date.now() of the last bytes received, while an inactivity limit applies. */
@@ -169,10 +172,11 @@ export class TcpConnection implements IdleWatched {
 	connect(host: string, port: number): void {
 		this.port = port;
 		this.state = RESOLVING;
-		lookup(host, (error, address) => this.resolved(error, address));
+		this.cancelLookup = lookup(host, (error, address) => this.resolved(error, address));
 	}
 
 	private resolved(error: number, address: string | undefined): void {
+		this.cancelLookup = undefined;
 		if (this.state !== RESOLVING || !this.owner) return;
 		this.owner.tcpResolved(this, address);
 		if (this.state !== RESOLVING) return;       // close() in the callback
@@ -242,11 +246,15 @@ export class TcpConnection implements IdleWatched {
 				left = socket.write(view);
 			}
 			catch {
-				// the host took nothing: wait for the next onWritable
+				left = undefined;
+			}
+			if (typeof left !== "number") {
+				// The host took nothing (it throws, or Moddable's lwIP write() returns nothing when tcp_write
+				// fails): keep the bytes queued and wait for the next onWritable, or for onError.
 				this.room = 0;
 				break;
 			}
-			this.room = (typeof left === "number") ? left : this.room! - n;
+			this.room = left;
 			offset += n;
 		}
 		return offset;
@@ -324,6 +332,10 @@ export class TcpConnection implements IdleWatched {
 			return;
 		}
 		while (this.available! > 0 && !this.held && this.socket) {
+			if (this.fmt !== "buffer") {            // a receive callback changed the format
+				this.drainText();
+				return;
+			}
 			const socket = this.socket;
 			let n = this.available!;
 			if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
@@ -344,6 +356,10 @@ export class TcpConnection implements IdleWatched {
 	 */
 	private drainText(): void {
 		while (this.available! > 0 && !this.held && this.socket) {
+			if (this.fmt === "buffer") {            // a receive callback changed the format
+				this.drain();
+				return;
+			}
 			let n = this.available!;
 			if (n > RECEIVE_SCRATCH_BYTES) n = RECEIVE_SCRATCH_BYTES;
 			const view = new Uint8Array(scratch ??= new ArrayBuffer(RECEIVE_SCRATCH_BYTES), 0, n);
@@ -373,13 +389,16 @@ export class TcpConnection implements IdleWatched {
 
 	/** Stop reading: bytes stay in the host socket (whose window then closes) until unhold(). */
 	hold(): void {
+		if (this.state !== CONNECTED) return;    // NodeMCU: no-op unless connected; a new connection starts unheld
 		this.held = true;
+		if (this.idleMs) unwatchIdle(this);      // we, not the peer, stopped the traffic: no inactivity count
 	}
 
 	/** Resume reading after hold(); bytes already waiting are delivered at once (as a posted job). */
 	unhold(): void {
 		if (!this.held) return;
 		this.held = false;
+		if (this.idleMs && this.state === CONNECTED) watchIdle(this);
 		if (this.available! > 0) post(drainLater, this);
 	}
 
@@ -417,7 +436,9 @@ export class TcpConnection implements IdleWatched {
 
 	/** Host: onError(code). */
 	failed(code?: number): void {
-		const error = (code === undefined || code === null) ? ERR_OK : code;
+		// Moddable's devices call onError() with no code for FIN, reset and refusal alike: while connecting it can
+		// only be a failure (reset/refused), once connected the common case is the peer's normal close.
+		const error = (code === undefined || code === null) ? (this.state === CONNECTING ? ERR_RST : ERR_OK) : code;
 		if (this.state === CLOSING) {
 			this.release();
 			return;
@@ -458,6 +479,10 @@ export class TcpConnection implements IdleWatched {
 	private release(): void {
 		this.state = CLOSED;
 		if (this.idleMs) unwatchIdle(this);
+		if (this.cancelLookup) {
+			this.cancelLookup();
+			this.cancelLookup = undefined;
+		}
 		if (this.head) this.head = this.tail = undefined;
 		if (this.queued) this.queued = 0;
 		if (this.done) this.done = undefined;

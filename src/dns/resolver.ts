@@ -134,6 +134,20 @@ export default class Resolver {
 		this.#send(request);
 	}
 
+	/**
+	 * Cancel the pending lookup(s) started with `callback` (an xsnet extension: a socket closed while its name is
+	 * being resolved must not keep the lookup, its UDP socket and timers alive). Their callbacks never run.
+	 */
+	cancel(callback: ResolveCallback): void {
+		for (let i = this.#requests.length - 1; i >= 0; i--) {
+			const r = this.#requests[i];
+			if (r.callback !== callback) continue;
+			if (r.timer !== undefined) Timer.clear(r.timer);
+			this.#requests.splice(i, 1);
+		}
+		if (!this.#requests.some((r) => r.query !== undefined)) this.#closeSocket();
+	}
+
 	/** Cancel every pending lookup (their callbacks never run), close the socket, clear the timers. */
 	close(): void {
 		for (const r of this.#requests) if (r.timer !== undefined) Timer.clear(r.timer);
@@ -171,8 +185,13 @@ export default class Resolver {
 			this.#socket.write(request.query!, server.address, server.port);
 		}
 		catch {
-			// cannot reach this server: next one at once
-			this.#nextServer(request);
+			// cannot reach this server (no route, no socket left): the next one, on a later turn, so that
+			// resolve() never calls back from inside itself
+			if (request.failure === "ETIMEOUT") request.failure = "EUNREACHABLE";
+			request.timer = Timer.set(() => {
+				request.timer = undefined;
+				this.#nextServer(request);
+			}, 0);
 			return;
 		}
 		request.timer = Timer.set(() => {
