@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { buildSim } from "./build-sim.js";
+import { compile } from "./compile.js";
 import { root, simCommand, jsRoot } from "./sim.js";
 
 const usage = `usage:
@@ -14,28 +15,31 @@ const usage = `usage:
   xsnet flash ...        flash a board with esptool-js (xsnet flash --help)
   xsnet bench [--json]   run the benchmarks`;
 
-/** Compile the project's TypeScript (tsc -p), or a lone .ts file outside it into build/js/ext. */
-function compile(app) {
+/**
+ * Compile the project's TypeScript (tools/compile.js, which the app's imports of nodemcu/net etc. need), and
+ * a lone .ts file outside the project into build/js/ext. Returns the .js path to run.
+ */
+function compileApp(app) {
   const abs = path.resolve(app);
-  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-  const inside = !path.relative(root, abs).startsWith("..");
-  if (abs.endsWith(".js")) return abs;
-  let r;
-  if (inside) {
-    r = spawnSync(process.execPath, [tsc, "-p", root], { stdio: "inherit" });
-  } else {
-    // An app outside the project: compile it alone against the project's declarations.
-    const outDir = path.join(jsRoot, "ext");
-    r = spawnSync(process.execPath, [tsc, abs, "--outDir", outDir, "--rootDir", path.dirname(abs),
-      "--target", "ES2022", "--module", "ES2022", "--moduleResolution", "bundler", "--strict", "--skipLibCheck",
-      ...declarations()], { stdio: "inherit" });
-    if (r.status === 0) return path.join(outDir, path.basename(abs).replace(/\.ts$/, ".js"));
+  try {
+    compile({ clean: false });
+  } catch (e) {
+    console.error(`xsnet: ${e.message}`);
+    process.exit(2);
   }
+  const inside = !path.relative(root, abs).startsWith("..");
+  if (abs.endsWith(".js") || inside) return abs;
+  // An app outside the project: compile it alone against the project's declarations.
+  const outDir = path.join(jsRoot, "ext");
+  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  const r = spawnSync(process.execPath, [tsc, abs, "--outDir", outDir, "--rootDir", path.dirname(abs),
+    "--target", "ES2022", "--module", "ES2022", "--moduleResolution", "bundler", "--strict", "--skipLibCheck",
+    ...declarations()], { stdio: "inherit" });
   if (r.status !== 0) {
     console.error("xsnet: TypeScript compilation failed");
     process.exit(2);
   }
-  return abs;
+  return path.join(outDir, path.basename(abs).replace(/\.ts$/, ".js"));
 }
 
 function declarations() {
@@ -71,7 +75,7 @@ async function run(argv) {
   if (!app) { console.error(usage); return 2; }
   if (!fs.existsSync(app)) { console.error(`xsnet: no such file: ${app}`); return 2; }
   buildSim({ quiet: true });
-  const compiled = compile(app);
+  const compiled = compileApp(app);
   const { file, argv: simArgv } = simCommand(compiled, opts);
   const child = spawn(file, simArgv, { stdio: "inherit" });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
