@@ -14,27 +14,30 @@ export interface IdleWatched {
 	expire(): void;
 }
 
-const watched = new Set<IdleWatched>();
+// Made with the first watched connection, at run time: a Set that a preloaded module body creates is read-only
+// on a board (XS linker, documentation/xs/preload.md).
+let watched: Set<IdleWatched> | undefined;
 let sweeper: Timer | undefined;
 
 /** Start watching `c` (its lastActive is set to now). */
 export function watchIdle(c: IdleWatched): void {
 	c.lastActive = Date.now();
-	watched.add(c);
+	(watched ??= new Set()).add(c);
 	if (sweeper === undefined) sweeper = Timer.repeat(sweep, IDLE_SWEEP_MS);
 }
 
 /** Stop watching `c`; the sweep timer stops with the last watched connection. */
 export function unwatchIdle(c: IdleWatched): void {
-	if (!watched.delete(c) || watched.size || sweeper === undefined) return;
+	if (!watched?.delete(c) || watched.size || sweeper === undefined) return;
 	Timer.clear(sweeper);
 	sweeper = undefined;
+	watched = undefined;
 }
 
 function sweep(): void {
 	const now = Date.now();
 	let expired: IdleWatched[] | undefined;
-	for (const c of watched) {
+	for (const c of watched ?? []) {
 		if (now - c.lastActive >= c.idleMs) (expired ??= []).push(c);
 	}
 	if (!expired) return;

@@ -54,12 +54,13 @@ interface HostICMP {
 	close(): void;
 }
 
-// The shared socket and the echoes in flight, by sequence number.
+// The shared socket and the echoes in flight, by sequence number. The Map is made with the socket, at run time:
+// a Map that a preloaded module body creates is read-only on a board (XS linker, documentation/xs/preload.md).
 let socket: HostICMP | undefined;
 let socketTag = 0;
 let sessions = 0;
 let lastSeq = 0;
-const inFlight = new Map<number, Echo>();
+let inFlight: Map<number, Echo> | undefined;
 
 function onReadable(this: HostICMP, _count: number): void {
 	for (;;) {
@@ -76,6 +77,7 @@ function retain(): void {
 	if (!socket) {
 		socket = new ICMP({ onReadable }) as unknown as HostICMP;
 		socketTag = (Math.random() * 0x10000) & 0xFFFF;
+		inFlight = new Map();
 	}
 	sessions++;
 }
@@ -84,6 +86,7 @@ function release(): void {
 	if (--sessions > 0 || !socket) return;
 	const s = socket;
 	socket = undefined;
+	inFlight = undefined;
 	s.close();
 }
 
@@ -91,7 +94,7 @@ function release(): void {
 function nextSeq(): number {
 	for (let i = 0; i < SEQ_MAX; i++) {
 		lastSeq = lastSeq >= SEQ_MAX ? 1 : lastSeq + 1;
-		if (!inFlight.has(lastSeq)) return lastSeq;
+		if (!inFlight!.has(lastSeq)) return lastSeq;
 	}
 	throw new RangeError("too many echo requests in flight");
 }
@@ -140,12 +143,12 @@ function echoRequest(tag: number, seq: number, payloadBytes: number): Uint8Array
  */
 function arrived(m: Uint8Array, address: string): void {
 	if (m.length < ICMP_HEADER_BYTES || m[0] !== ICMP_ECHO_REPLY || m[1] !== 0) return;
-	const echo = inFlight.get((m[6] << 8) | m[7]);
+	const echo = inFlight?.get((m[6] << 8) | m[7]);
 	if (!echo || echo.session.address !== address) return;
 	const n = echo.session.payloadBytes;
 	if (m.length !== ICMP_HEADER_BYTES + n || internetChecksum(m) !== 0) return;
 	for (let i = 0; i < n; i++) if (m[ICMP_HEADER_BYTES + i] !== payloadByte(echo.tag, echo.seq, i)) return;
-	inFlight.delete(echo.seq);
+	inFlight!.delete(echo.seq);
 	echo.session.answered(echo, n);
 }
 
@@ -227,7 +230,7 @@ export class EchoSession {
 		this.sent++;
 		this.nextAt = now + this.intervalMs;
 		this.pending.push(echo);
-		inFlight.set(echo.seq, echo);
+		inFlight!.set(echo.seq, echo);
 		try {
 			socket!.write(echoRequest(echo.tag, echo.seq, this.payloadBytes), this.address);
 		}
@@ -241,7 +244,7 @@ export class EchoSession {
 		const pending = this.pending;
 		while (pending.length && pending[0].deadline <= now) {
 			const echo = pending.shift()!;
-			inFlight.delete(echo.seq);
+			inFlight?.delete(echo.seq);
 			this.lost++;
 			this.owner.echoLost(this, echo.seq);
 		}
