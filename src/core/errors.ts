@@ -28,12 +28,12 @@ export const ERR_DNS_FAILED = ERR_VAL;
 /** DNS lookup got no answer from any server within the retry schedule (limits.ts DNS_RETRY_GAPS_MS). */
 export const ERR_DNS_TIMEOUT = ERR_TIMEOUT;
 
-const STRINGS = [
+const STRINGS: readonly string[] = Object.freeze([
 	"Ok.", "Out of memory error.", "Buffer error.", "Timeout.", "Routing problem.", "Operation in progress.",
 	"Illegal value.", "Operation would block.", "Address in use.", "Already connecting.", "Already connected.",
 	"Not connected.", "Low-level netif error.", "Connection aborted.", "Connection reset.", "Connection closed.",
 	"Illegal argument.",
-];
+]);
 
 /** lwIP's lwip_strerr() text for an error number ("Connection reset." for -14); "Unknown error." otherwise. */
 export function errorString(code: number): string {

@@ -6,19 +6,21 @@ import Timer from "timer";
 
 type Job = (a: any, b: any) => void;
 
-let queue: any[] = [];
+// Module state is made at run time (an array made by a preloaded body would sit in flash, aliased in RAM).
+let queue: any[] | undefined;
 let timer: Timer | undefined;
 
 /** Run `fn(a, b)` on a later turn of the event loop, after every job posted before it. */
 export function post(fn: Job, a?: unknown, b?: unknown): void {
-	queue.push(fn, a, b);
+	(queue ??= []).push(fn, a, b);
 	if (timer === undefined) timer = Timer.set(run, 0);
 }
 
 function run(): void {
 	timer = undefined;
 	const jobs = queue;
-	queue = [];
+	queue = undefined;
+	if (!jobs) return;
 	for (let i = 0; i < jobs.length; i += 3) {
 		try {
 			(jobs[i] as Job)(jobs[i + 1], jobs[i + 2]);
