@@ -26,7 +26,13 @@
 SIM_FUNCTIONS(SIM_DECLARE)
 SIM_DESTRUCTORS(SIM_DECLARE_D)
 
-#define SIM_ENTRY(name, length) { #name, (txCallback)name, length },
+/* While the preload phase runs (preload.c), every native function refuses to run, as the XS linker does. */
+#define SIM_GUARD(name, length) static void name##_guarded(xsMachine* the) { \
+	if (gSimPreloading) simPreloadRefuse(the, #name); \
+	name(the); }
+SIM_FUNCTIONS(SIM_GUARD)
+
+#define SIM_ENTRY(name, length) { #name, (txCallback)name##_guarded, length },
 #define SIM_ENTRY_D(name) { #name, (txCallback)name, -1 },
 const simHostFunction gSimHostFunctions[] = {
 	SIM_FUNCTIONS(SIM_ENTRY)

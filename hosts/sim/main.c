@@ -11,6 +11,9 @@
  *   --report-heap      print the heap in use at exit to stderr
  *   --report-cpu       print the process's CPU time (user + system, seconds) at exit to stderr
  *   --trace-host       log host socket events to stderr
+ *   --linker-warnings  print the XS linker's warnings about preloaded modules ("not frozen", "no const")
+ * The module map's "!preload" lines name the modules whose bodies run first, as a board build preloads them
+ * (preload.c); the main module runs after them.
  * Exits 0 when nothing is pending (no socket, timer or lookup left), 1 on an uncaught exception or
  * unhandled rejection (message and stack on stderr), 124 on --timeout.
  */
@@ -23,6 +26,7 @@ int gSimTrace = 0;
 static int gJobsPending = 0;
 static int gReportHeap = 0;
 static int gReportCPU = 0;
+static int gLinkerWarnings = 0;
 
 void fxCreateMachinePlatform(txMachine* the)
 {
@@ -140,6 +144,8 @@ void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot*
 static void xs_trace(xsMachine* the)
 {
 	int i, c = xsToInteger(xsArgc);
+	if (gSimPreloading)
+		simPreloadRefuse(the, "trace");
 	for (i = 0; i < c; i++) {
 		xsStringValue s = xsToString(xsArg(i));
 		fputs(s, stdout);
@@ -200,6 +206,7 @@ int main(int argc, char** argv)
 		else if (!strcmp(a, "--report-heap")) gReportHeap = 1;
 		else if (!strcmp(a, "--report-cpu")) gReportCPU = 1;
 		else if (!strcmp(a, "--trace-host")) gSimTrace = 1;
+		else if (!strcmp(a, "--linker-warnings")) gLinkerWarnings = 1;
 		else if (a[0] == '-' ) simUsage();
 		else if (!entry) entry = a;
 		else simUsage();
@@ -227,6 +234,11 @@ int main(int argc, char** argv)
 			simTimerInstallGlobals(the);
 		}
 		xsEndHost(the);
+		{
+			int count;
+			const char** preloads = simModulesPreloads(&count);
+			simPreload(the, preloads, count, gLinkerWarnings);
+		}
 		simRunMain(the, entry);
 		simLoopRun(the, deadline);
 		xsBeginHost(the);

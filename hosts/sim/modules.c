@@ -7,6 +7,8 @@
 #include <limits.h>
 #include <sys/stat.h>
 
+static int simIsHostPath(const char* path);
+
 typedef struct {
 	char* specifier;      /* "nodemcu/net", or a prefix pattern ending in an asterisk */
 	char* path;           /* absolute path, with "*" where the pattern's tail goes */
@@ -16,6 +18,8 @@ typedef struct {
 
 static simMapEntry* gMap = NULL;
 static int gMapCount = 0;
+static const char** gPreloads = NULL;   /* "!preload<TAB>specifier" lines: modules to preload, in order */
+static int gPreloadCount = 0;
 static char** gArgs = NULL;
 static int gArgCount = 0;
 static txScript* gLoadingScript = NULL;
@@ -46,6 +50,11 @@ int simModulesLoadMap(const char* path)
 		end = line + strlen(line);
 		while (end > tab && (end[-1] == '\n' || end[-1] == '\r'))
 			*--end = 0;
+		if (!strncmp(line, "!preload\t", 9)) {
+			gPreloads = realloc(gPreloads, (gPreloadCount + 1) * sizeof(char*));
+			gPreloads[gPreloadCount++] = simStrdup(tab + 1, strlen(tab + 1));
+			continue;
+		}
 		gMap = realloc(gMap, (gMapCount + 1) * sizeof(simMapEntry));
 		e = &gMap[gMapCount++];
 		e->specifier = simStrdup(line, tab - line);
@@ -66,6 +75,55 @@ void simModulesSetArgs(int argc, char** argv)
 {
 	gArgCount = argc;
 	gArgs = argv;
+}
+
+const char** simModulesPreloads(int* count)
+{
+	*count = gPreloadCount;
+	return gPreloads;
+}
+
+/* The specifier that maps to `path` (a real path), for messages; NULL when none does. An exact entry wins, then
+ * the pattern with the longest folder. Returns the entry's string or a static buffer. */
+const char* simModulesSpecifier(const char* path)
+{
+	static char buffer[PATH_MAX];
+	char real[PATH_MAX], dir[PATH_MAX];
+	size_t best = 0, n = strlen(path);
+	int i;
+	buffer[0] = 0;
+	for (i = 0; i < gMapCount; i++) {
+		simMapEntry* e = &gMap[i];
+		const char *star, *slash;
+		size_t tail, rn, skip;
+		if (!e->wildcard) {
+			if (realpath(e->path, real) && !strcmp(real, path))
+				return e->specifier;
+			continue;
+		}
+		star = strchr(e->path, '*');
+		slash = strrchr(e->path, '/');
+		if (!star || !slash || slash > star)
+			continue;
+		tail = strlen(star + 1);
+		skip = star - slash - 1;             /* pattern characters between the folder and the "*" */
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - e->path), e->path);
+		if (!realpath(dir, real))
+			continue;
+		rn = strlen(real);
+		if (rn <= best || n < rn + 1 + skip + tail || strncmp(path, real, rn) || path[rn] != '/'
+				|| strncmp(path + rn + 1, slash + 1, skip) || strcmp(path + n - tail, star + 1))
+			continue;
+		best = rn;
+		snprintf(buffer, sizeof(buffer), "%.*s%.*s", (int)(strlen(e->specifier) - 1), e->specifier,
+			(int)(n - tail - rn - 1 - skip), path + rn + 1 + skip);
+	}
+	return buffer[0] ? buffer : NULL;
+}
+
+int simModulesIsHost(const char* path)
+{
+	return simIsHostPath(path);
 }
 
 static int simIsHostPath(const char* path)

@@ -57,6 +57,14 @@ void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot*
 int simModulesLoadMap(const char* path);
 void simModulesSetArgs(int argc, char** argv);
 void simRunMain(xsMachine* the, const char* path);
+int simModulesIsHost(const char* path);            /* a host module (binds native functions) */
+const char* simModulesSpecifier(const char* path); /* the map's specifier for a module file, or NULL */
+const char** simModulesPreloads(int* count);       /* the map's "!preload" specifiers, in order */
+
+/* ---- preloading as the XS linker does (preload.c) ---- */
+extern int gSimPreloading;                          /* set while preloaded module bodies run */
+void simPreload(xsMachine* the, const char** specifiers, int count, int warnings);
+void simPreloadRefuse(xsMachine* the, const char* name); /* throws: a native function called while preloading */
 
 /* ---- host functions: one table, looked up by the names in `@ "name"` declarations ---- */
 typedef struct {

@@ -1,0 +1,98 @@
+// The simulator preloads as a board build does (hosts/sim/preload.c): the bodies of the modules the manifest
+// preloads run first, then what they created behaves as flash does on a device (XS linker: Map/Set/... read-only,
+// functions and prototypes frozen, built-ins frozen, native calls refused, warnings for aliasable state).
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { root, simBinary, moduleMap, preloadList, writeModuleMap, readManifest } from "../tools/sim.js";
+
+const fixtures = path.join(root, "tests", "fixtures", "preload");
+
+/** Run the simulator on fixture `main` with a map of the host modules plus fixture/*, preloading `preloads`. */
+function run(main, preloads, extra = []) {
+  const lines = moduleMap().filter((e) => e[2] === "host").map((e) => e.join("\t"));
+  lines.push(`fixture/*\t${path.join(fixtures, "*.js")}`);
+  for (const p of preloads) lines.push(`!preload\t${p}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "xsnet-preload-"));
+  const map = path.join(dir, "modules.map");
+  fs.writeFileSync(map, lines.join("\n") + "\n");
+  const r = spawnSync(simBinary, ["--map", map, "--timeout", "10", ...extra, path.join(fixtures, main)], { encoding: "utf8" });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return r;
+}
+
+function outcomes(stdout) {
+  return Object.fromEntries(stdout.trim().split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]));
+}
+
+describe("simulator: preloaded modules behave as in flash", function () {
+  it("without preloading, every change works (the control)", function () {
+    const r = run("main-state.js", []);
+    assert.equal(r.status, 0, r.stderr);
+    const o = outcomes(r.stdout);
+    for (const k of ["set.add", "map.set", "weak.set", "date.setMilliseconds", "fn.x=", "Klass.prototype.extra=",
+      "Array.prototype.extra=", "Object.prototype.extra="]) assert.equal(o[k], "ok", `${k}: ${o[k]}`);
+    assert.equal(o["setHandler"], "ok b");
+    assert.equal(o["instance.method="], "ok 2");
+  });
+
+  it("Map, Set, WeakMap, typed arrays and Dates made by a preloaded body are read-only; functions, prototypes and built-ins frozen", function () {
+    const r = run("main-state.js", ["fixture/state"]);
+    assert.equal(r.status, 0, r.stderr);
+    const o = outcomes(r.stdout);
+    assert.match(o["set.add"], /^TypeError: .*Set instance is read-only/);
+    assert.equal(o["set.has"], "ok false");
+    assert.match(o["map.set"], /^TypeError: .*Map instance is read-only/);
+    assert.match(o["weak.set"], /^TypeError: .*WeakMap instance is read-only/);
+    assert.match(o["bytes[0]="], /^TypeError/);
+    assert.match(o["date.setMilliseconds"], /^TypeError/);
+    assert.match(o["fn.x="], /^TypeError/);
+    assert.match(o["Klass.prototype.extra="], /^TypeError/);
+    assert.match(o["instance.method="], /^TypeError/, "an inherited method is read-only on the frozen prototype");
+    assert.match(o["setHandler"], /^TypeError: .*const/, "a module variable holding a function is const");
+    assert.match(o["Array.prototype.extra="], /^TypeError/);
+    assert.match(o["Object.prototype.extra="], /^TypeError/);
+    // what stays writable: ordinary objects, arrays and let variables (aliased in RAM), state made at run time
+    assert.equal(o["plain.count++"], "ok 1");
+    assert.equal(o["list.push"], "ok 3");
+    assert.equal(o["bump"], "ok 1");
+    assert.equal(o["new Set().add"], "ok 1");
+    assert.equal(o["globalThis.extra="], "ok 1");
+  });
+
+  it("a native function called from a preloaded body fails, as the XS linker refuses it", function () {
+    const r = run("main-empty.js", ["fixture/native"]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /xs_timer_set: native function called while preloading/);
+    assert.doesNotMatch(r.stdout, /main ran/);
+  });
+
+  it("prints the linker's warnings (not frozen, no const) for preloaded modules", function () {
+    const r = run("main-empty.js", ["fixture/warn"], ["--linker-warnings"]);
+    assert.equal(r.status, 0, r.stderr);
+    const warnings = r.stderr.split("\n").filter((l) => l.startsWith("### warning"));
+    assert.deepEqual(warnings.sort(), [
+      '### warning: "fixture/warn": f() v: no const',
+      '### warning: "fixture/warn": o.p: not frozen',
+      '### warning: "fixture/warn": o: not frozen',
+    ]);
+    assert.equal(r.stdout, "main ran\n");
+    assert.doesNotMatch(run("main-empty.js", ["fixture/warn"]).stderr, /warning/, "only with --linker-warnings");
+  });
+
+  it("preloads every module of the manifest's preload list, and xsnet's own modules leave nothing unfrozen", function () {
+    const list = preloadList();
+    for (const m of ["nodemcu/net", "xsnet/core/tcp", "xsnet/core/idle", "xsnet/core/ping", "xsnet/dns/resolver",
+      "embedded:network/dns/resolver/udp", "xsnet/native"]) assert.ok(list.includes(m), `${m} in ${list}`);
+    const compiled = fs.readdirSync(path.join(root, "build", "js", "src", "core")).filter((f) => f.endsWith(".js"));
+    assert.equal(list.filter((m) => m.startsWith("xsnet/core/")).length, compiled.length);
+    const map = writeModuleMap();
+    const r = spawnSync(simBinary, ["--map", map, "--linker-warnings", "--timeout", "10",
+      path.join(root, "build", "js", "tests", "apps", "smoke.js")], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /not frozen|### error/);
+    assert.ok(readManifest().preload.length > 0);
+  });
+});
