@@ -15,36 +15,102 @@ export function xsPackageDir() {
   return path.join(path.dirname(require.resolve("@agoric/xsnap/package.json")), "moddable");
 }
 
+/** The board whose manifest section the simulator follows (its modules and its preload list). */
+export const simPlatform = "esp32";
+
+/** manifest.json, parsed. */
+export function readManifest() {
+  return JSON.parse(fs.readFileSync(path.join(root, "manifest.json"), "utf8"));
+}
+
 /**
- * Module map entries: [specifier, absolute path, "host" when the module binds native functions].
- * A specifier ending in "*" maps a prefix; the path's "*" receives the rest of the specifier.
- * The device build maps the same specifiers in manifest.json.
+ * The manifest's modules for `platform`: {specifier: [paths]} (base "modules" then the platform's), with each
+ * entry as a list of manifest paths (the first names the JavaScript module; the others are C files).
  */
-export function moduleMap() {
+export function manifestModules(manifest = readManifest(), platform = simPlatform) {
+  const out = {};
+  for (const section of [manifest.modules || {}, manifest.platforms?.[platform]?.modules || {}]) {
+    for (const [specifier, value] of Object.entries(section)) out[specifier] = [].concat(value);
+  }
+  return out;
+}
+
+/** The manifest's preload list for `platform` (base, then the platform's), as written (wildcards kept). */
+export function manifestPreloads(manifest = readManifest(), platform = simPlatform) {
+  return [...(manifest.preload || []), ...(manifest.platforms?.[platform]?.preload || [])];
+}
+
+/** A manifest path ("./build/js/src/nodemcu/*") as an absolute .js path ("<root>/build/js/src/nodemcu/*.js"). */
+function jsPath(manifestPath) {
+  const abs = path.resolve(root, manifestPath.replace(/^\.\//, ""));
+  return abs.endsWith(".js") ? abs : abs + ".js";
+}
+
+/**
+ * The simulator's module map, generated from manifest.json (the one source of the module map): the modules of
+ * the board the simulator follows (simPlatform), plus the host modules a board gets from the Moddable SDK,
+ * which the simulator implements itself, plus simulator-only modules.
+ * Entries: [specifier, absolute path, "host" when the module binds native functions].
+ * A specifier ending in "*" maps a prefix; the path's "*" receives the rest of the specifier.
+ */
+export function moduleMap(manifest = readManifest()) {
   const hostJs = path.join(root, "hosts", "sim", "js");
   const text = path.join(xsPackageDir(), "modules", "data", "text");
+  const entries = Object.entries(manifestModules(manifest)).map(([specifier, paths]) => {
+    const js = jsPath(paths[0]);
+    return paths.length > 1 ? [specifier, js, "host"] : [specifier, js];
+  });
   return [
-    ["nodemcu/*", path.join(jsRoot, "src", "nodemcu", "*.js")],
-    ["luatos/*", path.join(jsRoot, "src", "luatos", "*.js")],
-    ["xsnet/native", path.join(root, "modules", "native", "native.js"), "host"],
-    ["xsnet/*", path.join(jsRoot, "src", "*.js")],
-    ["embedded:network/dns/resolver/udp", path.join(root, "modules", "dns", "udp.js")],
+    ...entries,
+    // what a board gets from the Moddable SDK's own manifests ($(MODDABLE)/modules/io, text, timer)
     ["embedded:io/socket/tcp", path.join(hostJs, "tcp.js"), "host"],
     ["embedded:io/socket/udp", path.join(hostJs, "udp.js"), "host"],
     ["embedded:io/socket/listener", path.join(hostJs, "listener.js"), "host"],
     ["timer", path.join(hostJs, "timer.js"), "host"],
     ["text/decoder", path.join(text, "decoder", "textdecoder.js"), "host"],
     ["text/encoder", path.join(text, "encoder", "textencoder.js"), "host"],
+    // the simulator's own, for tests and tools
     ["xsnet-sim/args", path.join(hostJs, "args.js"), "host"],
     ["xsnet-sim/heap", path.join(hostJs, "heap.js"), "host"],
     ["xsnet-sim/clock", path.join(hostJs, "clock.js"), "host"],
   ];
 }
 
-/** Write the module map file the simulator reads (--map); returns its path. */
+/**
+ * The specifiers the simulator preloads, in the manifest's order, wildcards expanded to every module the map
+ * gives them (as mcconfig does): "nodemcu/*" -> "nodemcu/net", "nodemcu/socket", ...
+ */
+export function preloadList(manifest = readManifest()) {
+  const modules = manifestModules(manifest);
+  const out = [];
+  for (const p of manifestPreloads(manifest)) {
+    if (!p.endsWith("*")) {
+      if (!modules[p]) throw new Error(`manifest.json preloads "${p}", which its modules do not map`);
+      out.push(p);
+      continue;
+    }
+    const target = modules[p];
+    if (!target) throw new Error(`manifest.json preloads "${p}", which its modules do not map`);
+    const pattern = jsPath(target[0]);
+    const [head, tail] = pattern.split("*");
+    const dir = head.slice(0, head.lastIndexOf(path.sep));
+    const prefix = head.slice(head.lastIndexOf(path.sep) + 1);
+    if (!fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir).sort()) {
+      if (f.startsWith(prefix) && f.endsWith(tail) && f.length > prefix.length + tail.length)
+        out.push(p.slice(0, -1) + f.slice(prefix.length, f.length - tail.length));
+    }
+  }
+  return out;
+}
+
+/** Write the module map file the simulator reads (--map); returns its path. "!preload" lines list the preloads. */
 export function writeModuleMap() {
   const file = path.join(root, "build", "modules.map");
-  const text = moduleMap().map((e) => e.join("\t")).join("\n") + "\n";
+  const manifest = readManifest();
+  const lines = moduleMap(manifest).map((e) => e.join("\t"));
+  for (const p of preloadList(manifest)) lines.push(`!preload\t${p}`);
+  const text = lines.join("\n") + "\n";
   fs.mkdirSync(path.dirname(file), { recursive: true });
   if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) fs.writeFileSync(file, text);
   return file;
@@ -81,6 +147,7 @@ export function simCommand(app, opts = {}) {
   if (timeout) argv.push("--timeout", String(timeout));
   if (opts.reportHeap) argv.push("--report-heap");
   if (opts.reportCpu) argv.push("--report-cpu");
+  if (opts.linkerWarnings) argv.push("--linker-warnings");
   argv.push(compiledPath(app));
   if (opts.args && opts.args.length) argv.push("--", ...opts.args.map(String));
   return { file: simBinary, argv };

@@ -9,9 +9,10 @@ import { root, simCommand, jsRoot } from "./sim.js";
 
 const usage = `usage:
   xsnet run <app.ts|app.js> [--timeout <seconds>] [--dns <ip[:port]>]... [--heap <KiB>] [--stack <slots>]
-            [--netif <name>] [--report-heap] [-- app arguments]
-      Compile (TypeScript) and run an app in the simulator. Exits with the app's status: 0 when
-      nothing is left pending, 1 on an uncaught exception, 124 on timeout.
+            [--netif <name>] [--report-heap] [--linker-warnings] [-- app arguments]
+      Compile (TypeScript) and run an app in the simulator. The modules manifest.json preloads run first,
+      as a board build preloads them (--linker-warnings prints the XS linker's warnings about them).
+      Exits with the app's status: 0 when nothing is left pending, 1 on an uncaught exception, 124 on timeout.
   xsnet flash ...        flash a board with esptool-js (xsnet flash --help)
   xsnet bench [--json]   run the benchmarks`;
 
@@ -67,6 +68,7 @@ async function run(argv) {
     else if (a === "--heap") opts.heap = Number(argv[++i]);
     else if (a === "--stack") opts.stack = Number(argv[++i]);
     else if (a === "--report-heap") opts.reportHeap = true;
+    else if (a === "--linker-warnings") opts.linkerWarnings = true;
     else if (a === "--netif") opts.netif = argv[++i];
     else if (a === "-h" || a === "--help") { console.log(usage); return 0; }
     else if (!app && !a.startsWith("-")) app = a;
