@@ -5,9 +5,9 @@
  * this file reproduces after running the same bodies in the simulator, before the main module:
  *   - a native function called from a preloaded body fails the build (hostfns.c refuses the call);
  *   - functions, and the prototypes of constructors, are frozen;
- *   - Map, Set, WeakMap, WeakSet, WeakRef, FinalizationRegistry, ArrayBuffer, DataView, typed array, Date,
+ *   - Map, Set, WeakMap, WeakSet, WeakRef, FinalizationRegistry, ArrayBuffer, DataView, typed array,
  *     Promise, Proxy and RegExp instances that preloaded bodies created are frozen and read-only ("Map
- *     instance is read-only");
+ *     instance is read-only"); a Date stays writable (aliased), as on Moddable's lin build;
  *   - a module variable that holds a function is const;
  *   - the prototypes of the built-ins (Object.prototype, Array.prototype, ..., Math, JSON, Reflect) are frozen;
  *   - ordinary objects and `let` variables stay writable (XS aliases them in RAM), which costs RAM: the linker
@@ -88,7 +88,7 @@ static int simIsUnaliasable(txSlot* internal)
 	switch (internal->kind) {
 	case XS_MAP_KIND: case XS_SET_KIND: case XS_WEAK_MAP_KIND: case XS_WEAK_SET_KIND: case XS_WEAK_REF_KIND:
 	case XS_FINALIZATION_REGISTRY_KIND: case XS_ARRAY_BUFFER_KIND: case XS_DATA_VIEW_KIND:
-	case XS_TYPED_ARRAY_KIND: case XS_DATE_KIND: case XS_PROMISE_KIND: case XS_PROXY_KIND: case XS_REGEXP_KIND:
+	case XS_TYPED_ARRAY_KIND: case XS_PROMISE_KIND: case XS_PROXY_KIND: case XS_REGEXP_KIND:
 		return 1;
 	case XS_CLOSURE_KIND:
 		return internal->value.closure && internal->value.closure->kind == XS_FINALIZATION_REGISTRY_KIND;
