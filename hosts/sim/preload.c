@@ -199,7 +199,7 @@ static void simAliasReport(txMachine* the, simAliasList* list, const char* what,
 		simLink* l = &list->links[i];
 		const char* key = l->id != XS_NO_ID ? fxGetKeyName(the, l->id) : NULL;
 		switch (l->flag) {
-		case SIM_LINK_MODULE: fprintf(stderr, ": \"%s\"", l->name); continue;
+		case SIM_LINK_MODULE: fprintf(stderr, ": %s", l->name); continue;
 		case SIM_LINK_GLOBAL: fprintf(stderr, ": globalThis.%s", key ? key : "?"); continue;
 		case SIM_LINK_ITEM: fprintf(stderr, "[%u]", (unsigned)l->index); continue;
 		case SIM_LINK_EXPORT: fprintf(stderr, ": "); break;
@@ -435,5 +435,5 @@ void simPreload(xsMachine* the, const char** specifiers, int count, int warnings
 /* Called by every native function (hostfns.c) while preloading: the linker refuses to call one. */
 void simPreloadRefuse(xsMachine* the, const char* name)
 {
-	mxTypeError("%s: native function called while preloading (the XS linker refuses this; call it at run time)", name);
+	mxTypeError("link: unavailable function (%s called while preloading: the XS linker fails the build; call it at run time)", name);
 }
