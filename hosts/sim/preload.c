@@ -180,7 +180,17 @@ enum { SIM_LINK_MODULE, SIM_LINK_EXPORT, SIM_LINK_ENVIRONMENT, SIM_LINK_PROPERTY
 	SIM_LINK_SETTER, SIM_LINK_GLOBAL };
 typedef struct { int flag; txID id; txIndex index; const char* name; } simLink;
 #define SIM_LINK_DEPTH 64
-typedef struct { simLink links[SIM_LINK_DEPTH]; int depth; int warnings; int errors; } simAliasList;
+typedef struct {
+	simLink links[SIM_LINK_DEPTH];
+	int depth;
+	int warnings;
+	int errors;
+	txSlot** reported;        /* variables already reported (each once, as xsl reports each alias once) */
+	size_t reportedCount;
+} simAliasList;
+
+/* Report a writable variable once, at the first path that reaches it. */
+static void simReportVariable(txMachine* the, simAliasList* list, txSlot* variable);
 
 static void simPush(simAliasList* list, int flag, txID id, txIndex index, const char* name)
 {
@@ -218,6 +228,19 @@ static void simAliasReport(txMachine* the, simAliasList* list, const char* what,
 		list->errors++;
 	else
 		list->warnings++;
+}
+
+static void simReportVariable(txMachine* the, simAliasList* list, txSlot* variable)
+{
+	size_t i;
+	if (variable->flag & XS_DONT_SET_FLAG)
+		return;
+	for (i = 0; i < list->reportedCount; i++)
+		if (list->reported[i] == variable)
+			return;
+	list->reported = realloc(list->reported, (list->reportedCount + 1) * sizeof(txSlot*));
+	list->reported[list->reportedCount++] = variable;
+	simAliasReport(the, list, "no const", 0);
 }
 
 static int simIsFrozen(txMachine* the, txSlot* instance)
@@ -282,8 +305,7 @@ static void simCheckEnvironment(txMachine* the, txSlot* environment, simAliasLis
 		if (closure->kind != XS_CLOSURE_KIND || !(slot = closure->value.closure))
 			continue;
 		simPush(list, SIM_LINK_ENVIRONMENT, closure->ID, 0, NULL);
-		if (!(slot->flag & XS_DONT_SET_FLAG))
-			simAliasReport(the, list, "no const", 0);
+		simReportVariable(the, list, slot);
 		if (slot->kind == XS_REFERENCE_KIND)
 			simCheckInstance(the, slot->value.reference, list);
 		list->depth--;
@@ -351,8 +373,7 @@ static void simCheckAliases(txMachine* the, txSlot* modules)
 			if (!closure)
 				continue;
 			simPush(list, SIM_LINK_EXPORT, export->ID, 0, NULL);
-			if (!(closure->flag & XS_DONT_SET_FLAG))
-				simAliasReport(the, list, "no const", 0);
+			simReportVariable(the, list, closure);
 			if (closure->kind == XS_REFERENCE_KIND)
 				simCheckInstance(the, closure->value.reference, list);
 			list->depth--;
@@ -367,6 +388,7 @@ static void simCheckAliases(txMachine* the, txSlot* modules)
 	simMarkFree(the, 0);
 	if (list->warnings || list->errors)
 		fprintf(stderr, "### %d warning(s), %d error(s) in preloaded modules\n", list->warnings, list->errors);
+	free(list->reported);
 }
 
 /* ---- the preload phase ---- */
