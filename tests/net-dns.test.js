@@ -2,7 +2,7 @@
 // a loopback address, and fake servers (app: tests/apps/net-dns.ts). The resolver itself: tests/dns-resolver.test.js.
 import assert from "node:assert/strict";
 import {
-  app, cleanup, exitsCleanly, lines, tcpServer, startDnsmasq, fakeDns,
+  app, cleanup, exitsCleanly, lines, tcpServer, startDnsmasq, fakeDns, dnsResponse,
 } from "./support/net-peers.js";
 
 // Addresses of these tests only (no other test uses them).
@@ -63,6 +63,33 @@ describe("DNS", function () {
         "resolve-nocb invalid callback function", "resolve-empty illegal argument",
         "resolve-long illegal argument", "resolve-number wrong arg type",
       ]);
+    });
+  });
+
+  describe("DNS servers with a port (xsnet/native, the same rules on every platform)", function () {
+    it("getDNSServer/setDNSServer keep a.b.c.d:port (53 left out), 0.0.0.0 clears, malformed addresses throw", async () => {
+      const r = await exitsCleanly(app("dns-servers", ["native"], { dns: ["bogus", "127.0.0.9:5353"] }));
+      assert.match(r.stderr, /invalid DNS server bogus/);
+      const bad = ["127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:", "127.0.0.1:12a", "127.0.0.1:123456",
+        "127.0.0.1:5353:1", "1.2.3", "999.1.1.1", "127.0.0.1 ", ":53", "1111111111111111111111:53"];
+      assert.deepEqual(lines(r.stdout), [
+        "start undefined 127.0.0.9:5353",
+        "127.0.0.1:5353 -> 127.0.0.1:5353", "127.0.0.2:53 -> 127.0.0.2", "127.0.0.3:65535 -> 127.0.0.3:65535",
+        "127.0.0.4:1 -> 127.0.0.4:1", "127.0.0.5 -> 127.0.0.5", "0.0.0.0 -> undefined", "0.0.0.0:5353 -> undefined",
+        "127.0.0.6:5300 -> 127.0.0.6:5300", "undefined -> undefined", "127.0.0.7:5353 -> 127.0.0.7:5353",
+        ...bad.map((a) => `${a} TypeError: invalid dns server ip`),
+        "kept 127.0.0.7:5353",
+        "127.0.0.1 RangeError: server index out of range [0-1]",
+      ]);
+    });
+
+    it("net.dns.setdnsserver(\"127.0.0.1:port\") at run time sends the lookups to that port", async () => {
+      const fake = await fakeDns((q, rinfo, s) => {
+        s.send(dnsResponse(q, { answers: [{ type: "A", data: "10.4.4.4" }] }), rinfo.port, rinfo.address);
+      });
+      const r = await exitsCleanly(app("dns-servers", ["resolve", `127.0.0.1:${fake.port}`]));
+      assert.deepEqual(lines(r.stdout), [`servers undefined 127.0.0.1:${fake.port}`, "x.fake 10.4.4.4"]);
+      assert.deepEqual(fake.queries.map((q) => q.name), ["x.fake"]);
     });
   });
 });
