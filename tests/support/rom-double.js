@@ -355,13 +355,13 @@ export async function openPtyPair(timeoutMs = 5000) {
     const fail = (why) => { clearTimeout(timer); child.kill(); reject(new Error(`pty pair: ${why}`)); };
     const timer = setTimeout(() => fail(`no terminal paths after ${timeoutMs} ms: ${log}`), timeoutMs);
     child.on("error", (err) => fail(`cannot run python3 (npm test installs it as root: Debian package python3): ${err.message}`));
-    child.on("exit", (code) => fail(`python3 exited (${code}): ${log}`));
+    child.on("close", (code) => fail(`python3 exited (${code}): ${log}`));
     child.stderr.on("data", (d) => { log += d; });
     child.stdout.setEncoding("utf8");
     child.stdout.on("data", (d) => {
       out += d;
       const lines = out.split("\n");
-      if (lines.length > 2) { clearTimeout(timer); child.removeAllListeners("exit"); resolve(lines.slice(0, 2)); }
+      if (lines.length > 2) { clearTimeout(timer); child.removeAllListeners("close"); resolve(lines.slice(0, 2)); }
     });
   });
   return {
