@@ -393,8 +393,6 @@ static void simCheckAliases(txMachine* the, txSlot* modules)
 
 /* ---- the preload phase ---- */
 
-static const char* gPreloading = NULL;
-
 static void simPreloadFulfilled(txMachine* the)
 {
 }
@@ -417,19 +415,8 @@ void simPreload(xsMachine* the, const char** specifiers, int count, int warnings
 		simSnapshot(the);
 		gSimPreloading = 1;
 		xsTry {
-			txSlot* realm = mxProgram.value.reference->next->value.module.realm;
-			for (i = 0; i < count; i++) {
-				gPreloading = specifiers[i];
-				mxPushStringC((char*)specifiers[i]);
-				fxRunImport(the, realm, XS_NO_ID);
-				mxDub();
-				fxGetID(the, mxID(_then));
-				mxCall();
-				fxNewHostFunction(the, simPreloadFulfilled, 1, XS_NO_ID, XS_NO_ID);
-				fxNewHostFunction(the, simPreloadRejected, 1, XS_NO_ID, XS_NO_ID);
-				mxRunCount(2);
-				mxPop();
-			}
+			for (i = 0; i < count; i++)
+				simImport(the, specifiers[i], simPreloadFulfilled, simPreloadRejected);
 		}
 		xsCatch {
 			simReportException(the, "a preloaded module (the XS linker would fail the build)");
@@ -438,7 +425,6 @@ void simPreload(xsMachine* the, const char** specifiers, int count, int warnings
 	xsEndHost(the);
 	simDrainJobs(the);
 	gSimPreloading = 0;
-	gPreloading = NULL;
 	xsBeginHost(the);
 	{
 		txSlot* realm = mxProgram.value.reference->next->value.module.realm;
