@@ -10,9 +10,17 @@
 // - onError(code): the connection is over; code is an lwIP err_t, 0 or undefined = the peer closed normally,
 //   reported only after every received byte was read;
 // - close() is graceful: bytes already written are delivered, then FIN.
+//
+// Two receive modes: push (default: every received byte goes to owner.tcpReceived, decoded per `format`;
+// nodemcu/net) and pull (pullMode(): bytes wait until the owner read()s them, owner.tcpReadable says when new ones
+// arrived; luatos/socket). Pull mode reads at most RECEIVE_BUFFER_BYTES ahead of the application; the rest stays in
+// the host socket, whose window then closes, so not reading is the flow control.
 import TCP from "embedded:io/socket/tcp";
 import TextDecoder from "text/decoder";
-import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
+import {
+	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY,
+} from "xsnet/core/limits";
+import { ReceiveQueue } from "xsnet/core/rxqueue";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import type { CancelLookup } from "xsnet/core/dns";
@@ -45,8 +53,13 @@ export interface TcpOwner {
 	tcpResolved(connection: TcpConnection, address: string | undefined): void;
 	/** Handshake done (outgoing connections only). */
 	tcpConnected(connection: TcpConnection): void;
-	/** Bytes arrived, decoded per `format`; never empty. */
+	/** Bytes arrived, decoded per `format`; never empty. Push mode only. */
 	tcpReceived(connection: TcpConnection, data: string | ArrayBuffer): void;
+	/**
+	 * Pull mode only: bytes arrived while `signalled` was false (it is true now); read() clears it. So this is
+	 * called once per batch of arrivals the owner has not read from yet, never during read().
+	 */
+	tcpReadable?(connection: TcpConnection): void;
 	/** All bytes of one write() call were handed to the host socket; once per write(), in order. */
 	tcpSent(connection: TcpConnection, token: unknown): void;
 	/** The connection is over: 0 = closed by the peer, else an lwIP error number (errors.ts). */
@@ -109,6 +122,11 @@ export class TcpConnection implements IdleWatched {
 	declare private held: boolean | undefined;
 	declare private done: unknown[] | undefined;    // tokens of completed writes whose tcpSent is still due
 	declare private doneScheduled: boolean | undefined;
+	declare private pulled: ReceiveQueue | undefined; // pull mode: bytes read from the host, not yet by the owner
+	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
+	declare signalled: boolean | undefined;
+	/** TCP keep-alive for connect(): idle time and probe interval in ms (ECMA-419 `keepAlive`); 0/undefined = off. */
+	declare keepAliveMs: number | undefined;
 
 	constructor(owner: TcpOwner) {
 		this.owner = owner;
@@ -158,6 +176,67 @@ export class TcpConnection implements IdleWatched {
 		if (this.decoder) this.decoder = undefined;
 	}
 
+	/**
+	 * Switch to pull mode (before connect(), or at once for an accepted connection): received bytes are kept until
+	 * read() takes them; owner.tcpReadable announces arrivals; tcpReceived is not called.
+	 */
+	pullMode(): void {
+		this.pulled ??= new ReceiveQueue();
+	}
+
+	/**
+	 * Pull mode: bytes that read() can return now (read ahead, plus what the host socket holds). After the
+	 * connection ended, what was received before the end and not read.
+	 */
+	get readableBytes(): number {
+		const q = this.pulled;
+		if (!q) return 0;
+		return q.length + (this.socket ? this.available ?? 0 : 0);
+	}
+
+	/**
+	 * Pull mode: take up to `limit` received bytes (all readable bytes when `limit` is larger), in order, as one
+	 * ArrayBuffer (empty when none); clears `signalled`. Works after the connection ended, on what is left.
+	 */
+	read(limit: number): ArrayBuffer {
+		const q = this.pulled;
+		this.signalled = false;
+		if (!q) return new ArrayBuffer(0);
+		while (q.length < limit && this.pullChunk())
+			;
+		const out = q.take(limit);
+		this.fill();
+		return out;
+	}
+
+	/** Pull mode: read from the host socket while less than RECEIVE_BUFFER_BYTES are read ahead. */
+	private fill(): void {
+		while (this.pulled!.length < RECEIVE_BUFFER_BYTES && this.pullChunk())
+			;
+	}
+
+	/** Pull mode: move one chunk from the host socket to the queue; false when it has none. */
+	private pullChunk(): boolean {
+		const socket = this.socket;
+		let n = this.available ?? 0;
+		if (!socket || n <= 0) return false;
+		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
+		let buffer: ArrayBuffer | undefined;
+		try {
+			buffer = socket.read(n);
+		}
+		catch {
+			buffer = undefined;
+		}
+		if (!buffer || !buffer.byteLength) {
+			this.available = 0;
+			return false;
+		}
+		this.available! -= buffer.byteLength;
+		this.pulled!.push(buffer);
+		return true;
+	}
+
 	/** Bytes given to write() and not yet taken by the host socket. */
 	get queuedBytes(): number {
 		return this.queued ?? 0;
@@ -196,6 +275,7 @@ export class TcpConnection implements IdleWatched {
 	private open(address: string): void {
 		this.address = address;
 		const options: Record<string, unknown> = { address, port: this.port };
+		if (this.keepAliveMs) options.keepAlive = this.keepAliveMs;
 		const socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
@@ -323,6 +403,14 @@ export class TcpConnection implements IdleWatched {
 		this.available = bytes;
 		if (this.idleMs) this.lastActive = Date.now();
 		if (this.state === CONNECTING) this.connected();
+		if (this.pulled) {
+			this.fill();
+			if (!this.signalled && this.state === CONNECTED) {
+				this.signalled = true;
+				this.owner?.tcpReadable?.(this);
+			}
+			return;
+		}
 		this.drain();
 	}
 
@@ -452,6 +540,11 @@ export class TcpConnection implements IdleWatched {
 	 */
 	private finish(error: number): void {
 		if (this.done?.length && this.owner) this.flushSent();
+		if (this.pulled) {
+			// what the host still holds was received before the end: keep it readable (the host socket goes now)
+			while (this.pullChunk())
+				;
+		}
 		const owner = this.owner;
 		if (owner && this.state === CONNECTED && this.decoder) {
 			const tail = this.decoder.decode();
@@ -468,6 +561,7 @@ export class TcpConnection implements IdleWatched {
 	 */
 	close(): void {
 		this.owner = null;
+		if (this.pulled) this.pulled.clear();
 		if (this.state === CONNECTED && this.head) {
 			this.state = CLOSING;
 			return;
