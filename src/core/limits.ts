@@ -30,6 +30,18 @@ export const RECEIVE_BUFFER_BYTES = 65536;
  */
 export const UDP_PAYLOAD_MAX = 1472;
 
+/**
+ * luatos/socket: largest UDP payload tx() sends, in bytes. The seed: "UDP单次发送不要超过1460字节" (do not send more
+ * than 1460 bytes at once); tx() of a larger datagram returns false.
+ */
+export const LUATOS_UDP_TX_MAX = 1460;
+
+/**
+ * luatos/socket: clients a listening ctrl holds for accept() (LuatOS's listen backlog is 0..8). The backlog given to
+ * listen() bounds it when it is above 0; more clients are closed at once.
+ */
+export const LUATOS_ACCEPT_QUEUE_MAX = 8;
+
 /** Longest host name accepted, in bytes (RFC 1035; NodeMCU raises "illegal argument" from 256 on). */
 export const DNS_NAME_MAX = 255;
 
