@@ -57,6 +57,8 @@ export class Server implements ListenerOwner {
 	private carry(conn: TcpConnection): void {
 		const ctrl = this.ctrl;
 		ctrl.conn = conn;
+		ctrl.ended = false;
+		ctrl.txDue = 0;
 		ctrl.remoteAddress = conn.address;
 		ctrl.remotePort = conn.port;
 		ctrl.state = ONLINE;

@@ -261,7 +261,7 @@ export function listen(ctrl: SocketCtrl | undefined | null, backlog?: number | n
 	const c = ctrlOf("socket.listen", ctrl);
 	if (!c) return [];
 	const n = optInteger("socket.listen", "backlog", backlog, 0);
-	if (c.state === LISTEN && c.server) {
+	if (c.server) {                           // listening already (LuatOS: listen in state 6 answers (true, false))
 		c.waitFor("online");
 		return [true, false];
 	}
