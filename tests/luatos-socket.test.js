@@ -136,6 +136,18 @@ describe("luatos/socket TCP client (callback mode)", function () {
       ]);
     });
 
+    it("setDNS(nil, 1, ip) sets the server lookups use; debug(ctrl, true) logs each event", async () => {
+      const { port } = await tcpServer(() => {});
+      const r = await exitsCleanly(app("luatos-socket", ["name", "example.test", port, "127.0.0.53", "debug"]));
+      assert.deepEqual(lines(r.stdout), [
+        "setDNS true",
+        'connect [true,false] state=[2,"等待DNS"] remoteIP ["nil","nil","nil","nil"]',
+        "D/socket NWCTRL*: 1 ON_LINE 0",
+        'event ON_LINE 0 state=[5,"在线"] remoteIP ["127.0.0.1","nil","nil","nil"]',
+        'after-close ["nil","nil","nil","nil"]',
+      ]);
+    });
+
     it("an unresolvable name gives ON_LINE(-1)", async () => {
       const r = await exitsCleanly(app("luatos-socket", ["name", "nx.test", 80], { dns: ["127.0.0.53"] }));
       assert.deepEqual(lines(r.stdout), [

@@ -71,14 +71,17 @@ switch (args[0]) {
 		break;
 	}
 
-	// Names through the test's dnsmasq: args[1] = name, args[2] = port (0 = lookup only).
+	// Names through the test's dnsmasq: args[1] = name, args[2] = port (0 = lookup only), args[3] = a DNS server
+	// to set with setDNS (else the simulator's --dns), args[4] = "debug" to log the events.
 	case "name": {
 		const host = args[1], p = Number(args[2]);
+		if (args[3]) log(`setDNS ${socket.setDNS(undefined, 1, args[3])}`);
 		const ctrl = socket.create(undefined, (c, event, param) => {
 			log(`event ${name(event)} ${param} state=${show(socket.state(c))} remoteIP ${show(socket.remoteIP(c))}`);
 			socket.close(c);
 			log(`after-close ${show(socket.remoteIP(c))}`);
 		})!;
+		if (args[4] === "debug") socket.debug(ctrl, true);
 		log(`connect ${show(socket.connect(ctrl, host, p))} state=${show(socket.state(ctrl))} remoteIP ${show(socket.remoteIP(ctrl))}`);
 		break;
 	}
