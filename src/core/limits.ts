@@ -68,6 +68,16 @@ export const DNS_CNAME_HOPS_MAX = 8;
 export const DNS_MESSAGE_MAX = 512;
 
 /**
+ * SNTP client (LuatOS socket.sntp, luat_sntp.h): servers tried in turn (SNTP_SERVER_COUNT), each given one request
+ * and this long to answer, in ms (NTP_TIMEOUT_MS, counted from the start of its name lookup), on this UDP port.
+ */
+export const SNTP_SERVERS_MAX = 3;
+export const SNTP_TIMEOUT_MS = 2000;
+export const SNTP_PORT = 123;
+/** Network-delay samples averaged into ntptm().ndelay (NTP_NETWORK_DELAY_CMAX). */
+export const SNTP_DELAY_SAMPLES = 8;
+
+/**
  * NodeMCU's server "timeout": how long an accepted client may stay silent (send nothing) before it is
  * disconnected with ERR_ABRT, in seconds: default, minimum, maximum (NodeMCU's documented range).
  */

@@ -1,0 +1,481 @@
+// LuatOS's `zbuff` (luat/modules/luat_lib_zbuff.c): a byte buffer with one position that is both the cursor of
+// write/read/seek/pack/unpack and the "used" count of copy/query/del and of socket.tx/rx. Exact for all 256 byte
+// values; strings returned are UTF-8 text (zbuff-text.ts). Index access buf[i] goes through a Proxy.
+import { log } from "luatos/log";
+import { decodeText } from "luatos/zbuff-text";
+import { ZState, pack, unpack, readTyped, writeTyped, valueBytes } from "luatos/zbuff-codec";
+
+/** What create() returns: the methods below plus `buf[i]` (0-based byte, undefined out of range). */
+export interface ZBuff {
+	[index: number]: number | undefined;
+	write(...data: unknown[]): number;
+	read(length?: number): string;
+	clear(value?: number): void;
+	seek(offset: number, whence?: number): number | undefined;
+	pack(format: string, ...values: unknown[]): number;
+	unpack(format: string): unknown[];
+	get(index: number): number | undefined;
+	toStr(offset?: number, length?: number): string;
+	len(): number;
+	copy(start: number | undefined | null, ...data: unknown[]): number;
+	set(start?: number, value?: number, length?: number): void;
+	query(offset?: number, length?: number, isBigEndian?: boolean, isSigned?: boolean, isFloat?: boolean): string | number | undefined;
+	del(offset?: number, length?: number): void;
+	resize(length: number): void;
+	reSize(length: number): void;
+	used(n?: number): number;
+	isEqual(start: number | undefined, other: ZBuff, start2?: number, length?: number): [boolean, number] | [false];
+	free(): void;
+	readI8(): number | undefined; readU8(): number | undefined; readI16(): number | undefined;
+	readU16(): number | undefined; readI32(): number | undefined; readU32(): number | undefined;
+	readI64(): number | undefined; readU64(): number | undefined; readF32(): number | undefined;
+	readF64(): number | undefined;
+	writeI8(v: number): number; writeU8(v: number): number; writeI16(v: number): number; writeU16(v: number): number;
+	writeI32(v: number): number; writeU32(v: number): number; writeI64(v: number): number; writeU64(v: number): number;
+	writeF32(v: number): number; writeF64(v: number): number;
+}
+
+/** The key under which the proxy hands out its state (never visible as a string property). */
+const RAW = Symbol("zbuff");
+
+const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+
+/** The state behind a zbuff (or undefined when `value` is not one). */
+function rawOf(value: unknown): ZState | undefined {
+	if (typeof value !== "object" || value === null) return undefined;
+	return (value as { [RAW]?: ZState })[RAW];
+}
+
+function self(value: unknown, fn: string): ZState {
+	const z = rawOf(value);
+	if (!z) throw new TypeError(`zbuff ${fn}: called on something that is not a zbuff`);
+	return z;
+}
+
+/** An optional integer argument (Lua luaL_optinteger): undefined/null -> `dflt`. */
+function optInt(fn: string, name: string, value: unknown, dflt: number): number {
+	if (value === undefined || value === null) return dflt;
+	if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`zbuff ${fn}: ${name} must be an integer`);
+	return value;
+}
+
+/** Reallocate to exactly `n` bytes (realloc): new bytes are 0, used is clamped. */
+function reallocate(z: ZState, n: number): void {
+	const b = new Uint8Array(n);
+	b.set(n < z.b.length ? z.b.subarray(0, n) : z.b);
+	z.b = b;
+	if (z.cursor > n) z.cursor = n;
+}
+
+/** The bytes a write()/copy() argument stands for: a string (UTF-8), a number's text, bytes or a zbuff. */
+function dataBytes(fn: string, value: unknown): Uint8Array {
+	const bytes = valueBytes(value, rawOf);
+	if (!bytes) throw new TypeError(`zbuff ${fn}: data must be a string, bytes or integers`);
+	return bytes;
+}
+
+function isInteger(value: unknown): value is number {
+	return typeof value === "number" && Number.isInteger(value);
+}
+
+// The methods run with `this` = the proxy; each takes its state once (self()) and works on it directly.
+class ZBuffer {
+	declare b: Uint8Array;
+	declare cursor: number;
+
+	/** Write at the cursor, never growing: integers (one byte each) or one string / bytes. @returns bytes written. */
+	write(...data: unknown[]): number {
+		const z = self(this, "write");
+		if (isInteger(data[0])) {
+			let n = 0;
+			while (n < data.length && isInteger(data[n]) && z.cursor < z.b.length) z.b[z.cursor++] = (data[n++] as number) & 0xFF;
+			return n;
+		}
+		const bytes = dataBytes("write", data[0]);
+		const n = Math.min(bytes.length, z.b.length - z.cursor);
+		z.b.set(n === bytes.length ? bytes : bytes.subarray(0, n), z.cursor);
+		z.cursor += n;
+		return n;
+	}
+
+	/** Read `length` (default 1) bytes at the cursor as text and move past them. */
+	read(length?: number): string {
+		const z = self(this, "read");
+		const n = Math.min(optInt("read", "length", length, 1), z.b.length - z.cursor);
+		if (n <= 0) return "";
+		const text = decodeText(z.b.subarray(z.cursor, z.cursor + n));
+		z.cursor += n;
+		return text;
+	}
+
+	/** Set every byte to `value` (default 0); the cursor stays. */
+	clear(value?: number): void {
+		const z = self(this, "clear");
+		z.b.fill(optInt("clear", "value", value, 0) & 0xFF);
+	}
+
+	/** Move the cursor (= used) to `offset` from zbuff.SEEK_SET (default), SEEK_CUR or SEEK_END, clamped to 0..len. */
+	seek(offset: number, whence?: number): number | undefined {
+		const z = self(this, "seek");
+		let at = optInt("seek", "offset", offset, NaN);
+		if (Number.isNaN(at)) throw new TypeError("zbuff seek: offset must be an integer");
+		const base = optInt("seek", "whence", whence, SEEK_SET);
+		if (base === SEEK_CUR) at += z.cursor;
+		else if (base === SEEK_END) at += z.b.length;
+		else if (base !== SEEK_SET) return undefined;
+		z.cursor = at <= 0 ? 0 : at > z.b.length ? z.b.length : at;
+		return z.cursor;
+	}
+
+	pack(format: string, ...values: unknown[]): number {
+		return pack(self(this, "pack"), format, values, rawOf);
+	}
+
+	unpack(format: string): unknown[] {
+		return unpack(self(this, "unpack"), format);
+	}
+
+	/** Byte `index` (0-based), undefined out of range. */
+	get(index: number): number | undefined {
+		const z = self(this, "get");
+		if (!isInteger(index)) throw new TypeError("zbuff get: index must be an integer");
+		return index >= 0 && index < z.b.length ? z.b[index] : undefined;
+	}
+
+	/** `length` bytes (default: to the end of the allocation) from `offset` (default 0) as text; cursor unchanged. */
+	toStr(offset?: number, length?: number): string {
+		const z = self(this, "toStr");
+		const len = z.b.length;
+		let start = optInt("toStr", "offset", offset, 0);
+		start = start < 0 ? 0 : start > len ? len : start;
+		let n = optInt("toStr", "length", length, len);
+		if (n < 0) {
+			log("W", "zbuff", "toStr length cannot be negative");
+			return "";
+		}
+		if (start + n > len) n = len - start;
+		return decodeText(z.b.subarray(start, start + n));
+	}
+
+	/** The allocated length in bytes (Lua's #buff). */
+	len(): number {
+		return self(this, "len").b.length;
+	}
+
+	/**
+	 * Write at `start` (undefined/null: at used; negative: from used backwards), growing the allocation when needed,
+	 * then used = max(used, end of the write): integers (one byte each), one string / bytes, or a zbuff's
+	 * [start2, start2 + length) (default [0, its used)). @returns bytes written (0 for an out-of-range source).
+	 */
+	copy(start: number | undefined | null, ...data: unknown[]): number {
+		const z = self(this, "copy");
+		let at = optInt("copy", "start", start, z.cursor);
+		if (at < 0) {
+			at += z.cursor;
+			if (at < 0) return 0;
+		}
+		const first = data[0];
+		if (first === undefined) return 0;
+		if (isInteger(first)) {
+			let n = 0;
+			for (; n < data.length && isInteger(data[n]); n++) {
+				if (at >= z.b.length) reallocate(z, Math.max(at * 2, at + 1));
+				z.b[at++] = (data[n] as number) & 0xFF;
+			}
+			if (at > z.cursor) z.cursor = at;
+			return n;
+		}
+		let bytes: Uint8Array;
+		const src = rawOf(first);
+		if (src) {
+			const from = optInt("copy", "start2", data[1], 0);
+			const n = optInt("copy", "length", data[2], src.cursor);
+			if (from < 0 || from > src.b.length || n < 0 || n > src.b.length - from) {
+				log("W", "zbuff", "copy range out of source buff, copy refused");
+				return 0;
+			}
+			bytes = src.b.subarray(from, from + n);
+		}
+		else bytes = dataBytes("copy", first);
+		const n = bytes.length;
+		if (at + n > z.b.length) {
+			const copy = src === z ? bytes.slice() : bytes;   // the source moves when it is this buffer
+			reallocate(z, z.b.length + n + at);
+			bytes = copy;
+		}
+		z.b.set(bytes, at);
+		if (at + n > z.cursor) z.cursor = at + n;
+		return n;
+	}
+
+	/** memset: `length` bytes (default: to the end) from `start` (default 0) to `value` (default 0). */
+	set(start?: number, value?: number, length?: number): void {
+		const z = self(this, "set");
+		const v = optInt("set", "value", value, 0);
+		const from = optInt("set", "start", start, 0);
+		let n = optInt("set", "length", length, z.b.length);
+		if (from < 0 || from >= z.b.length || n < 0) {
+			log("W", "zbuff", "set range out of buff, set refused");
+			return;
+		}
+		if (from + n > z.b.length) n = z.b.length - from;
+		z.b.fill(v & 0xFF, from, from + n);
+	}
+
+	/**
+	 * [offset, offset + length) of [0, used) (defaults: all of it; a negative offset counts back from used) as text,
+	 * or undefined when empty. With `isBigEndian` a boolean and 1, 2, 4 or 8 bytes: that number, signed when
+	 * `isSigned`, IEEE float when `isFloat` (4 or 8 bytes).
+	 */
+	query(offset?: number, length?: number, isBigEndian?: boolean, isSigned?: boolean, isFloat?: boolean): string | number | undefined {
+		const z = self(this, "query");
+		const used = z.cursor;
+		let start = optInt("query", "offset", offset, 0);
+		if (start < 0) {
+			start += used;
+			if (start < 0) return undefined;
+		}
+		if (start > used) start = used;
+		let n = optInt("query", "length", length, used);
+		if (n < 0 || start + n > used) n = used - start;
+		if (!n) return undefined;
+		if (typeof isBigEndian === "boolean" && (n === 1 || n === 2 || n === 4 || n === 8)) {
+			const view = new DataView(z.b.buffer, z.b.byteOffset + start, n);
+			const little = !isBigEndian, signed = isSigned === true, float = isFloat === true;
+			switch (n) {
+				case 1: return signed ? view.getInt8(0) : view.getUint8(0);
+				case 2: return signed ? view.getInt16(0, little) : view.getUint16(0, little);
+				case 4: return float ? view.getFloat32(0, little) : signed ? view.getInt32(0, little) : view.getUint32(0, little);
+				default: return float ? view.getFloat64(0, little) :
+					Number(signed ? view.getBigInt64(0, little) : view.getBigUint64(0, little));
+			}
+		}
+		return decodeText(z.b.subarray(start, start + n));
+	}
+
+	/** Remove [offset, offset + length) from [0, used) (defaults: from 0, everything); later bytes move down. */
+	del(offset?: number, length?: number): void {
+		const z = self(this, "del");
+		const used = z.cursor;
+		let start = optInt("del", "offset", offset, 0);
+		if (start < 0) {
+			start += used;
+			if (start < 0) return;
+		}
+		if (start >= used) return;
+		let n = optInt("del", "length", length, used);
+		if (n < 0) {
+			log("W", "zbuff", "invalid del length, del refused");
+			return;
+		}
+		if (start + n > used) n = used - start;
+		if (!n) return;
+		if (start + n < used) z.b.copyWithin(start, start + n, used);
+		z.cursor = used - n;
+	}
+
+	/** Reallocate to exactly `length` bytes (kept bytes stay, new ones are 0; used is clamped). */
+	resize(length: number): void {
+		const z = self(this, "resize");
+		const n = optInt("resize", "length", length, NaN);
+		if (Number.isNaN(n)) throw new TypeError("zbuff resize: length must be an integer");
+		if (n < 0) {
+			log("E", "zbuff", `resize to ${n} refused`);
+			return;
+		}
+		reallocate(z, n);
+	}
+
+	reSize(length: number): void {
+		this.resize(length);
+	}
+
+	/** used() -> the used count (= cursor); used(n) sets it, clamped to 0..len(), and returns it. */
+	used(n?: number): number {
+		const z = self(this, "used");
+		if (n !== undefined && n !== null) {
+			const v = optInt("used", "n", n, 0);
+			z.cursor = v < 0 ? 0 : v > z.b.length ? z.b.length : v;
+		}
+		return z.cursor;
+	}
+
+	/**
+	 * Compare `length` (default 1) bytes at `start` with `other`'s at `start2` (memcmp).
+	 * @returns [true, 0], [false, index of the first difference], or [false] when a range is out of bounds.
+	 */
+	isEqual(start: number | undefined, other: ZBuff, start2?: number, length?: number): [boolean, number] | [false] {
+		const z = self(this, "isEqual");
+		const o = rawOf(other);
+		if (!o) throw new TypeError("zbuff isEqual: other must be a zbuff");
+		const a = optInt("isEqual", "start", start, 0), b = optInt("isEqual", "start2", start2, 0);
+		const n = optInt("isEqual", "length", length, 1);
+		if (a < 0 || a > z.b.length || b < 0 || b > o.b.length || n < 0 || n > z.b.length - a || n > o.b.length - b) {
+			log("W", "zbuff", "isEqual range out of buff");
+			return [false];
+		}
+		for (let i = 0; i < n; i++) if (z.b[a + i] !== o.b[b + i]) return [false, i];
+		return [true, 0];
+	}
+
+	/** Release the memory now: len() and used() become 0 (the zbuff stays usable after resize()). */
+	free(): void {
+		const z = self(this, "free");
+		z.b = new Uint8Array(0);
+		z.cursor = 0;
+	}
+
+	readI8() { return readTyped(self(this, "readI8"), "c"); }
+	readU8() { return readTyped(self(this, "readU8"), "b"); }
+	readI16() { return readTyped(self(this, "readI16"), "h"); }
+	readU16() { return readTyped(self(this, "readU16"), "H"); }
+	readI32() { return readTyped(self(this, "readI32"), "i"); }
+	readU32() { return readTyped(self(this, "readU32"), "I"); }
+	readI64() { return readTyped(self(this, "readI64"), "l"); }
+	readU64() { return readTyped(self(this, "readU64"), "L"); }
+	readF32() { return readTyped(self(this, "readF32"), "f"); }
+	readF64() { return readTyped(self(this, "readF64"), "d"); }
+	writeI8(v: number) { return writeTyped(self(this, "writeI8"), "c", "writeI8", v); }
+	writeU8(v: number) { return writeTyped(self(this, "writeU8"), "b", "writeU8", v); }
+	writeI16(v: number) { return writeTyped(self(this, "writeI16"), "h", "writeI16", v); }
+	writeU16(v: number) { return writeTyped(self(this, "writeU16"), "H", "writeU16", v); }
+	writeI32(v: number) { return writeTyped(self(this, "writeI32"), "i", "writeI32", v); }
+	writeU32(v: number) { return writeTyped(self(this, "writeU32"), "I", "writeU32", v); }
+	writeI64(v: number) { return writeTyped(self(this, "writeI64"), "l", "writeI64", v); }
+	writeU64(v: number) { return writeTyped(self(this, "writeU64"), "L", "writeU64", v); }
+	writeF32(v: number) { return writeTyped(self(this, "writeF32"), "f", "writeF32", v); }
+	writeF64(v: number) { return writeTyped(self(this, "writeF64"), "d", "writeF64", v); }
+}
+
+const methods = ZBuffer.prototype as unknown as Record<string, unknown>;
+
+/** A property key that names an index ("0", "17", "-1"): the number, else undefined. */
+function indexKey(key: string): number | undefined {
+	const c = key.charCodeAt(0);
+	if ((c < 48 || c > 57) && c !== 45) return undefined;
+	const n = Number(key);
+	return Number.isInteger(n) ? n : undefined;
+}
+
+// The proxy: buf[i] reads/writes byte i (as Lua's __index / __newindex); names read the methods; nothing else
+// can be added. Cost: every buf[i] and every method lookup is a trap call (see docs/luatos-socket.md).
+const handler: ProxyHandler<ZBuffer> = Object.freeze({
+	get(target: ZBuffer, key: string | symbol): unknown {
+		if (key === RAW) return target;
+		if (typeof key !== "string") return undefined;
+		const i = indexKey(key);
+		if (i === undefined) return methods[key];
+		return i >= 0 && i < target.b.length ? target.b[i] : undefined;
+	},
+	set(target: ZBuffer, key: string | symbol, value: unknown): boolean {
+		const i = typeof key === "string" ? indexKey(key) : undefined;
+		if (i === undefined) throw new TypeError(`zbuff: cannot set ${String(key)} (only byte indexes can be set)`);
+		if (!isInteger(value)) throw new TypeError(`zbuff[${i}]: value must be an integer`);
+		if (i < 0 || i >= target.b.length) log("W", "zbuff", "zbuff index out of range, write refused");
+		else target.b[i] = value & 0xFF;
+		return true;
+	},
+	has(target: ZBuffer, key: string | symbol): boolean {
+		if (key === RAW) return true;
+		if (typeof key !== "string") return false;
+		const i = indexKey(key);
+		return i === undefined ? key in methods : i >= 0 && i < target.b.length;
+	},
+	ownKeys(): (string | symbol)[] {
+		return [];
+	},
+	getOwnPropertyDescriptor(): PropertyDescriptor | undefined {
+		return undefined;
+	},
+	defineProperty(): boolean {
+		return false;
+	},
+	deleteProperty(): boolean {
+		return false;
+	},
+});
+
+function wrap(z: ZBuffer): ZBuff {
+	return new Proxy(z, handler) as unknown as ZBuff;
+}
+
+/**
+ * A zbuff of `length` bytes (> 0), all 0, or all `fill & 0xFF` for an integer `fill`, or starting with the bytes of
+ * a string (UTF-8) / ArrayBuffer / typed array / zbuff `fill`, with used() = their count (cut to `length`).
+ * `memoryType` (zbuff.HEAP_*) is accepted and ignored.
+ * @returns the zbuff, or undefined when `length` <= 0 or the memory cannot be had (logged, as LuatOS's nil).
+ * @throws TypeError when `length` is not an integer or `fill` of another type.
+ */
+export function create(length: number, fill?: unknown, memoryType?: number): ZBuff | undefined {
+	if (!isInteger(length)) throw new TypeError("zbuff.create: length must be an integer");
+	if (length <= 0) {
+		if (length < 0) log("W", "zbuff", "invalid zbuff length, create refused");
+		return undefined;
+	}
+	let bytes: Uint8Array | undefined;
+	if (fill !== undefined && fill !== null && !isInteger(fill)) {
+		bytes = valueBytes(fill, rawOf);
+		if (!bytes) throw new TypeError("zbuff.create: fill must be an integer, a string or bytes");
+	}
+	const z = new ZBuffer();
+	try {
+		z.b = new Uint8Array(length);
+	}
+	catch {
+		log("W", "zbuff", `create size: ${length} byte but memory not enough!!!`);
+		return undefined;
+	}
+	z.cursor = 0;
+	if (isInteger(fill)) z.b.fill(fill & 0xFF);
+	else if (bytes) {
+		const n = Math.min(bytes.length, length);
+		z.b.set(bytes.subarray(0, n));
+		z.cursor = n;
+	}
+	return wrap(z);
+}
+
+/** True when `value` is a zbuff. */
+export function isZbuff(value: unknown): value is ZBuff {
+	return rawOf(value) !== undefined;
+}
+
+/**
+ * For socket.tx: the bytes [0, used) of `buf`, without copying (valid until the zbuff is next changed).
+ * @throws TypeError when `buf` is not a zbuff.
+ */
+export function zbuffBytes(buf: ZBuff): Uint8Array {
+	const z = self(buf, "zbuffBytes");
+	return z.b.subarray(0, z.cursor);
+}
+
+/**
+ * For socket.rx: room for `count` more bytes at used — the allocation grows to exactly used + count when it is
+ * smaller (as LuatOS's rx resizes) — as a view to fill; then zbuffCommit(buf, n) counts the n bytes written.
+ */
+export function zbuffReserve(buf: ZBuff, count: number): Uint8Array {
+	const z = self(buf, "zbuffReserve");
+	if (z.b.length - z.cursor < count) reallocate(z, z.cursor + count);
+	return z.b.subarray(z.cursor, z.cursor + count);
+}
+
+/** After zbuffReserve: used += `count` (clamped to len()). */
+export function zbuffCommit(buf: ZBuff, count: number): void {
+	const z = self(buf, "zbuffCommit");
+	z.cursor = Math.min(z.cursor + count, z.b.length);
+}
+
+/** Append `bytes` at used (growing as zbuffReserve does); used += bytes.length. */
+export function zbuffAppend(buf: ZBuff, bytes: Uint8Array): void {
+	zbuffReserve(buf, bytes.length).set(bytes);
+	zbuffCommit(buf, bytes.length);
+}
+
+/** The `zbuff` module object: create() and LuatOS's constants. */
+const zbuff = Object.freeze({
+	create,
+	SEEK_SET, SEEK_CUR, SEEK_END,
+	HEAP_AUTO: 0, HEAP_SRAM: 1, HEAP_PSRAM: 2,
+});
+export default zbuff;
+export { SEEK_SET, SEEK_CUR, SEEK_END };
