@@ -11,7 +11,7 @@ describe("luatos/socket API surface", function () {
     assert.deepEqual(lines(r.stdout), [
       "adapters 1 2 3 4 5 6",
       "events 0x2000010 0x2000011 0x2000012 0x2000013 0x2000014",
-      "named-same true 21",
+      "named-same true 23",
       "frozen true",
     ]);
   });

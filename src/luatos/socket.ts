@@ -22,9 +22,13 @@ import {
 import { LINK, ON_LINE, TX_OK, CLOSED, EVENT } from "luatos/events";
 import { SocketCtrl, ONLINE, LISTEN } from "luatos/ctrl";
 import { Server } from "luatos/server";
+import { sntp, ntptm } from "luatos/sntp";
 import { argError, isNil, optInteger, checkInteger, optPort, optBoolean, optString, checkHost, optAddress, addressBytes } from "luatos/args";
 
 export { LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, LINK, ON_LINE, TX_OK, CLOSED, EVENT, SocketCtrl };
+// SNTP (socket.sntp / socket.ntptm): src/luatos/sntp.ts.
+export { sntp, ntptm };
+export type { NtpTime } from "luatos/sntp";
 
 /** An event callback: `cb(ctrl, event, param)`, param 0 (success, new data) or -1 (failure: close the ctrl). */
 export type SocketCallback = (ctrl: SocketCtrl, event: number, param: number) => void;
@@ -404,7 +408,7 @@ const socket = Object.freeze({
 	LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB,
 	LINK, ON_LINE, TX_OK, CLOSED, EVENT,
 	create, debug, config, linkup, connect, discon, close, tx, rx, read, wait, listen, accept, state, release,
-	setDNS, sslLog, localIP, remoteIP, adapter, dft,
+	setDNS, sslLog, localIP, remoteIP, adapter, dft, sntp, ntptm,
 });
 
 export default socket;
