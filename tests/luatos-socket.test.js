@@ -109,6 +109,24 @@ describe("luatos/socket TCP client (callback mode)", function () {
     assert.equal(hash, expected);
   });
 
+  it("not reading stops the peer (the window closes); after reading starts, every byte arrives", async function () {
+    this.timeout(60000);
+    const data = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 13 + (i >> 10)) & 255;
+    let peer;
+    const { port } = await tcpServer((s) => {
+      peer = s;
+      s.write(data, () => s.end());
+    });
+    const a = app("luatos-socket", ["noread", port, 1500], { timeout: 60 });
+    await a.waitFor(/connected\n/);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.ok(peer.writableLength > 0, `the peer should be blocked, yet it wrote everything (${peer.bytesWritten})`);
+    const r = await exitsCleanly(a);
+    assert.match(r.stdout, /reading after 1 events, pending>0 true\n/);
+    assert.match(r.stdout, new RegExp(`done ${data.length} ${fnv(data).toString(16)}\\n`));
+  });
+
   it("publishes the events of a ctrl with neither callback nor task as NWCTRL*", async () => {
     const { port } = await tcpServer(() => {});
     const r = await exitsCleanly(app("luatos-socket", ["publish", port]));

@@ -155,7 +155,10 @@ export function discon(ctrl: SocketCtrl | undefined | null): [boolean, boolean] 
 	return [true, c.discon()];
 }
 
-/** Close the socket at once (no event; unsent bytes are dropped by the host's close); state 1. */
+/**
+ * Close the socket at once, no event (LuatOS's force close); state 1. Bytes tx() queued are still sent, then FIN
+ * (lwIP's tcp_close); bytes not read are dropped.
+ */
 export function close(ctrl: SocketCtrl | undefined | null): void {
 	ctrlOf("socket.close", ctrl)?.close();
 }

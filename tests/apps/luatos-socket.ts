@@ -164,6 +164,45 @@ switch (args[0]) {
 		break;
 	}
 
+	// Flow control: read nothing for args[2] ms (the peer's writes must stall), then read everything with rx into a
+	// zbuff until the peer closes; print the count and FNV-1a hash.
+	case "noread": {
+		const holdMs = Number(args[2]);
+		const buf = zbuff.create(4096)!;
+		let received = 0, hash = 0x811c9dc5, reading = false, events = 0;
+		const drain = (c: SocketCtrl) => {
+			for (;;) {
+				const [ok] = socket.rx(c, buf);
+				const n = buf.used();
+				if (!ok || !n) return ok;
+				hash = fnv(zbuffBytes(buf), hash);
+				received += n;
+				buf.del();
+			}
+		};
+		const ctrl = socket.create(undefined, (c, event, param) => {
+			if (event === socket.ON_LINE) {
+				log("connected");
+				sys.timerStart(() => {
+					log(`reading after ${events} events, pending>0 ${(socket.rx(c)[1] as number) > 0}`);
+					reading = true;
+					drain(c);
+				}, holdMs);
+				return;
+			}
+			if (event !== socket.EVENT) return;
+			events++;
+			if (!reading) return;
+			drain(c);
+			if (param === -1) {
+				log(`done ${received} ${hash.toString(16)}`);
+				socket.release(c);
+			}
+		})!;
+		socket.connect(ctrl, "127.0.0.1", port);
+		break;
+	}
+
 	// Publish mode: no callback, no task: ("NWCTRL*", adapter, socketId, event, param).
 	case "publish": {
 		const ctrl = socket.create()!;
