@@ -1,5 +1,5 @@
 // End-to-end tests of `xsnet flash`: the real CLI and esptool-js talk over a
-// socat pty pair to the ROM bootloader double in tests/support/rom-double.js.
+// pseudo-terminal pair (tests/support/pty-pair.py) to the ROM bootloader double in tests/support/rom-double.js.
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";

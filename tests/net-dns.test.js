@@ -1,9 +1,8 @@
-// Name resolution: nodemcu/net's dns functions and connect-by-name through a dnsmasq the test starts on a
-// loopback address, and xsnet/dns/resolver against scriptable fake servers (apps: tests/apps/net-dns.ts,
-// tests/apps/dns-resolver.ts).
+// Name resolution through nodemcu/net: its dns functions and connect-by-name through a dnsmasq the test starts on
+// a loopback address, and fake servers (app: tests/apps/net-dns.ts). The resolver itself: tests/dns-resolver.test.js.
 import assert from "node:assert/strict";
 import {
-  app, cleanup, exitsCleanly, lines, tcpServer, startDnsmasq, fakeDns, dnsResponse, udpSocket,
+  app, cleanup, exitsCleanly, lines, tcpServer, startDnsmasq, fakeDns, dnsResponse,
 } from "./support/net-peers.js";
 
 // Addresses of these tests only (no other test uses them).
@@ -67,92 +66,30 @@ describe("DNS", function () {
     });
   });
 
-  describe("xsnet/dns/resolver", function () {
-    it("resolves through dnsmasq, follows CNAME chains, reports NXDOMAIN and REFUSED, literals async", async () => {
-      const r = await exitsCleanly(app("dns-resolver", ["lookup", DNSMASQ, "",
-        "example.test", "alias2.test", "missing.test", "other.invalid", "10.0.0.1", "Example.Test."]));
-      assert.deepEqual(lines(r.stdout).sort(), [
-        "10.0.0.1 address 10.0.0.1 10.0.0.1 sync false",
-        "Example.Test. address 127.0.0.1 Example.Test. sync false",
-        "alias2.test address 127.0.0.7 alias2.test sync false",
-        "example.test address 127.0.0.1 example.test sync false",
-        "missing.test error ENOTFOUND missing.test sync false",
-        "other.invalid error ESERVFAIL other.invalid sync false",
-      ]);
-    });
-
-    it("retries a silent server on the schedule, then moves to the next server", async () => {
-      const silent = await fakeDns(() => {});
-      const r = await exitsCleanly(app("dns-resolver", ["lookup", `127.0.0.1:${silent.port},${DNSMASQ}`, "20,20,40",
-        "example.test"]));
-      assert.deepEqual(lines(r.stdout), ["example.test address 127.0.0.1 example.test sync false"]);
-      assert.deepEqual(silent.queries.map((q) => q.name), ["example.test", "example.test", "example.test"]);
-    });
-
-    it("gives ETIMEOUT when no server answers, and leaves nothing pending", async () => {
-      const a = await fakeDns(() => {});
-      const b = await fakeDns(() => {});
-      const r = await exitsCleanly(app("dns-resolver", ["lookup", `127.0.0.1:${a.port},127.0.0.1:${b.port}`, "10,10",
-        "x.test", "y.test"]));
-      assert.deepEqual(lines(r.stdout).sort(), [
-        "x.test error ETIMEOUT x.test sync false", "y.test error ETIMEOUT y.test sync false",
-      ]);
-      assert.equal(a.queries.length, 4);
-      assert.equal(b.queries.length, 4);
-    });
-
-    it("ignores replies with a wrong id or from another port; accepts CNAME chains in any order", async () => {
-      const other = await udpSocket();
-      const fake = await fakeDns((q, rinfo, s) => {
-        const reply = (opts, from = s) => from.send(dnsResponse(q, opts), rinfo.port, rinfo.address);
-        if (q.name === "spoof.fake") {
-          reply({ id: q.id ^ 1, answers: [{ type: "A", data: "10.9.9.9" }] });
-          reply({ answers: [{ type: "A", data: "10.8.8.8" }] }, other);
-          setTimeout(() => reply({ answers: [{ type: "A", data: "10.1.2.3" }] }), 20);
-        } else if (q.name === "chain.fake") {
-          reply({ answers: [
-            { name: "last.fake", type: "A", data: "10.0.0.2" },
-            { type: "CNAME", data: "mid.fake" },
-            { name: "unrelated.fake", type: "A", data: "10.6.6.6" },
-            { name: "mid.fake", type: "CNAME", data: "last.fake" },
-          ] });
-        } else if (q.name === "nodata.fake") reply({ answers: [] });
-        else if (q.name === "nx.fake") reply({ rcode: 3 });
-        else if (q.name === "dangling.fake") reply({ answers: [{ type: "CNAME", data: "nowhere.fake" }] });
-        else if (q.name === "servfail.fake") reply({ rcode: 2 });
-      });
-      const second = await fakeDns((q, rinfo, s) => {
-        s.send(dnsResponse(q, { answers: [{ type: "A", data: "10.0.0.9" }] }), rinfo.port, rinfo.address);
-      });
-      const r = await exitsCleanly(app("dns-resolver", ["lookup",
-        `127.0.0.1:${fake.port},127.0.0.1:${second.port}`, "200,200",
-        "spoof.fake", "chain.fake", "nodata.fake", "nx.fake", "dangling.fake", "servfail.fake"]));
-      assert.deepEqual(lines(r.stdout).sort(), [
-        "chain.fake address 10.0.0.2 chain.fake sync false",
-        "dangling.fake error ENODATA dangling.fake sync false",
-        "nodata.fake error ENODATA nodata.fake sync false",
-        "nx.fake error ENOTFOUND nx.fake sync false",
-        "servfail.fake address 10.0.0.9 servfail.fake sync false",
-        "spoof.fake address 10.1.2.3 spoof.fake sync false",
-      ]);
-      // only servfail.fake went on to the second server, once
-      assert.deepEqual(second.queries.map((q) => q.name), ["servfail.fake"]);
-    });
-
-    it("close() cancels pending lookups: no callback, nothing left pending", async () => {
-      const silent = await fakeDns(() => {});
-      const r = await exitsCleanly(app("dns-resolver", ["close", `127.0.0.1:${silent.port}`, "", "a.test", "1.2.3.4"]));
-      assert.deepEqual(lines(r.stdout), ["closed"]);
-    });
-
-    it("checks its arguments", async () => {
-      const r = await exitsCleanly(app("dns-resolver", ["errors", "", ""]));
+  describe("DNS servers with a port (xsnet/native, the same rules on every platform)", function () {
+    it("getDNSServer/setDNSServer keep a.b.c.d:port (53 left out), 0.0.0.0 clears, malformed addresses throw", async () => {
+      const r = await exitsCleanly(app("dns-servers", ["native"], { dns: ["bogus", "127.0.0.9:5353"] }));
+      assert.match(r.stderr, /invalid DNS server bogus/);
+      const bad = ["127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:", "127.0.0.1:12a", "127.0.0.1:123456",
+        "127.0.0.1:5353:1", "1.2.3", "999.1.1.1", "127.0.0.1 ", ":53", "1111111111111111111111:53"];
       assert.deepEqual(lines(r.stdout), [
-        "no-servers TypeError: servers required", "bad-server TypeError: invalid DNS server dns.example",
-        "bad-port TypeError: invalid DNS server 127.0.0.1:99999", "no-callback TypeError: callback required",
-        "no-host TypeError: host required", "empty-label TypeError: invalid host name",
-        "long-label TypeError: invalid host name", "long-name TypeError: invalid host name",
+        "start undefined 127.0.0.9:5353",
+        "127.0.0.1:5353 -> 127.0.0.1:5353", "127.0.0.2:53 -> 127.0.0.2", "127.0.0.3:65535 -> 127.0.0.3:65535",
+        "127.0.0.4:1 -> 127.0.0.4:1", "127.0.0.5 -> 127.0.0.5", "0.0.0.0 -> undefined", "0.0.0.0:5353 -> undefined",
+        "127.0.0.6:5300 -> 127.0.0.6:5300", "undefined -> undefined", "127.0.0.7:5353 -> 127.0.0.7:5353",
+        ...bad.map((a) => `${a} TypeError: invalid dns server ip`),
+        "kept 127.0.0.7:5353",
+        "127.0.0.1 RangeError: server index out of range [0-1]",
       ]);
+    });
+
+    it("net.dns.setdnsserver(\"127.0.0.1:port\") at run time sends the lookups to that port", async () => {
+      const fake = await fakeDns((q, rinfo, s) => {
+        s.send(dnsResponse(q, { answers: [{ type: "A", data: "10.4.4.4" }] }), rinfo.port, rinfo.address);
+      });
+      const r = await exitsCleanly(app("dns-servers", ["resolve", `127.0.0.1:${fake.port}`]));
+      assert.deepEqual(lines(r.stdout), [`servers undefined 127.0.0.1:${fake.port}`, "x.fake 10.4.4.4"]);
+      assert.deepEqual(fake.queries.map((q) => q.name), ["x.fake"]);
     });
   });
 });

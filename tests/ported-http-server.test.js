@@ -1,7 +1,7 @@
 // The HTTP server example (examples/http-server, a port of NodeMCU's lua_modules/http httpserver.lua +
 // http-example.lua), driven with curl as a user would.
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import crypto from "node:crypto";
 import net from "node:net";
@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startApp } from "./support/sim.js";
+import { sendAndHalfClose } from "./support/net-peers.js";
 
 const run = promisify(execFile);
 
@@ -110,13 +111,8 @@ describe("ported: http-server (lua_modules/http)", function () {
 
   it("keeps serving after clients that leave early (half-closed request, half a request, no request)", async () => {
     const port = new URL(base).port;
-    // nc -N sends the request, then FIN at once: like NodeMCU, the server's socket closes on the FIN
-    await new Promise((resolve) => {
-      const p = spawn("nc", ["-N", "-w", "3", "127.0.0.1", port], { stdio: ["pipe", "ignore", "ignore"] });
-      p.on("close", resolve);
-      p.on("error", resolve);
-      p.stdin.end("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-    });
+    // the request, then FIN at once (as `nc -N`): like NodeMCU, the server's socket closes on the FIN
+    await sendAndHalfClose(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 3000);
     await new Promise((resolve) => {
       const s = net.connect(Number(port), "127.0.0.1", () => s.end("POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc"));
       s.on("close", resolve);

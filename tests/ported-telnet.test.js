@@ -1,9 +1,9 @@
 // The telnet example (examples/telnet, a port of NodeMCU's lua_modules/telnet) with a JavaScript REPL, driven
-// as a user would: Node TCP clients and `nc` type lines and read the answers.
+// as a user would: Node TCP clients type lines and read the answers.
 import assert from "node:assert/strict";
 import net from "node:net";
-import { spawn } from "node:child_process";
 import { startApp } from "./support/sim.js";
+import { sendAndHalfClose } from "./support/net-peers.js";
 
 /** A telnet client: send(line), waitFor(re) on what arrived after the previous match, close(). */
 function client(port) {
@@ -141,26 +141,18 @@ describe("ported: telnet (lua_modules/telnet)", function () {
     assert.doesNotMatch(b.text, /from a/);
   });
 
-  it("works with nc, and after clients have gone", async () => {
-    const out = await new Promise((resolve, reject) => {
-      const p = spawn("nc", ["-q", "2", "127.0.0.1", String(port)], { stdio: ["pipe", "pipe", "pipe"] });
-      let s = "";
-      p.stdout.setEncoding("utf8");
-      p.stdout.on("data", (d) => { s += d; if (/> 7\n> /.test(s)) p.stdin.end(); });
-      p.on("error", reject);
-      p.on("close", () => resolve(s));
-      p.stdin.write("1+2\nthrow new TypeError('bad')\n3+4\n");
-      setTimeout(() => p.kill(), 8000);
-    });
-    assert.match(out, /Welcome to the xsnet JavaScript REPL/);
-    assert.match(out, /\n> 3\n> TypeError: bad\n> 7\n> /);
-    // nc -N: the line, then FIN at once
-    await new Promise((resolve) => {
-      const p = spawn("nc", ["-N", "-w", "3", "127.0.0.1", String(port)], { stdio: ["pipe", "ignore", "ignore"] });
-      p.on("close", resolve);
-      p.on("error", resolve);
-      p.stdin.end("1+2\n");
-    });
+  it("works with a client that types ahead of the prompt, and after clients have gone", async () => {
+    // all three lines in one write right after connecting, without waiting for the greeting
+    const t = client(port);
+    clients.push(t);
+    await t.connected;
+    t.send("1+2\nthrow new TypeError('bad')\n3+4\n");
+    await t.waitFor(/> 7\n> /);
+    assert.match(t.text, /Welcome to the xsnet JavaScript REPL/);
+    assert.match(t.text, /\n> 3\n> TypeError: bad\n> 7\n> /);
+    t.close();
+    // the line, then FIN at once (as `nc -N`)
+    await sendAndHalfClose(port, "1+2\n", 3000);
     await new Promise((r) => setTimeout(r, 200));
     const c = await open();
     c.send("2**10\n");

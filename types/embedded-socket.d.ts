@@ -7,7 +7,8 @@ declare module "embedded:io/socket/tcp" {
   export interface TCPOptions {
     address?: string;
     port?: number;
-    from?: TCP | number;
+    /** an open TCP to take over (it is closed by the transfer); anything else throws SyntaxError */
+    from?: TCP;
     noDelay?: boolean;
     keepAlive?: number;
     /** bytes: the socket is writable (first call: connected) */
@@ -19,17 +20,19 @@ declare module "embedded:io/socket/tcp" {
     target?: any;
   }
   export default class TCP {
-    constructor(options: TCPOptions);
+    /** without options: an empty instance (what Listener.read() fills), as Moddable's */
+    constructor(options?: TCPOptions);
     readonly remoteAddress: string | undefined;
     readonly remotePort: number | undefined;
     /** extension: the local end of the connection */
     readonly localAddress: string | undefined;
     readonly localPort: number | undefined;
     target?: any;
+    /** undefined when nothing is available; throws when asked for more than is available, or for 0 */
     read(byteLength?: number): ArrayBuffer | number | undefined;
-    /** copies at most buffer.byteLength bytes into `buffer`; returns the count */
+    /** fills `buffer` (throws when it is longer than the bytes available); returns its length */
     read(buffer: Buffer): number;
-    /** returns the bytes still writable; throws if `buffer` exceeds them */
+    /** returns the bytes still writable; throws if `buffer` exceeds them (a byte in format "number") */
     write(buffer: Buffer | number): number;
     close(): void;
     format: "number" | "buffer";

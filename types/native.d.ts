@@ -5,7 +5,11 @@ declare module "xsnet/native" {
   import type UDP from "embedded:io/socket/udp";
   /** DNS server `index` (0 or 1) as "a.b.c.d" or "a.b.c.d:port"; undefined when unset. lwIP: dns_getserver(). */
   export function getDNSServer(index: number): string | undefined;
-  /** Set DNS server `index` (0 or 1); undefined clears it. lwIP: dns_setserver(). Throws RangeError on a bad index. */
+  /**
+   * Set DNS server `index` (0 or 1) to "a.b.c.d" or "a.b.c.d:port" (port 1..65535; 53 is not reported back);
+   * undefined or "0.0.0.0" clears it. lwIP: dns_setserver() for the address, the port kept by xsnet/native for
+   * xsnet's resolver. Throws RangeError on a bad index, TypeError "invalid dns server ip" on a malformed address.
+   */
   export function setDNSServer(index: number, address: string | undefined): void;
   export interface InterfaceInfo {
     ip: string;

@@ -1,6 +1,8 @@
 /* xsnet simulator: ECMA-419 `embedded:io/socket/listener`. Connections are accepted as they arrive
  * (up to SIM_LISTEN_BACKLOG ahead of the app) and onReadable(count) tells how many wait; read() hands
- * one over as a TCP socket (listener.js wraps the descriptor with `new TCP({from})`). */
+ * one over in a TCP instance that listener.js creates with `new TCP()` (as Moddable's Listener does).
+ * A closed Listener throws SyntaxError from read() and its getters (Moddable's classes lose their host
+ * data at close()); a second close() does nothing. */
 #include "sim.h"
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -17,12 +19,10 @@ typedef struct {
 void xs_listener_destructor(void* data);
 static const xsHostHooks gListenerHooks = { xs_listener_destructor, simReadableMark, NULL };
 
+static void simListenerDrop(simReadable* r);
 static void simListenerRelease(xsMachine* the, simListener* l)
 {
-	int i;
-	for (i = 0; i < l->count; i++)
-		close(l->queue[i]);
-	l->count = 0;
+	simListenerDrop(&l->r);
 	simReadableRelease(the, &l->r);
 }
 
@@ -50,7 +50,10 @@ static void simListenerEvents(simWatch* watch, uint32_t events)
 	simReadableNotify(the, &l->r, l->count);
 }
 
-/* new Listener({port = 0, address = "0.0.0.0", onReadable, target}) */
+/* new Listener({port = 0, address = "0.0.0.0", onReadable, format: "socket/tcp", target}). As Moddable's:
+ * a `port` that is present but undefined throws Error("invalid"), a symbol TypeError, out of 0..65535
+ * RangeError; a callback that is no function Error("not a function"); a format other than "socket/tcp"
+ * RangeError. `address` is an extension of ours (Moddable's lwIP Listener always binds every address). */
 void xs_listener_constructor(xsMachine* the)
 {
 	simListener* l;
@@ -58,16 +61,19 @@ void xs_listener_constructor(xsMachine* the)
 	socklen_t length = sizeof(a);
 	int fd, one = 1, port = 0;
 	uint32_t address = INADDR_ANY;
-	xsVars(1);
-	if (xsToInteger(xsArgc) > 0 && xsTypeOf(xsArg(0)) == xsReferenceType) {
-		if (simHasOption(the, &xsArg(0), "port", &xsVar(0))) {
-			port = xsToInteger(xsVar(0));
-			if (port < 0 || port > 65535)
-				xsRangeError("invalid port");
-		}
-		if (simHasOption(the, &xsArg(0), "address", &xsVar(0)))
-			address = simParseIPv4(the, &xsVar(0));
+	xsVars(2);
+	xsVar(1) = xsToInteger(xsArgc) > 0 ? xsArg(0) : xsUndefined;
+	if (simOptionPresent(the, &xsVar(1), "port", &xsVar(0))) {
+		port = simGetSignedInteger(the, &xsVar(0));
+		if (port < 0 || port > 65535)
+			xsRangeError("invalid port");
 	}
+	simGetCallback(the, &xsVar(1), "onReadable", &xsVar(0));
+	if (simOptionPresent(the, &xsVar(1), "format", &xsVar(0)) && xsTest(xsVar(0))
+		&& strcmp(xsToString(xsVar(0)), "socket/tcp"))
+		xsRangeError("unimplemented");
+	if (simHasOption(the, &xsVar(1), "address", &xsVar(0)) && !simToIPv4(the, &xsVar(0), &address))
+		xsUnknownError("invalid address");
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		xsUnknownError("socket: %s", strerror(errno));
@@ -93,44 +99,48 @@ void xs_listener_constructor(xsMachine* the)
 	l->r.watch.callback = simListenerEvents;
 	l->port = ntohs(a.sin_port);
 	simFormatIPv4(a.sin_addr.s_addr, l->address);
-	xsVar(0) = xsToInteger(xsArgc) > 0 ? xsArg(0) : xsUndefined;
-	simReadableOpen(the, &l->r, &gListenerHooks, &xsVar(0));
+	simReadableOpen(the, &l->r, &gListenerHooks, &xsVar(1));
 }
 
-/* accept(listener) -> descriptor | undefined  (listener.js turns it into a TCP socket) */
+/* accept.call(listener, tcp) -> tcp filled with the next pending connection | undefined
+ * (listener.js passes `new TCP()`, as Moddable's Listener.read() does). */
 void xs_listener_accept(xsMachine* the)
 {
-	simListener* l = xsGetHostData(xsArg(0));
+	simListener* l = simReadableGet(the, &gListenerHooks);
 	int fd;
-	if (!l || l->r.closed)
-		xsUnknownError("closed");
 	if (!l->count)
 		return;
 	fd = l->queue[0];
+	simTCPAdopt(the, &xsArg(0), fd);   /* SyntaxError, before anything is taken, if xsArg(0) is no TCP */
 	l->count--;
 	memmove(l->queue, l->queue + 1, l->count * sizeof(int));
 	if (l->r.watch.fd >= 0)
 		simWatchModify(&l->r.watch, EPOLLIN);
-	xsResult = xsInteger(fd);
+	xsResult = xsArg(0);
+}
+
+static void simListenerDrop(simReadable* r)
+{
+	simListener* l = (simListener*)r;
+	int i;
+	for (i = 0; i < l->count; i++)
+		close(l->queue[i]);
+	l->count = 0;
 }
 
 void xs_listener_close(xsMachine* the)
 {
-	simListener* l = xsGetHostData(xsThis);
-	if (!l || l->r.closed)
-		return;
-	l->r.closed = 1;
-	simListenerRelease(the, l);
+	simReadableClose(the, &gListenerHooks, simListenerDrop);
 }
 
 void xs_listener_get_port(xsMachine* the)
 {
-	simListener* l = xsGetHostData(xsThis);
-	if (l && !l->r.closed) xsResult = xsInteger(l->port);
+	simListener* l = simReadableGet(the, &gListenerHooks);
+	xsResult = xsInteger(l->port);
 }
 
 void xs_listener_get_address(xsMachine* the)
 {
-	simListener* l = xsGetHostData(xsThis);
-	if (l && !l->r.closed) xsResult = xsString(l->address);
+	simListener* l = simReadableGet(the, &gListenerHooks);
+	xsResult = xsString(l->address);
 }

@@ -2,37 +2,82 @@
  * Devices implement the same functions over lwIP in modules/native. */
 #include "sim.h"
 
-#define SIM_DNS_SERVERS 2    /* lwIP's DNS_MAX_SERVERS on ESP8266/ESP32 NodeMCU builds */
-static char* gDNSServers[SIM_DNS_SERVERS];
+#include <arpa/inet.h>
 
+#define SIM_DNS_SERVERS 2    /* lwIP's DNS_MAX_SERVERS on ESP8266/ESP32 NodeMCU builds */
+#define SIM_DNS_PORT 53
+#define SIM_DNS_SERVER_MAX (INET_ADDRSTRLEN + 6)   /* "a.b.c.d:65535" and its NUL */
+static char gDNSServers[SIM_DNS_SERVERS][SIM_DNS_SERVER_MAX];
+
+/* "a.b.c.d" or "a.b.c.d:port" (port 1..65535 in 1 to 5 digits) -> `out` as getDNSServer reports it (port 53
+ * left out; "" for 0.0.0.0, which clears the server as lwIP's dns_setserver does). Returns 0 when malformed.
+ * The same rules as modules/native/lin/native.c and modules/native/lwip/native.c. */
+static int simParseDNSServer(const char* text, char* out)
+{
+	char address[INET_ADDRSTRLEN];
+	const char* colon = strchr(text, ':');
+	size_t length = colon ? (size_t)(colon - text) : strlen(text);
+	unsigned long port = SIM_DNS_PORT;
+	struct in_addr a;
+	if (length >= sizeof(address))
+		return 0;
+	memcpy(address, text, length);
+	address[length] = 0;
+	if (inet_pton(AF_INET, address, &a) != 1)
+		return 0;
+	if (colon) {
+		const char* digits = colon + 1;
+		size_t count = strspn(digits, "0123456789");
+		if (count < 1 || count > 5 || digits[count])
+			return 0;
+		port = strtoul(digits, NULL, 10);
+		if (port < 1 || port > 65535)
+			return 0;
+	}
+	if (a.s_addr == htonl(INADDR_ANY))
+		*out = 0;
+	else if (port == SIM_DNS_PORT)
+		snprintf(out, SIM_DNS_SERVER_MAX, "%s", address);
+	else
+		snprintf(out, SIM_DNS_SERVER_MAX, "%s:%lu", address, port);
+	return 1;
+}
+
+/* --dns: server `index`; NULL clears it. A malformed address is reported on stderr and leaves it unset. */
 void simSetDNSServer(int index, const char* address)
 {
 	if (index < 0 || index >= SIM_DNS_SERVERS)
 		return;
-	free(gDNSServers[index]);
-	gDNSServers[index] = address ? strdup(address) : NULL;
+	gDNSServers[index][0] = 0;
+	if (address && !simParseDNSServer(address, gDNSServers[index]))
+		fprintf(stderr, "xsnet-sim: invalid DNS server %s (a.b.c.d or a.b.c.d:port)\n", address);
 }
 
-/* getDNSServer(index) -> "a.b.c.d[:port]" | undefined  (lwIP dns_getserver) */
+/* getDNSServer(index) -> "a.b.c.d" or "a.b.c.d:port" | undefined  (lwIP dns_getserver) */
 void xs_native_get_dns_server(xsMachine* the)
 {
 	int index = xsToInteger(xsArg(0));
 	if (index < 0 || index >= SIM_DNS_SERVERS)
 		xsRangeError("server index out of range [0-1]");
-	if (gDNSServers[index])
+	if (gDNSServers[index][0])
 		xsResult = xsString(gDNSServers[index]);
 }
 
-/* setDNSServer(index, address | undefined)  (lwIP dns_setserver) */
+/* setDNSServer(index, "a.b.c.d" | "a.b.c.d:port" | undefined)  (lwIP dns_setserver; the port is for xsnet's
+ * resolver): undefined or "0.0.0.0" clears the server. Throws TypeError "invalid dns server ip". */
 void xs_native_set_dns_server(xsMachine* the)
 {
 	int index = xsToInteger(xsArg(0));
+	char server[SIM_DNS_SERVER_MAX];
 	if (index < 0 || index >= SIM_DNS_SERVERS)
 		xsRangeError("server index out of range [0-1]");
-	if (xsToInteger(xsArgc) < 2 || xsTypeOf(xsArg(1)) == xsUndefinedType || xsTypeOf(xsArg(1)) == xsNullType)
-		simSetDNSServer(index, NULL);
-	else
-		simSetDNSServer(index, xsToString(xsArg(1)));
+	if (xsToInteger(xsArgc) < 2 || xsTypeOf(xsArg(1)) == xsUndefinedType || xsTypeOf(xsArg(1)) == xsNullType) {
+		gDNSServers[index][0] = 0;
+		return;
+	}
+	if (!simParseDNSServer(xsToString(xsArg(1)), server))
+		xsTypeError("invalid dns server ip");
+	memcpy(gDNSServers[index], server, sizeof(server));
 }
 
 /* ---- interface information: net.ifinfo() ---- */

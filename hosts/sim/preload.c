@@ -5,9 +5,9 @@
  * this file reproduces after running the same bodies in the simulator, before the main module:
  *   - a native function called from a preloaded body fails the build (hostfns.c refuses the call);
  *   - functions, and the prototypes of constructors, are frozen;
- *   - Map, Set, WeakMap, WeakSet, WeakRef, FinalizationRegistry, ArrayBuffer, DataView, typed array, Date,
+ *   - Map, Set, WeakMap, WeakSet, WeakRef, FinalizationRegistry, ArrayBuffer, DataView, typed array,
  *     Promise, Proxy and RegExp instances that preloaded bodies created are frozen and read-only ("Map
- *     instance is read-only");
+ *     instance is read-only"); a Date stays writable (aliased), as on Moddable's lin build;
  *   - a module variable that holds a function is const;
  *   - the prototypes of the built-ins (Object.prototype, Array.prototype, ..., Math, JSON, Reflect) are frozen;
  *   - ordinary objects and `let` variables stay writable (XS aliases them in RAM), which costs RAM: the linker
@@ -88,7 +88,7 @@ static int simIsUnaliasable(txSlot* internal)
 	switch (internal->kind) {
 	case XS_MAP_KIND: case XS_SET_KIND: case XS_WEAK_MAP_KIND: case XS_WEAK_SET_KIND: case XS_WEAK_REF_KIND:
 	case XS_FINALIZATION_REGISTRY_KIND: case XS_ARRAY_BUFFER_KIND: case XS_DATA_VIEW_KIND:
-	case XS_TYPED_ARRAY_KIND: case XS_DATE_KIND: case XS_PROMISE_KIND: case XS_PROXY_KIND: case XS_REGEXP_KIND:
+	case XS_TYPED_ARRAY_KIND: case XS_PROMISE_KIND: case XS_PROXY_KIND: case XS_REGEXP_KIND:
 		return 1;
 	case XS_CLOSURE_KIND:
 		return internal->value.closure && internal->value.closure->kind == XS_FINALIZATION_REGISTRY_KIND;
@@ -180,7 +180,17 @@ enum { SIM_LINK_MODULE, SIM_LINK_EXPORT, SIM_LINK_ENVIRONMENT, SIM_LINK_PROPERTY
 	SIM_LINK_SETTER, SIM_LINK_GLOBAL };
 typedef struct { int flag; txID id; txIndex index; const char* name; } simLink;
 #define SIM_LINK_DEPTH 64
-typedef struct { simLink links[SIM_LINK_DEPTH]; int depth; int warnings; int errors; } simAliasList;
+typedef struct {
+	simLink links[SIM_LINK_DEPTH];
+	int depth;
+	int warnings;
+	int errors;
+	txSlot** reported;        /* variables already reported (each once, as xsl reports each alias once) */
+	size_t reportedCount;
+} simAliasList;
+
+/* Report a writable variable once, at the first path that reaches it. */
+static void simReportVariable(txMachine* the, simAliasList* list, txSlot* variable);
 
 static void simPush(simAliasList* list, int flag, txID id, txIndex index, const char* name)
 {
@@ -199,7 +209,7 @@ static void simAliasReport(txMachine* the, simAliasList* list, const char* what,
 		simLink* l = &list->links[i];
 		const char* key = l->id != XS_NO_ID ? fxGetKeyName(the, l->id) : NULL;
 		switch (l->flag) {
-		case SIM_LINK_MODULE: fprintf(stderr, ": \"%s\"", l->name); continue;
+		case SIM_LINK_MODULE: fprintf(stderr, ": %s", l->name); continue;
 		case SIM_LINK_GLOBAL: fprintf(stderr, ": globalThis.%s", key ? key : "?"); continue;
 		case SIM_LINK_ITEM: fprintf(stderr, "[%u]", (unsigned)l->index); continue;
 		case SIM_LINK_EXPORT: fprintf(stderr, ": "); break;
@@ -218,6 +228,19 @@ static void simAliasReport(txMachine* the, simAliasList* list, const char* what,
 		list->errors++;
 	else
 		list->warnings++;
+}
+
+static void simReportVariable(txMachine* the, simAliasList* list, txSlot* variable)
+{
+	size_t i;
+	if (variable->flag & XS_DONT_SET_FLAG)
+		return;
+	for (i = 0; i < list->reportedCount; i++)
+		if (list->reported[i] == variable)
+			return;
+	list->reported = realloc(list->reported, (list->reportedCount + 1) * sizeof(txSlot*));
+	list->reported[list->reportedCount++] = variable;
+	simAliasReport(the, list, "no const", 0);
 }
 
 static int simIsFrozen(txMachine* the, txSlot* instance)
@@ -282,8 +305,7 @@ static void simCheckEnvironment(txMachine* the, txSlot* environment, simAliasLis
 		if (closure->kind != XS_CLOSURE_KIND || !(slot = closure->value.closure))
 			continue;
 		simPush(list, SIM_LINK_ENVIRONMENT, closure->ID, 0, NULL);
-		if (!(slot->flag & XS_DONT_SET_FLAG))
-			simAliasReport(the, list, "no const", 0);
+		simReportVariable(the, list, slot);
 		if (slot->kind == XS_REFERENCE_KIND)
 			simCheckInstance(the, slot->value.reference, list);
 		list->depth--;
@@ -351,8 +373,7 @@ static void simCheckAliases(txMachine* the, txSlot* modules)
 			if (!closure)
 				continue;
 			simPush(list, SIM_LINK_EXPORT, export->ID, 0, NULL);
-			if (!(closure->flag & XS_DONT_SET_FLAG))
-				simAliasReport(the, list, "no const", 0);
+			simReportVariable(the, list, closure);
 			if (closure->kind == XS_REFERENCE_KIND)
 				simCheckInstance(the, closure->value.reference, list);
 			list->depth--;
@@ -367,6 +388,7 @@ static void simCheckAliases(txMachine* the, txSlot* modules)
 	simMarkFree(the, 0);
 	if (list->warnings || list->errors)
 		fprintf(stderr, "### %d warning(s), %d error(s) in preloaded modules\n", list->warnings, list->errors);
+	free(list->reported);
 }
 
 /* ---- the preload phase ---- */
@@ -435,5 +457,5 @@ void simPreload(xsMachine* the, const char** specifiers, int count, int warnings
 /* Called by every native function (hostfns.c) while preloading: the linker refuses to call one. */
 void simPreloadRefuse(xsMachine* the, const char* name)
 {
-	mxTypeError("%s: native function called while preloading (the XS linker refuses this; call it at run time)", name);
+	mxTypeError("link: unavailable function (%s called while preloading: the XS linker fails the build; call it at run time)", name);
 }

@@ -13,11 +13,11 @@ void simReadableOpen(xsMachine* the, simReadable* r, const xsHostHooks* hooks, x
 {
 	xsSlot value;
 	r->onReadable = xsUndefined;
+	if (simGetCallback(the, options, "onReadable", &value))
+		r->onReadable = value;
 	r->object = xsThis;
 	xsSetHostData(xsThis, r);
 	xsSetHostHooks(xsThis, hooks);
-	if (simHasOption(the, options, "onReadable", &value))
-		r->onReadable = value;
 	if (simHasOption(the, options, "target", &value))
 		xsDefine(xsThis, xsID("target"), value, xsDefault);
 	r->remembered = 1;
@@ -41,6 +41,10 @@ void simReadableNotify(xsMachine* the, simReadable* r, int count)
 		r->remembered = 0;
 		xsForget(r->object);
 	}
+	if (r->freeLater) {
+		r->freeLater = 0;
+		simDeferFree(r);
+	}
 }
 
 void simReadableRelease(xsMachine* the, simReadable* r)
@@ -55,4 +59,30 @@ void simReadableRelease(xsMachine* the, simReadable* r)
 		r->remembered = 0;
 		xsForget(r->object);
 	}
+}
+
+void* simReadableGet(xsMachine* the, const xsHostHooks* hooks)
+{
+	return xsGetHostDataValidate(xsThis, (void*)hooks);
+}
+
+void simReadableClose(xsMachine* the, const xsHostHooks* hooks, void (*release)(simReadable* r))
+{
+	simReadable* r = xsGetHostData(xsThis);   /* SyntaxError: no host object, or a host chunk */
+	if (!r)
+		return;                                  /* closed already */
+	r = simReadableGet(the, hooks);            /* SyntaxError: an instance of another class */
+	xsSetHostData(xsThis, NULL);
+	xsSetHostDestructor(xsThis, NULL);
+	r->closed = 1;
+	if (r->remembered) {
+		r->remembered = 0;
+		xsForget(r->object);
+	}
+	(*release)(r);
+	simReadableRelease(the, r);
+	if (r->busy)
+		r->freeLater = 1;
+	else
+		simDeferFree(r);
 }

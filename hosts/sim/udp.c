@@ -2,7 +2,9 @@
  * `port`/`address` (an extension of ours) tell the local end. Datagrams are received into a queue of
  * SIM_UDP_QUEUE; onReadable(count) tells how many wait; when the app falls behind, the socket stops
  * reading and the kernel drops what overflows, as a board's stack does.
- * Options `multicast` (group to join) and `timeToLive` (multicast TTL, 1..255) as Moddable's UDP has. */
+ * Options `multicast` (group to join) and `timeToLive` (multicast TTL, 1..255) as Moddable's UDP has.
+ * A closed UDP throws SyntaxError from read(), write() and its getters (Moddable's classes lose their host
+ * data at close()); a second close() does nothing. */
 #include "sim.h"
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -98,14 +100,10 @@ static uint8_t gPacketBuffer[65536];
 void xs_udp_destructor(void* data);
 static const xsHostHooks gUDPHooks = { xs_udp_destructor, simReadableMark, NULL };
 
+static void simUDPDrop(simReadable* r);
 static void simUDPRelease(xsMachine* the, simUDP* u)
 {
-	int i;
-	for (i = 0; i < u->count; i++)
-		free(u->queue[i]);
-	u->count = 0;
-	if (u->r.watch.fd >= 0)
-		simUDPUnlink(u);
+	simUDPDrop(&u->r);
 	simReadableRelease(the, &u->r);
 }
 
@@ -118,12 +116,10 @@ void xs_udp_destructor(void* data)
 	simDeferFree(u);
 }
 
+/* `this` as an open UDP instance; SyntaxError when closed or of another class (as Moddable's). */
 static simUDP* simUDPGet(xsMachine* the)
 {
-	simUDP* u = xsGetHostData(xsThis);
-	if (!u || u->r.closed)
-		xsUnknownError("closed");
-	return u;
+	return simReadableGet(the, &gUDPHooks);
 }
 
 static void simUDPEvents(simWatch* watch, uint32_t events)
@@ -151,7 +147,10 @@ static void simUDPEvents(simWatch* watch, uint32_t events)
 	simReadableNotify(the, &u->r, u->count);
 }
 
-/* new UDP({port = 0, address = "0.0.0.0", onReadable, format: "buffer", multicast, timeToLive, target}) */
+/* new UDP({port = 0, address = "0.0.0.0", onReadable, format: "buffer", multicast, timeToLive, target}).
+ * As Moddable's: a port ToInteger refuses (a symbol) throws TypeError, one out of 0..65535 RangeError; a
+ * callback that is no function Error("not a function"); a format other than "buffer" RangeError. `address`
+ * is an extension of ours (Moddable's lwIP UDP always binds every address). */
 void xs_udp_constructor(xsMachine* the)
 {
 	simUDP* u;
@@ -167,10 +166,12 @@ void xs_udp_constructor(xsMachine* the)
 		if (port < 0 || port > 65535)
 			xsRangeError("invalid port");
 	}
-	if (simHasOption(the, &options, "address", &xsVar(0)))
-		address = simParseIPv4(the, &xsVar(0));
-	if (simHasOption(the, &options, "format", &xsVar(0)) && strcmp(xsToString(xsVar(0)), "buffer"))
+	simGetCallback(the, &options, "onReadable", &xsVar(0));
+	if (simOptionPresent(the, &options, "format", &xsVar(0)) && xsTest(xsVar(0))
+		&& strcmp(xsToString(xsVar(0)), "buffer"))
 		xsRangeError("invalid format");
+	if (simHasOption(the, &options, "address", &xsVar(0)) && !simToIPv4(the, &xsVar(0), &address))
+		xsUnknownError("invalid address");
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		xsUnknownError("socket: %s", strerror(errno));
@@ -182,7 +183,10 @@ void xs_udp_constructor(xsMachine* the)
 	if (simHasOption(the, &options, "multicast", &xsVar(0))) {
 		struct ip_mreq m;
 		int ttl = 1;
-		m.imr_multiaddr.s_addr = simParseIPv4(the, &xsVar(0));
+		if (!simToIPv4(the, &xsVar(0), &m.imr_multiaddr.s_addr)) {
+			close(fd);
+			xsRangeError("invalid IP address");
+		}
 		m.imr_interface.s_addr = INADDR_ANY;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) < 0) {
@@ -229,10 +233,7 @@ void xs_udp_constructor(xsMachine* the)
 /* The descriptor of a UDP instance, or -1 (for xsnet/native's ttl) */
 int simUDPDescriptor(xsMachine* the, xsSlot* slot)
 {
-	simUDP* u;
-	if (xsTypeOf(*slot) != xsReferenceType || fxGetHostHooks(the, slot) != &gUDPHooks)
-		return -1;
-	u = xsGetHostData(*slot);
+	simUDP* u = simHostDataIf(the, slot, &gUDPHooks);
 	return (u && !u->r.closed) ? u->r.watch.fd : -1;
 }
 
@@ -256,7 +257,10 @@ void xs_udp_read(xsMachine* the)
 	free(p);
 }
 
-/* write(buffer, address, port): throws on a bad address or port, or a datagram too large to send */
+/* write(buffer, address, port). As Moddable's lwIP UDP: an address or port ToString/ToInteger refuses (a
+ * symbol) or no buffer throws TypeError, an address that is no IPv4 address RangeError("invalid IP
+ * address"). Stricter than lwIP (which sends to port 0): a port out of 1..65535 throws RangeError; and a
+ * datagram over the IPv4 limit throws RangeError. */
 void xs_udp_write(xsMachine* the)
 {
 	simUDP* u = simUDPGet(the);
@@ -264,11 +268,12 @@ void xs_udp_write(xsMachine* the)
 	xsUnsignedValue length;
 	struct sockaddr_in a;
 	int port;
-	xsmcGetBufferReadable(xsArg(0), &data, &length);
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = simParseIPv4(the, &xsArg(1));
+	if (!simToIPv4(the, &xsArg(1), &a.sin_addr.s_addr))
+		xsRangeError("invalid IP address");
 	port = xsToInteger(xsArg(2));
+	xsmcGetBufferReadable(xsArg(0), &data, &length);
 	if (port <= 0 || port > 65535)
 		xsRangeError("invalid port");
 	a.sin_port = htons(port);
@@ -281,23 +286,30 @@ void xs_udp_write(xsMachine* the)
 	}
 }
 
+static void simUDPDrop(simReadable* r)
+{
+	simUDP* u = (simUDP*)r;
+	int i;
+	for (i = 0; i < u->count; i++)
+		free(u->queue[i]);
+	u->count = 0;
+	if (u->r.watch.fd >= 0)
+		simUDPUnlink(u);
+}
+
 void xs_udp_close(xsMachine* the)
 {
-	simUDP* u = xsGetHostData(xsThis);
-	if (!u || u->r.closed)
-		return;
-	u->r.closed = 1;
-	simUDPRelease(the, u);
+	simReadableClose(the, &gUDPHooks, simUDPDrop);
 }
 
 void xs_udp_get_port(xsMachine* the)
 {
-	simUDP* u = xsGetHostData(xsThis);
-	if (u && !u->r.closed) xsResult = xsInteger(u->port);
+	simUDP* u = simUDPGet(the);
+	xsResult = xsInteger(u->port);
 }
 
 void xs_udp_get_address(xsMachine* the)
 {
-	simUDP* u = xsGetHostData(xsThis);
-	if (u && !u->r.closed) xsResult = xsString(u->address);
+	simUDP* u = simUDPGet(the);
+	xsResult = xsString(u->address);
 }

@@ -6,7 +6,8 @@
 // Host contract relied on (the simulator implements it; Moddable's lwIP TCP too, see docs/nodemcu-net.md):
 // - the first onWritable(bytes) means connected; `bytes` is how much write() takes now; write() returns the
 //   new writable count (Moddable's lwIP returns nothing when the stack refused the bytes) and throws beyond it;
-// - onReadable(bytes): `bytes` available; read(n) returns at most n bytes as an ArrayBuffer, or undefined;
+// - onReadable(bytes): `bytes` available in all; read(n) and read(view) take exactly n (view.length) bytes, so
+//   this module never asks for more than are available (Moddable's classes throw then, as the simulator does);
 // - onError(code): the connection is over; code is an lwIP err_t, 0 or undefined = the peer closed normally,
 //   reported only after every received byte was read;
 // - close() is graceful: bytes already written are delivered, then FIN.

@@ -83,7 +83,7 @@ export const dns = Object.freeze({
 	},
 
 	/**
-	 * DNS server `index` (0 or 1, default 0) as "a.b.c.d" (or "a.b.c.d:port" in the simulator), undefined when
+	 * DNS server `index` (0 or 1, default 0) as "a.b.c.d" (or "a.b.c.d:port" when set with a port), undefined when
 	 * unset.
 	 * @throws Error "server index out of range [0-1]".
 	 */

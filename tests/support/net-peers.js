@@ -6,6 +6,7 @@ import dgram from "node:dgram";
 import { spawn } from "node:child_process";
 import assert from "node:assert/strict";
 import { startApp } from "./sim.js";
+import { toolPath } from "../../tools/prereqs.js";
 
 const cleanups = [];
 
@@ -80,6 +81,22 @@ export function tcpConnect(port) {
   });
 }
 
+/**
+ * A one-shot TCP client, as `nc -N` is: connect to 127.0.0.1:port, send `data`, half-close at once (FIN), and
+ * resolve to every byte received (a Buffer) when the connection closes; a reset or refusal ends it the same way.
+ * Destroyed after `ms` milliseconds if still open.
+ */
+export function sendAndHalfClose(port, data, ms = 5000) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    const s = net.connect({ port: Number(port), host: "127.0.0.1" }, () => s.end(data));
+    const timer = setTimeout(() => s.destroy(), ms);
+    s.on("data", (d) => chunks.push(d));
+    s.on("error", () => {});
+    s.on("close", () => { clearTimeout(timer); resolve(Buffer.concat(chunks)); });
+  });
+}
+
 /** Every byte a socket receives until the peer closes. */
 export function readAll(socket) {
   return new Promise((resolve, reject) => {
@@ -136,14 +153,18 @@ export function pattern(total) {
  * stops it (it may serve a whole describe block).
  */
 export async function startDnsmasq(address) {
-  const proc = spawn("dnsmasq", [
+  const file = toolPath("dnsmasq");
+  if (!file) throw new Error("dnsmasq is not installed: npm test installs it as root (Debian package dnsmasq-base)");
+  const proc = spawn(file, [
     "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
     `--listen-address=${address}`, "--port=53", "--pid-file=", "--user=root",
     "--address=/example.test/127.0.0.1", "--local=/test/", "--host-record=target.test,127.0.0.7",
     "--cname=alias.test,target.test", "--cname=alias2.test,alias.test",
   ], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
+  let failure = null;
   proc.stderr.on("data", (d) => { stderr += d; });
+  proc.on("error", (err) => { failure = err; });
   const exited = new Promise((resolve) => proc.on("close", resolve));
   const stop = async () => {
     if (proc.exitCode === null) proc.kill("SIGTERM");
@@ -153,6 +174,7 @@ export async function startDnsmasq(address) {
   const probe = dgram.createSocket("udp4");
   try {
     for (let i = 0; i < 100; i++) {
+      if (failure) throw new Error(`cannot run dnsmasq (${file}): ${failure.message}`);
       if (proc.exitCode !== null) throw new Error(`dnsmasq exited (${proc.exitCode}): ${stderr}`);
       const answered = await new Promise((resolve) => {
         const timer = setTimeout(() => resolve(false), 100);

@@ -1,7 +1,7 @@
 // A test double of the ESP32 / ESP8266 UART ROM bootloader ("download mode").
 //
 // It speaks the esptool serial protocol (SLIP frames, 8-byte command header,
-// little-endian words) over one end of a pseudo-terminal pair made by socat,
+// little-endian words) over one end of a pseudo-terminal pair (openPtyPair),
 // and keeps an in-memory SPI flash that tests can inspect byte for byte.
 //
 // What it models (written from Espressif's public serial-protocol document):
@@ -28,11 +28,12 @@
 // Failure injection: `corruptAt` flips one bit of that flash byte right after
 // it is programmed (a silent write error the MD5 check must catch).
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { EventEmitter, once } from "node:events";
 import fs from "node:fs";
 import tty from "node:tty";
+import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 
 const SECTOR = 0x1000;
@@ -330,22 +331,37 @@ const HANDLERS = {
   },
 };
 
+let python;
 /**
- * Start `socat -d -d pty,raw,echo=0 pty,raw,echo=0` and wait for its two
- * pty paths. Resolves to { host, device, close() }; close() kills socat.
+ * The interpreter `python3` runs, asked once: a version manager's shim in front of it (pyenv's costs ~0.4 s a
+ * start) is then skipped. Falls back to "python3" (whose spawn error names it) when that fails.
+ */
+function python3() {
+  python ??= spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout?.trim() || "python3";
+  return python;
+}
+
+/**
+ * Start tests/support/pty-pair.py (two pseudo-terminals joined back to back, as socat's pty pair) and wait for
+ * its two terminal paths. Resolves to { host, device, close() }: `host` is the end a flasher opens as its serial
+ * port, `device` the end the double attaches to; close() ends the pair.
  * @param {number} [timeoutMs]
  */
 export async function openPtyPair(timeoutMs = 5000) {
-  const child = spawn("socat", ["-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"], { stdio: ["ignore", "ignore", "pipe"] });
-  const paths = [];
-  let log = "";
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`socat did not start: ${log}`)); }, timeoutMs);
-    child.on("error", (err) => { clearTimeout(timer); reject(new Error(`cannot run socat (apt-get install socat): ${err.message}`)); });
-    child.stderr.on("data", (d) => {
-      log += d;
-      for (const m of log.matchAll(/PTY is (\S+)/g)) if (!paths.includes(m[1])) paths.push(m[1]);
-      if (paths.length === 2 && /starting data transfer loop/.test(log)) { clearTimeout(timer); resolve(); }
+  const script = fileURLToPath(new URL("pty-pair.py", import.meta.url));
+  const child = spawn(python3(), [script], { stdio: ["pipe", "pipe", "pipe"] });
+  let out = "", log = "";
+  const paths = await new Promise((resolve, reject) => {
+    const fail = (why) => { clearTimeout(timer); child.kill(); reject(new Error(`pty pair: ${why}`)); };
+    const timer = setTimeout(() => fail(`no terminal paths after ${timeoutMs} ms: ${log}`), timeoutMs);
+    child.on("error", (err) => fail(`cannot run python3 (npm test installs it as root: Debian package python3): ${err.message}`));
+    child.on("close", (code) => fail(`python3 exited (${code}): ${log}`));
+    child.stderr.on("data", (d) => { log += d; });
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (d) => {
+      out += d;
+      const lines = out.split("\n");
+      if (lines.length > 2) { clearTimeout(timer); child.removeAllListeners("close"); resolve(lines.slice(0, 2)); }
     });
   });
   return {
@@ -353,8 +369,9 @@ export async function openPtyPair(timeoutMs = 5000) {
     device: paths[1],
     async close() {
       if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, "exit");
         child.kill("SIGTERM");
-        await once(child, "exit");
+        await exited;
       }
     },
   };

@@ -2,15 +2,15 @@
 // extension of ours (the bound address).
 import TCP from "embedded:io/socket/tcp";
 
-function accept(listener) @ "xs_listener_accept";
+/** accept.call(listener, tcp): fills `tcp` (made with `new TCP()`) with the next pending connection and
+ * returns it, or returns undefined when none waits. */
+function accept(tcp) @ "xs_listener_accept";
 
 class Listener @ "xs_listener_destructor" {
 	constructor(options) @ "xs_listener_constructor";
-	/** The next pending connection as a connected TCP socket with no callbacks, or undefined. */
-	read() {
-		const fd = accept(this);
-		return fd === undefined ? undefined : new TCP({ from: fd });
-	}
+	/** The next pending connection as a connected TCP socket with no callbacks, or undefined. As Moddable's
+	 * Listener, an empty TCP instance is made first and the connection moved into it. */
+	read() { return accept.call(this, new TCP); }
 	write() { throw new Error("unsupported"); }
 	close() @ "xs_listener_close";
 	get format() { return "socket/tcp"; }

@@ -1,48 +1,134 @@
-/* xsnet/native for boards (ESP32, ESP8266): what ECMA-419 lacks, over lwIP's API.
- * Written for xsnet against lwIP 2.x's public headers (dns.h, ip_addr.h). */
+/* xsnet/native for boards (ESP32, ESP8266): the DNS servers, over lwIP's API.
+ * Written for xsnet against lwIP 2.x's public headers (dns.h, ip_addr.h); lwIP 1.4 where it differs.
+ *
+ * The addresses live in lwIP (dns_setserver/dns_getserver), so DHCP and the rest of the firmware see them.
+ * lwIP has no port per server (DNS_SERVER_PORT is one compile-time constant), but xsnet's own resolver
+ * (src/dns/resolver.ts over UDP) is what looks names up for xsnet, and it takes "a.b.c.d:port": a port other than
+ * 53 is kept here, next to the address it was set with, and reported by getDNSServer only while lwIP still holds
+ * that address (a DHCP lease that replaces the server drops the port with it). */
 #include "xsmc.h"
 #include "xsHost.h"
 #include "lwip/init.h"
 #include "lwip/dns.h"
 #include "lwip/ip_addr.h"
+#include <string.h>
 
 #ifndef DNS_MAX_SERVERS
 	#define DNS_MAX_SERVERS 2
 #endif
 
+#define XSNET_DNS_SERVERS 2
+#define XSNET_DNS_PORT 53
+#define XSNET_ADDRESS_MAX 16    /* "255.255.255.255" and its NUL */
+#define XSNET_TEXT_MAX 56       /* an address as lwIP writes it (IPADDR_STRLEN_MAX: 46 with IPv6), ":65535" */
+
+static uint16_t gPorts[XSNET_DNS_SERVERS];                  /* 0: port 53 */
+static char gPortAddresses[XSNET_DNS_SERVERS][XSNET_ADDRESS_MAX];  /* the address gPorts[i] was set with */
+
 static int xsnetServerIndex(xsMachine* the)
 {
 	int index = xsmcToInteger(xsArg(0));
-	if (index < 0 || index >= DNS_MAX_SERVERS || index > 1)
+	if (index < 0 || index >= DNS_MAX_SERVERS || index >= XSNET_DNS_SERVERS)
 		xsRangeError("server index out of range [0-1]");
 	return index;
 }
 
-/* getDNSServer(index) -> "a.b.c.d" | undefined */
+/* Split "a.b.c.d[:port]": the address text into `address`, the port (default 53) into `port`. Returns 0 unless
+ * the address is four decimal numbers 0..255 without leading zeros (as inet_pton, the simulators' check; lwIP's
+ * ipaddr_aton would also take "10.1" or hex) and the port, if any, 1 to 5 digits within 1..65535. */
+static int xsnetSplitServer(const char* text, char* address, uint16_t* port)
+{
+	int i = 0, parts = 0, digits = 0;
+	uint32_t value = 0;
+	for (;; i++) {
+		char c = text[i];   /* at most 4 parts of 3 digits: i stays below XSNET_ADDRESS_MAX */
+		if (c >= '0' && c <= '9') {
+			if ((digits == 1 && value == 0) || ++digits > 3)
+				return 0;
+			value = value * 10 + (uint32_t)(c - '0');
+			if (value > 255)
+				return 0;
+		}
+		else {
+			if (!digits || (c == '.' && parts == 3) || (c != '.' && parts != 3))
+				return 0;
+			parts++;
+			digits = 0;
+			value = 0;
+			if (c != '.')
+				break;
+		}
+		address[i] = c;
+	}
+	address[i] = 0;
+	*port = XSNET_DNS_PORT;
+	if (!text[i])
+		return 1;
+	if (text[i] != ':')
+		return 0;
+	text += i + 1;
+	for (i = 0; text[i]; i++) {
+		if (i == 5 || text[i] < '0' || text[i] > '9')
+			return 0;
+		value = value * 10 + (uint32_t)(text[i] - '0');
+	}
+	if (i == 0 || value < 1 || value > 65535)
+		return 0;
+	*port = (uint16_t)value;
+	return 1;
+}
+
+/* Write ":port" (1..65535) at `out`, NUL-terminated; `out` has room for 7 bytes. */
+static void xsnetFormatPort(char* out, uint16_t port)
+{
+	char digits[5];
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + port % 10);
+		port /= 10;
+	} while (port);
+	*out++ = ':';
+	while (n)
+		*out++ = digits[--n];
+	*out = 0;
+}
+
+/* getDNSServer(index) -> "a.b.c.d" or "a.b.c.d:port" | undefined. lwIP: dns_getserver(). */
 void xs_native_get_dns_server(xsMachine* the)
 {
 	int index = xsnetServerIndex(the);
+	char text[XSNET_TEXT_MAX];
+	int length = 0;
 #if LWIP_VERSION_MAJOR >= 2
 	const ip_addr_t* server = dns_getserver((u8_t)index);
-	char text[IPADDR_STRLEN_MAX];
 	if (!server || ip_addr_isany(server))
 		return;
-	ipaddr_ntoa_r(server, text, sizeof(text));
-	xsmcSetString(xsResult, text);
+	ipaddr_ntoa_r(server, text, XSNET_TEXT_MAX - 6);
 #else
 	/* lwIP 1.4 (ESP8266 Arduino core used by Moddable's esp builds) returns the server by value */
 	ip_addr_t server = dns_getserver((u8_t)index);
 	if (ip_addr_isany(&server))
 		return;
-	xsmcSetString(xsResult, ipaddr_ntoa(&server));
+	ipaddr_ntoa_r(&server, text, XSNET_TEXT_MAX - 6);
 #endif
+	if (gPorts[index] && !strcmp(text, gPortAddresses[index])) {
+		while (text[length])
+			length++;
+		xsnetFormatPort(text + length, gPorts[index]);
+	}
+	xsmcSetString(xsResult, text);
 }
 
-/* setDNSServer(index, "a.b.c.d" | undefined) */
+/* setDNSServer(index, "a.b.c.d" | "a.b.c.d:port" | undefined). "0.0.0.0" or undefined clears the server.
+ * lwIP: dns_setserver(); the port is xsnet's (see above). Throws TypeError "invalid dns server ip". */
 void xs_native_set_dns_server(xsMachine* the)
 {
 	int index = xsnetServerIndex(the);
 	ip_addr_t server;
+	char address[XSNET_ADDRESS_MAX];
+	uint16_t port;
+	gPorts[index] = 0;
+	gPortAddresses[index][0] = 0;
 	if (xsmcArgc < 2 || xsmcTypeOf(xsArg(1)) == xsUndefinedType || xsmcTypeOf(xsArg(1)) == xsNullType) {
 #if LWIP_VERSION_MAJOR >= 2
 		dns_setserver((u8_t)index, NULL);
@@ -51,7 +137,11 @@ void xs_native_set_dns_server(xsMachine* the)
 #endif
 		return;
 	}
-	if (!ipaddr_aton(xsmcToString(xsArg(1)), &server))
+	if (!xsnetSplitServer(xsmcToString(xsArg(1)), address, &port) || !ipaddr_aton(address, &server))
 		xsTypeError("invalid dns server ip");
 	dns_setserver((u8_t)index, &server);
+	if (port != XSNET_DNS_PORT && !ip_addr_isany(&server)) {
+		gPorts[index] = port;
+		ipaddr_ntoa_r(&server, gPortAddresses[index], XSNET_ADDRESS_MAX);
+	}
 }

@@ -1,0 +1,340 @@
+// The apps of `npm run check:moddable` (tools/check-moddable.js) and how Node drives each one: its peers
+// (curl, Node TCP and UDP sockets, dnsmasq, a second gossip node in xsnet's simulator) and what the app must
+// print. Every app runs in Moddable's desktop simulator (mcsim, platform lin), built by mcconfig.
+//
+// An app is {name, what, source | modules, config?(), ports?, drive(app)}:
+//   source   a TypeScript main in tests/moddable, copied to the app folder as main.ts (a user's app);
+//   modules  the manifest's "modules" for an example (its compiled JavaScript in build/js, as
+//            examples/README.md documents for boards);
+//   config   async, starts the peers and returns the manifest's "config": {xsnetCheck: ...} (read by the app
+//            through mc/config, as on a board);
+//   ports    {tcp: [...], udp: [...]} fixed ports the app needs free (the examples as shipped); if one is taken
+//            the app is built but not run (SKIP);
+//   drive    async, plays the peers against the running app (app.waitFor(re, ms) resolves with the match of
+//            `re` in the app's output, app.output is all of it) and returns a one-line summary, or throws.
+// Peers are registered with net-peers' onCleanup and stopped by the runner after each app.
+import net from "node:net";
+import dgram from "node:dgram";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import {
+  tcpServer, tcpConnect, closedPort, udpSocket, nextDatagram, startDnsmasq, onCleanup,
+} from "../support/net-peers.js";
+import { startApp } from "../support/sim.js";
+
+const run = promisify(execFile);
+const js = (p) => `$(XSNET)/build/js/${p}`;   // the runner replaces $(XSNET) by the project root
+
+/** GET `url` with curl; resolves {status, body}. */
+async function curl(url, extra = []) {
+  const { stdout } = await run("curl", ["-sS", "-i", "--max-time", "10", ...extra, url]);
+  const [head, ...rest] = stdout.split("\r\n\r\n");
+  return { status: head.split("\r\n")[0], body: rest.join("\r\n\r\n") };
+}
+
+/** Connect to 127.0.0.1:port, write `input`, resolve what arrived once `re` matched it (reject after ms). */
+function converse(port, input, re, ms = 10000) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, "127.0.0.1");
+    let text = "";
+    const timer = setTimeout(() => { s.destroy(); reject(new Error(`timed out waiting for ${re}; got ${JSON.stringify(text.slice(-200))}`)); }, ms);
+    s.setEncoding("utf8");
+    s.on("connect", () => s.write(input));
+    s.on("data", (d) => {
+      text += d;
+      if (re.test(text)) { clearTimeout(timer); s.destroy(); resolve(text); }
+    });
+    s.on("error", (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+/** A UDP port on 127.0.0.1 that is free now (bound, then released). */
+async function freeUdpPort() {
+  const s = dgram.createSocket("udp4");
+  await new Promise((resolve) => s.bind(0, "127.0.0.1", resolve));
+  const { port } = s.address();
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+/** Next datagram on `s` within `ms`, else an Error naming `what`. */
+function datagramWithin(s, ms, what) {
+  return Promise.race([
+    nextDatagram(s),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`no datagram: ${what}`)), ms)),
+  ]);
+}
+
+function expect(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+/** The bytes client.ts sends: a line, then four 16 KiB chunks of one letter each (ending in "\n"). */
+function clientPayload() {
+  const parts = ["hello from moddable\n"];
+  for (let i = 0; i < 4; i++) parts.push("abcdefghijklmnopqrstuvwxyz"[i].repeat(16383) + "\n");
+  return parts.join("");
+}
+
+/** A random loopback address for dnsmasq (127.53.x.y), so parallel runs do not collide. */
+function dnsAddress() {
+  return `127.53.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+}
+
+export const apps = [
+  {
+    name: "server",
+    what: "net.createServer(net.TCP, 2): curl, 3 parallel curls, a silent client dropped by the timeout",
+    source: "tests/moddable/server.ts",
+    async config() {
+      this.port = await closedPort();
+      return { port: this.port, timeout: 2 };
+    },
+    async drive(app) {
+      const { port } = this;
+      await app.waitFor(new RegExp(`check: listening ${port} timeout 2\n`), 30000);
+      const first = await curl(`http://127.0.0.1:${port}/first`);
+      expect(/^HTTP\/1\.0 200 OK$/.test(first.status), `curl status ${JSON.stringify(first.status)}`);
+      expect(first.body === "xsnet on Moddable, answer 1\n", `curl body ${JSON.stringify(first.body)}`);
+      await app.waitFor(/check: request GET \/first HTTP\/1\.1\n/);
+      const many = await Promise.all([1, 2, 3].map((n) => curl(`http://127.0.0.1:${port}/p${n}`)));
+      const answers = many.map((r) => r.body.match(/answer (\d+)\n$/)?.[1]).sort().join(",");
+      expect(answers === "2,3,4", `parallel answers ${answers}`);
+      // a client that sends nothing: the server's 2 s inactivity timeout must close it
+      const silent = await tcpConnect(port);
+      const t0 = Date.now();
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("silent client still open after 8 s (timeout 2 s)")), 8000);
+        silent.on("close", () => { clearTimeout(timer); resolve(); });
+        silent.on("error", () => {});
+        silent.resume();
+      });
+      const dropped = (Date.now() - t0) / 1000;
+      expect(dropped >= 1.5, `silent client closed after ${dropped.toFixed(1)} s, before the 2 s timeout`);
+      const gone = await app.waitFor(/check: disconnection (-?\d+)\n/);
+      expect(gone[1] !== "0", "the timeout reported error 0 (a remote close)");
+      const after = await curl(`http://127.0.0.1:${port}/after`);
+      expect(after.body === "xsnet on Moddable, answer 5\n", `curl after the timeout: ${JSON.stringify(after.body)}`);
+      return `5 curl requests answered (3 in parallel); silent client closed after ${dropped.toFixed(1)} s (disconnection ${gone[1]})`;
+    },
+  },
+  {
+    name: "client",
+    what: "net.createConnection: a line + 64 KiB to a Node server, its answer, then a refused connect",
+    source: "tests/moddable/client.ts",
+    async config() {
+      const expected = clientPayload();
+      const reply = `ok ${expected.length}\n` + "0123456789".repeat(3200);
+      this.reply = reply;
+      this.got = new Promise((resolve) => {
+        this.server = tcpServer((s) => {
+          let acc = "";
+          s.setEncoding("latin1");
+          s.on("data", (d) => {
+            acc += d;
+            if (acc.length >= expected.length) {
+              resolve(acc);
+              s.end(acc === expected ? reply : `bad ${acc.length}\n`);
+            }
+          });
+        });
+      });
+      const { port } = await this.server;
+      return { port, closedPort: await closedPort() };
+    },
+    async drive(app) {
+      const expected = clientPayload();
+      await app.waitFor(/check: connected\n/, 30000);
+      const got = await Promise.race([this.got, app.waitFor(/check: client sent/, 15000).then(() => undefined)]);
+      expect(got === expected, `server received ${got?.length} bytes, ${got === undefined ? "nothing complete" : "not the bytes sent"}`);
+      const m = await app.waitFor(/check: client sent (\d+) received (\d+) head "(.*)" err (-?\d+)\n/, 15000);
+      expect(m[1] === "5", `"sent" fired ${m[1]} times for 5 sends`);
+      expect(Number(m[2]) === this.reply.length, `received ${m[2]} of ${this.reply.length} bytes`);
+      expect(m[3] === `ok ${expected.length}`, `answer began ${JSON.stringify(m[3])}`);
+      expect(m[4] === "0", `disconnection error ${m[4]} for a normal close`);
+      const r = await app.waitFor(/check: refused (-?\d+)\n/, 15000);
+      expect(r[1] !== "0", "refused connect reported error 0");
+      await app.waitFor(/check: done\n/);
+      return `sent ${expected.length} bytes in 5 sends ("sent" x5), received ${m[2]}, closed with 0; refused connect: error ${r[1]}`;
+    },
+  },
+  {
+    name: "udp",
+    what: "net.createUDPSocket: greet a Node peer, echo 3 datagrams back to it",
+    source: "tests/moddable/udp.ts",
+    async config() {
+      this.peer = await udpSocket();
+      this.greeting = nextDatagram(this.peer);
+      this.port = await freeUdpPort();
+      return { port: this.port, peerPort: this.peer.address().port };
+    },
+    async drive(app) {
+      const { peer, port } = this;
+      await app.waitFor(new RegExp(`check: udp bound 127\\.0\\.0\\.1:${port}\n`), 30000);
+      const hello = await Promise.race([this.greeting,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("no greeting from the app")), 10000))]);
+      expect(hello.msg.toString() === "hello from moddable", `greeting ${JSON.stringify(hello.msg.toString())}`);
+      expect(hello.rinfo.port === port, `greeting came from port ${hello.rinfo.port}, not the bound ${port}`);
+      for (let i = 1; i <= 3; i++) {
+        const reply = datagramWithin(peer, 5000, `echo of ping-${i}`);
+        peer.send(`ping-${i}`, port, "127.0.0.1");
+        const { msg } = await reply;
+        expect(msg.toString() === `echo:ping-${i}`, `echo ${JSON.stringify(msg.toString())}`);
+      }
+      await app.waitFor(new RegExp(`check: received "ping-3" from 127\\.0\\.0\\.1:${peer.address().port}\n`));
+      await app.waitFor(/check: sent 4\n/);
+      return `greeting from 127.0.0.1:${port}; 3 datagrams echoed; "sent" x4`;
+    },
+  },
+  {
+    name: "dns",
+    what: "net.dns.setdnsserver + resolve through dnsmasq, connect to a Node server by name",
+    source: "tests/moddable/dns.ts",
+    async config() {
+      let dns;
+      for (let i = 0; !dns; i++) {
+        this.dnsAddr = dnsAddress();
+        try {
+          dns = await startDnsmasq(this.dnsAddr);
+        } catch (e) {
+          if (i === 4) throw e;
+        }
+      }
+      onCleanup(dns.stop);
+      const { port } = await tcpServer((s) => {
+        s.once("data", (d) => s.end(`hello ${d.toString().trim()} from ${s.remoteAddress}\n`));
+      });
+      return { dns: this.dnsAddr, port };
+    },
+    async drive(app) {
+      await app.waitFor(new RegExp(`check: dns server ${this.dnsAddr.replaceAll(".", "\\.")}\n`), 30000);
+      const a = await app.waitFor(/check: resolve example\.test (\S+)\n/, 10000);
+      expect(a[1] === "127.0.0.1", `example.test resolved to ${a[1]}`);
+      const b = await app.waitFor(/check: resolve alias\.test (\S+)\n/, 10000);
+      expect(b[1] === "127.0.0.7", `alias.test (CNAME) resolved to ${b[1]}`);
+      const c = await app.waitFor(/check: resolve missing\.test (\S+)\n/, 10000);
+      expect(c[1] === "undefined", `missing.test resolved to ${c[1]}`);
+      const d = await app.waitFor(/check: (connected by name to \S+|connect failed -?\d+)\n/, 10000);
+      expect(d[1].startsWith("connected by name to 127.0.0.1:"), d[1]);
+      const e = await app.waitFor(/check: reply "(.*)"\n/, 10000);
+      expect(e[1] === "hello by name from 127.0.0.1\\n", `reply ${e[1]}`);
+      await app.waitFor(/check: disconnection 0\n/);
+      await app.waitFor(/check: done\n/);
+      return `dnsmasq ${this.dnsAddr}: example.test 127.0.0.1, alias.test 127.0.0.7, missing.test undefined; connected by name`;
+    },
+  },
+  {
+    name: "ping",
+    what: "net.ping on lin (no ICMP there): the reply callback gets the reason, no abort",
+    source: "tests/moddable/ping.ts",
+    async drive(app) {
+      await app.waitFor(/check: ping started\n/, 30000);
+      const m = await app.waitFor(/check: ping reply (.*)\n/, 10000);
+      expect(/^0 undefined undefined undefined .+/.test(m[1]), `reply ${m[1]}`);
+      return `reply callback: ${m[1]}`;
+    },
+  },
+  {
+    name: "example hello-server",
+    what: "examples/hello-server as shipped (createServer(net.TCP, 30), port 8080) answers curl",
+    modules: { "*": [js("examples/hello-server/main")] },
+    ports: { tcp: [8080] },
+    async drive(app) {
+      await app.waitFor(/hello-server listening on http:\/\/127\.0\.0\.1:8080\//, 30000);
+      const r = await curl("http://127.0.0.1:8080/");
+      expect(r.body === "<h1> Hello, NodeMCU.</h1>\n", `body ${JSON.stringify(r.body)}`);
+      await app.waitFor(/GET \/ HTTP\/1\.1\n/);
+      return `curl: ${r.status}, ${JSON.stringify(r.body)}`;
+    },
+  },
+  {
+    name: "example http-client",
+    what: "examples/http-client as shipped, against a Node HTTP server on 8080",
+    modules: { "*": [js("examples/http-client/main")] },
+    ports: { tcp: [8080] },
+    async config() {
+      // occupies 8080 before the run; the runner's port check runs before config()
+      const server = net.createServer((s) => {
+        s.once("data", () => s.end("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from node\n"));
+        s.on("error", () => {});
+      });
+      await new Promise((resolve, reject) => { server.once("error", reject); server.listen(8080, "127.0.0.1", resolve); });
+      onCleanup(() => new Promise((resolve) => server.close(resolve)));
+      server.unref();
+    },
+    async drive(app) {
+      await app.waitFor(/hello from node\n/, 30000);
+      const m = await app.waitFor(/-- disconnected \((-?\d+)\)\n/, 10000);
+      expect(m[1] === "0", `disconnected with ${m[1]}`);
+      return "printed the answer, then \"-- disconnected (0)\"";
+    },
+  },
+  {
+    name: "example telnet",
+    what: "examples/telnet as shipped (port 2323): evaluates 1+2 (eval survives the default \"strip\": \"*\")",
+    modules: { "*": ["main", "telnet", "pipe"].map((m) => js(`examples/telnet/${m}`)) },
+    ports: { tcp: [2323] },
+    async drive(app) {
+      await app.waitFor(/Telnet server started \(0\.0\.0\.0:2323\)\n/, 30000);
+      const text = await converse(2323, "1+2\n", /\n> 3\n> /);
+      expect(/^Welcome to the xsnet JavaScript REPL/.test(text), `welcome ${JSON.stringify(text.slice(0, 60))}`);
+      return "1+2 -> 3";
+    },
+  },
+  {
+    name: "example http-server",
+    what: "examples/http-server as shipped (port 8081): GET / and POST /echo with curl",
+    modules: {
+      "*": [
+        ...["main", "http-example", "httpserver"].map((m) => js(`examples/http-server/${m}`)),
+        ...["fifosock", "fifo"].map((m) => js(`examples/fifosock/${m}`)),
+      ],
+    },
+    ports: { tcp: [8081] },
+    async drive(app) {
+      await app.waitFor(/http-server listening on http:\/\/127\.0\.0\.1:8081\//, 30000);
+      const r = await curl("http://127.0.0.1:8081/");
+      expect(/^HTTP\/1\.1 200 OK$/.test(r.status), `status ${r.status}`);
+      expect(r.body === "Hello, world!\n", `body ${JSON.stringify(r.body)}`);
+      const e = await curl("http://127.0.0.1:8081/echo", ["-d", "some data"]);
+      expect(e.body === "some data", `echo body ${JSON.stringify(e.body)}`);
+      return "GET / -> Hello, world!; POST /echo -> some data";
+    },
+  },
+  {
+    name: "example fifosock",
+    what: "examples/fifosock as shipped: fifosocktest's checks, then ~750 KB streamed on 8083",
+    modules: { "*": ["main", "fifo", "fifosock", "fifosocktest", "stream"].map((m) => js(`examples/fifosock/${m}`)) },
+    ports: { tcp: [8083] },
+    async drive(app) {
+      await app.waitFor(/All tests OK\nfifosock demo listening on 8083\n/, 30000);
+      const text = await converse(8083, "", /\(g59\.3\)$/, 30000);
+      expect(/^<0>a\n<1>\u00e9{7}\n/.test(text), `stream began ${JSON.stringify(text.slice(0, 30))}`);
+      return `All tests OK; streamed ${Buffer.byteLength(text)} bytes`;
+    },
+  },
+  {
+    name: "example gossip",
+    what: "examples/gossip main.ts (UDP 5000) on Moddable with node2.ts (5001) in xsnet's simulator",
+    modules: { "*": ["main", "gossip", "gossip_example"].map((m) => js(`examples/gossip/${m}`)) },
+    ports: { udp: [5000, 5001] },
+    async drive(app) {
+      await app.waitFor(/gossip node 127\.0\.0\.1:5000 started/, 30000);
+      const node2 = startApp("examples/gossip/node2.ts", { timeout: 40 });
+      onCleanup(() => node2.kill());
+      await app.waitFor(/Received ACK from 127\.0\.0\.1:5001\n/, 15000);
+      await node2.waitFor(/Received ACK from 127\.0\.0\.1:5000\n/, 15000);
+      return "both nodes received each other's ACK";
+    },
+  },
+  {
+    name: "example ping-stats",
+    what: "examples/ping-stats as shipped: on lin (no ICMP) it prints the reason",
+    modules: { "*": [js("examples/ping-stats/main")] },
+    async drive(app) {
+      const m = await app.waitFor(/(Invalid IP address.*|\d+ bytes from .*)\n/, 30000);
+      expect(m[1].startsWith("Invalid IP address ("), m[1]);
+      return m[1];
+    },
+  },
+];
