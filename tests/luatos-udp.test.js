@@ -31,7 +31,7 @@ describe("luatos/socket UDP", function () {
     const out = lines((await exitsCleanly(a)).stdout);
     assert.deepEqual(out, [
       "config true",
-      'connect [true,false] state=[3,"正在连接"]',
+      'connect [true,false] state=[5,"在线"]',
       'event ON_LINE 0 state=[5,"在线"]',
       "tx [true,false,false]",
       "tx-1461 [false] tx-1460 [true,false,false]",

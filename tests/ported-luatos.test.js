@@ -45,4 +45,69 @@ describe("ported: LuatOS socket demos", function () {
     assert.ok(numbers.every((n, i) => i === 0 || n > numbers[i - 1]), `increasing: ${numbers}`);
     assert.match(a.stdout, /I\/tcp_client_main_task_func libnet.connect success\n[^]*W\/tcp_client_main_task_func connection exception\n[^]*I\/tcp_client_main_task_func libnet.connect success\n/);
   });
+
+  /** A TCP client of 127.0.0.1:port (retrying until the app listens) with text(), until(re). */
+  async function client(port) {
+    for (let i = 0; ; i++) {
+      try {
+        const s = await new Promise((resolve, reject) => {
+          const c = net.connect({ port, host: "127.0.0.1" }, () => resolve(c));
+          c.once("error", reject);
+        });
+        onCleanup(() => s.destroy());
+        let text = "";
+        s.setEncoding("utf8");
+        s.on("data", (d) => { text += d; });
+        return { s, get text() { return text; }, until: (re) => until(() => re.test(text)) };
+      } catch (e) {
+        if (i > 100) throw e;
+        await sleep(50);
+      }
+    }
+  }
+
+  it("single-client TCP server (task style): greets, echoes through SEND_DATA_REQ, serves the next client after one leaves", async () => {
+    const port = await closedPort();
+    const a = app("ported-luatos-server", ["tcp", port]);
+    for (const word of ["first", "second"]) {
+      const c = await client(port);
+      await c.until(/TCP server is UP!/);
+      c.s.write(word);
+      await c.until(new RegExp(`send from echo: ${word}`));
+      c.s.end();
+      await new Promise((resolve) => c.s.on("close", resolve));
+    }
+    assert.match(a.stdout, /I\/tcp_server_receiver.proc recv data first\n[^]*I\/tcp_server_task_func client disconnected\n[^]*recv data second\n/);
+  });
+
+  it("multi-client TCP server (accept with a callback): numbers its clients, broadcasts to all", async () => {
+    const port = await closedPort();
+    const a = app("ported-luatos-server", ["tcp_multi", port]);
+    const clients = [];
+    for (let i = 1; i <= 3; i++) {
+      const c = await client(port);
+      await c.until(new RegExp(`you are client-${i}`));
+      clients.push(c);
+    }
+    clients[1].s.write("to everyone");
+    await Promise.all(clients.map((c) => c.until(/send from echo: to everyone/)));
+    clients[0].s.end();
+    await a.waitFor(/clients left= 2\n/);
+    assert.match(a.stdout, /new client IP= 127\.0\.0\.1 port= \d+ clients= 3\n/);
+  });
+
+  it("UDP server (udpsrv): announces itself, answers each client, sends heartbeats", async () => {
+    const port = await closedPort();
+    const announce = await udpSocket();
+    const heard = [];
+    announce.on("message", (m) => heard.push(m.toString()));
+    const a = app("ported-luatos-server", ["udp", port, announce.address().port]);
+    await until(() => heard.includes("UDP Server is UP"));
+    const c = await udpSocket();
+    const reply = new Promise((resolve) => c.once("message", (m) => resolve(m.toString())));
+    c.send("ping", port, "127.0.0.1");
+    assert.equal(await reply, "send from echo: ping");
+    await until(() => heard.includes("UDP Server Heartbeat"));
+    assert.match(a.stdout, /I\/udp_server_receiver.proc received ping from 127\.0\.0\.1 \d+\n/);
+  });
 });

@@ -115,6 +115,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 			this.conn = conn;
 			conn.connect(host, port);
 		}
+		else if (literal && this.udp) this.bind(literal);   // LuatOS's stack binds before connect() returns
 		else this.cancelLookup = lookup(host, (error, address) => this.looked(error, address, literal === undefined));
 		return true;
 	}
@@ -133,6 +134,11 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 			this.resolved(WAIT_ON_LINE, ON_LINE);
 			return;
 		}
+		this.bind(address);
+	}
+
+	/** UDP: bind to config's local port and take `address` as the peer: state 5, ON_LINE(0); ON_LINE(-1) on failure. */
+	private bind(address: string): void {
 		const endpoint = new UdpEndpoint(this);
 		endpoint.pullMode();
 		try {
