@@ -69,27 +69,31 @@ function dispatch(): void {
 	const batch = b.queue;
 	b.queue = [];
 	b.dispatching = true;
-	for (let i = 0; i < batch.length; i++) {
-		const message = batch[i];
-		const set = b.topics.get(message[0]);
-		if (!set) continue;
-		let resumed = false;
-		for (const subscriber of Array.from(set)) {
-			if (typeof subscriber === "function") {
-				try {
-					subscriber(...message.slice(1));
+	try {
+		for (let i = 0; i < batch.length; i++) {
+			const message = batch[i];
+			const set = b.topics.get(message[0]);
+			if (!set) continue;
+			let resumed = false;
+			for (const subscriber of Array.from(set)) {
+				if (typeof subscriber === "function") {
+					try {
+						subscriber(...message.slice(1));
+					}
+					catch (e) {
+						logException("sys", `subscriber of ${String(message[0])}`, e);
+					}
 				}
-				catch (e) {
-					logException("sys", `subscriber of ${String(message[0])}`, e);
-				}
+				else if (subscriber.wake(message)) resumed = true;
 			}
-			else if (subscriber.wake(message)) resumed = true;
-		}
-		if (resumed && i + 1 < batch.length) {
-			b.queue = batch.slice(i + 1).concat(b.queue);
-			break;
+			if (resumed && i + 1 < batch.length) {
+				b.queue = batch.slice(i + 1).concat(b.queue);
+				break;
+			}
 		}
 	}
-	b.dispatching = false;
+	finally {
+		b.dispatching = false;
+	}
 	if (b.queue.length) b.timer = Timer.set(dispatch, 0);
 }

@@ -3,12 +3,7 @@
 // '>' or '=' given) is little-endian here on every host.
 import { toBytes } from "xsnet/core/bytes";
 import { decodeText } from "luatos/zbuff-text";
-
-/** A zbuff's storage: `b` holds exactly len() bytes; `cursor` is LuatOS's one field for both cursor and used. */
-export interface ZState {
-	b: Uint8Array;
-	cursor: number;
-}
+import type { ZState } from "luatos/zbuff-state";
 
 /** Number kinds by format letter: [size in bytes, kind]. Kinds: 0 int, 1 uint, 2 float. */
 function sizeOf(code: string): number {

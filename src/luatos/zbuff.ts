@@ -3,7 +3,10 @@
 // values; strings returned are UTF-8 text (zbuff-text.ts). Index access buf[i] goes through a Proxy.
 import { log } from "luatos/log";
 import { decodeText } from "luatos/zbuff-text";
-import { ZState, pack, unpack, readTyped, writeTyped, valueBytes } from "luatos/zbuff-codec";
+import { pack, unpack, readTyped, writeTyped, valueBytes } from "luatos/zbuff-codec";
+import { RAW, rawOf, self, reallocate } from "luatos/zbuff-state";
+
+export { isZbuff, zbuffBytes, zbuffReserve, zbuffCommit, zbuffAppend } from "luatos/zbuff-state";
 
 /** What create() returns: the methods below plus `buf[i]` (0-based byte, undefined out of range). */
 export interface ZBuff {
@@ -35,36 +38,13 @@ export interface ZBuff {
 	writeF32(v: number): number; writeF64(v: number): number;
 }
 
-/** The key under which the proxy hands out its state (never visible as a string property). */
-const RAW = Symbol("zbuff");
-
 const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
-
-/** The state behind a zbuff (or undefined when `value` is not one). */
-function rawOf(value: unknown): ZState | undefined {
-	if (typeof value !== "object" || value === null) return undefined;
-	return (value as { [RAW]?: ZState })[RAW];
-}
-
-function self(value: unknown, fn: string): ZState {
-	const z = rawOf(value);
-	if (!z) throw new TypeError(`zbuff ${fn}: called on something that is not a zbuff`);
-	return z;
-}
 
 /** An optional integer argument (Lua luaL_optinteger): undefined/null -> `dflt`. */
 function optInt(fn: string, name: string, value: unknown, dflt: number): number {
 	if (value === undefined || value === null) return dflt;
 	if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`zbuff ${fn}: ${name} must be an integer`);
 	return value;
-}
-
-/** Reallocate to exactly `n` bytes (realloc): new bytes are 0, used is clamped. */
-function reallocate(z: ZState, n: number): void {
-	const b = new Uint8Array(n);
-	b.set(n < z.b.length ? z.b.subarray(0, n) : z.b);
-	z.b = b;
-	if (z.cursor > n) z.cursor = n;
 }
 
 /** The bytes a write()/copy() argument stands for: a string (UTF-8), a number's text, bytes or a zbuff. */
@@ -433,42 +413,6 @@ export function create(length: number, fill?: unknown, memoryType?: number): ZBu
 		z.cursor = n;
 	}
 	return wrap(z);
-}
-
-/** True when `value` is a zbuff. */
-export function isZbuff(value: unknown): value is ZBuff {
-	return rawOf(value) !== undefined;
-}
-
-/**
- * For socket.tx: the bytes [0, used) of `buf`, without copying (valid until the zbuff is next changed).
- * @throws TypeError when `buf` is not a zbuff.
- */
-export function zbuffBytes(buf: ZBuff): Uint8Array {
-	const z = self(buf, "zbuffBytes");
-	return z.b.subarray(0, z.cursor);
-}
-
-/**
- * For socket.rx: room for `count` more bytes at used — the allocation grows to exactly used + count when it is
- * smaller (as LuatOS's rx resizes) — as a view to fill; then zbuffCommit(buf, n) counts the n bytes written.
- */
-export function zbuffReserve(buf: ZBuff, count: number): Uint8Array {
-	const z = self(buf, "zbuffReserve");
-	if (z.b.length - z.cursor < count) reallocate(z, z.cursor + count);
-	return z.b.subarray(z.cursor, z.cursor + count);
-}
-
-/** After zbuffReserve: used += `count` (clamped to len()). */
-export function zbuffCommit(buf: ZBuff, count: number): void {
-	const z = self(buf, "zbuffCommit");
-	z.cursor = Math.min(z.cursor + count, z.b.length);
-}
-
-/** Append `bytes` at used (growing as zbuffReserve does); used += bytes.length. */
-export function zbuffAppend(buf: ZBuff, bytes: Uint8Array): void {
-	zbuffReserve(buf, bytes.length).set(bytes);
-	zbuffCommit(buf, bytes.length);
 }
 
 /** The `zbuff` module object: create() and LuatOS's constants. */

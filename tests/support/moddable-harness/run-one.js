@@ -6,6 +6,7 @@
 //
 //   node run-one.js <test file> <async|sync> [--lo-up]
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -35,7 +36,12 @@ if (needed.length) {
   finish({ verdict: "skip", reason: `no peer for ${needed.join(", ")} here (ports 80/123 need root or a namespace)` });
 }
 
-const argv = ["--map", writeModuleMap(), "--timeout", String(SIM_TIMEOUT), path.join(here, "main.js"),
+// The module map: the project's, plus es2024.js preloaded (it patches a built-in, which only a preloaded module
+// can do: the built-ins are frozen once the preload phase ends, on a board and in the simulator alike).
+const map = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "xsnet-harness-")), "modules.map");
+fs.writeFileSync(map, fs.readFileSync(writeModuleMap(), "utf8") +
+  `moddable-harness/es2024\t${path.join(here, "es2024.js")}\n!preload\tmoddable-harness/es2024\n`);
+const argv = ["--map", map, "--timeout", String(SIM_TIMEOUT), path.join(here, "main.js"),
   "--", testFile, JSON.stringify(HOSTS), mode];
 const sim = spawn(simBinary, argv, { stdio: ["ignore", "pipe", "pipe"] });
 let stdout = "", stderr = "", verdict, reason;
@@ -53,6 +59,7 @@ sim.stdout.on("data", (d) => {
 sim.stderr.on("data", (d) => { stderr += d; });
 sim.on("close", (code, signal) => {
   peers.close();
+  fs.rmSync(path.dirname(map), { recursive: true, force: true });
   if (!verdict) {
     verdict = "fail";
     reason = `the simulator ended (${code ?? signal}) before $DONE`;

@@ -1,0 +1,69 @@
+// The state behind a zbuff and the helpers other modules use to reach its bytes (socket.tx / socket.rx).
+// A zbuff is a Proxy (zbuff.ts) that hands out its state under a symbol key only.
+import type { ZBuff } from "luatos/zbuff";
+
+/** A zbuff's storage: `b` holds exactly len() bytes; `cursor` is LuatOS's one field for both cursor and used. */
+export interface ZState {
+	b: Uint8Array;
+	cursor: number;
+}
+
+/** The key under which the proxy hands out its state (never visible as a string property). */
+export const RAW = Symbol("zbuff");
+
+/** The state behind a zbuff (or undefined when `value` is not one). */
+export function rawOf(value: unknown): ZState | undefined {
+	if (typeof value !== "object" || value === null) return undefined;
+	return (value as { [RAW]?: ZState })[RAW];
+}
+
+/** The state behind `value`. @throws TypeError naming `fn` when `value` is not a zbuff. */
+export function self(value: unknown, fn: string): ZState {
+	const z = rawOf(value);
+	if (!z) throw new TypeError(`zbuff ${fn}: called on something that is not a zbuff`);
+	return z;
+}
+
+/** Reallocate to exactly `n` bytes (realloc): new bytes are 0, used is clamped. */
+export function reallocate(z: ZState, n: number): void {
+	const b = new Uint8Array(n);
+	b.set(n < z.b.length ? z.b.subarray(0, n) : z.b);
+	z.b = b;
+	if (z.cursor > n) z.cursor = n;
+}
+
+/** True when `value` is a zbuff. */
+export function isZbuff(value: unknown): value is ZBuff {
+	return rawOf(value) !== undefined;
+}
+
+/**
+ * For socket.tx: the bytes [0, used) of `buf`, without copying (valid until the zbuff is next changed).
+ * @throws TypeError when `buf` is not a zbuff.
+ */
+export function zbuffBytes(buf: ZBuff): Uint8Array {
+	const z = self(buf, "zbuffBytes");
+	return z.b.subarray(0, z.cursor);
+}
+
+/**
+ * For socket.rx: room for `count` more bytes at used — the allocation grows to exactly used + count when it is
+ * smaller (as LuatOS's rx resizes) — as a view to fill; then zbuffCommit(buf, n) counts the n bytes written.
+ */
+export function zbuffReserve(buf: ZBuff, count: number): Uint8Array {
+	const z = self(buf, "zbuffReserve");
+	if (z.b.length - z.cursor < count) reallocate(z, z.cursor + count);
+	return z.b.subarray(z.cursor, z.cursor + count);
+}
+
+/** After zbuffReserve: used += `count` (clamped to len()). */
+export function zbuffCommit(buf: ZBuff, count: number): void {
+	const z = self(buf, "zbuffCommit");
+	z.cursor = Math.min(z.cursor + count, z.b.length);
+}
+
+/** Append `bytes` at used (growing as zbuffReserve does); used += bytes.length. */
+export function zbuffAppend(buf: ZBuff, bytes: Uint8Array): void {
+	zbuffReserve(buf, bytes.length).set(bytes);
+	zbuffCommit(buf, bytes.length);
+}
