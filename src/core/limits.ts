@@ -16,12 +16,14 @@ export const RECEIVE_CHUNK_BYTES = 65536;
 export const RECEIVE_SCRATCH_BYTES = 8192;
 
 /**
- * Pull-mode receive (luatos/socket): bytes a connection reads from the host socket ahead of the application.
- * Beyond it the host socket keeps what arrives (the simulator up to SIM_TCP_READ_MAX = 64 KiB, a board up to its
- * lwIP TCP_WND) and the TCP window closes: the peer stops until the application reads. Reading ahead lets a close
- * by the peer be seen while earlier bytes are still unread (as LuatOS's receive list does).
+ * Pull-mode receive (luatos/socket): bytes a connection reads from the host socket ahead of the application, so
+ * that a close by the peer is seen while earlier bytes are still unread (as LuatOS's receive list allows; hosts
+ * report the close only once they hold no unread byte). Beyond it the host socket keeps what arrives (the simulator
+ * up to SIM_TCP_READ_MAX = 64 KiB, a board up to its lwIP TCP_WND) and the TCP window closes: the peer stops until
+ * the application reads. Small, because bytes read ahead are copied once more when taken (a JS copy), while the
+ * rest goes from the host socket straight into the application's buffer.
  */
-export const RECEIVE_BUFFER_BYTES = 65536;
+export const RECEIVE_BUFFER_BYTES = 4096;
 
 /**
  * Largest UDP payload send() accepts, in bytes: Ethernet MTU 1500 - IPv4 header 20 - UDP header 8.

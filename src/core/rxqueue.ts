@@ -4,7 +4,7 @@
 export class ReceiveQueue {
 	/** Bytes held. */
 	length = 0;
-	private chunks: ArrayBuffer[] = [];
+	private chunks: ArrayBuffer[] | undefined;   // made with the first bytes (an idle connection holds no array)
 	private first = 0;     // index of the front chunk in `chunks`
 	private offset = 0;    // bytes of the front chunk already taken
 
@@ -12,7 +12,7 @@ export class ReceiveQueue {
 	push(buffer: ArrayBuffer): void {
 		const n = buffer.byteLength;
 		if (!n) return;
-		this.chunks.push(buffer);
+		(this.chunks ??= []).push(buffer);
 		this.length += n;
 	}
 
@@ -22,7 +22,7 @@ export class ReceiveQueue {
 	 */
 	take(count: number): ArrayBuffer {
 		if (count > this.length) count = this.length;
-		const front = this.chunks[this.first];
+		const front = this.chunks?.[this.first];
 		if (this.offset === 0 && front && front.byteLength === count) {
 			this.drop();
 			this.length -= count;
@@ -38,7 +38,7 @@ export class ReceiveQueue {
 		let done = 0;
 		const want = target.length < this.length ? target.length : this.length;
 		while (done < want) {
-			const chunk = this.chunks[this.first];
+			const chunk = this.chunks![this.first];
 			let n = chunk.byteLength - this.offset;
 			if (n > want - done) n = want - done;
 			target.set(new Uint8Array(chunk, this.offset, n), done);
@@ -52,18 +52,19 @@ export class ReceiveQueue {
 
 	/** Forget everything. */
 	clear(): void {
-		this.chunks = [];
+		this.chunks = undefined;
 		this.first = this.offset = this.length = 0;
 	}
 
 	private drop(): void {
 		this.offset = 0;
-		if (++this.first === this.chunks.length) {
-			this.chunks.length = 0;
+		const chunks = this.chunks!;
+		if (++this.first === chunks.length) {
+			chunks.length = 0;
 			this.first = 0;
 		}
 		else if (this.first >= 32) {          // compact now and then: the array never keeps taken chunks for long
-			this.chunks = this.chunks.slice(this.first);
+			this.chunks = chunks.slice(this.first);
 			this.first = 0;
 		}
 	}

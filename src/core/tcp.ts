@@ -123,7 +123,8 @@ export class TcpConnection implements IdleWatched {
 	declare private held: boolean | undefined;
 	declare private done: unknown[] | undefined;    // tokens of completed writes whose tcpSent is still due
 	declare private doneScheduled: boolean | undefined;
-	declare private pulled: ReceiveQueue | undefined; // pull mode: bytes read from the host, not yet by the owner
+	// Pull mode when not undefined: the bytes read from the host and not yet by the owner; null until the first.
+	declare private pulled: ReceiveQueue | null | undefined;
 	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
 	declare signalled: boolean | undefined;
 	/** TCP keep-alive for connect(): idle time and probe interval in ms (ECMA-419 `keepAlive`); 0/undefined = off. */
@@ -182,7 +183,7 @@ export class TcpConnection implements IdleWatched {
 	 * read() takes them; owner.tcpReadable announces arrivals; tcpReceived is not called.
 	 */
 	pullMode(): void {
-		this.pulled ??= new ReceiveQueue();
+		if (this.pulled === undefined) this.pulled = null;
 	}
 
 	/**
@@ -191,8 +192,8 @@ export class TcpConnection implements IdleWatched {
 	 */
 	get readableBytes(): number {
 		const q = this.pulled;
-		if (!q) return 0;
-		return q.length + (this.socket ? this.available ?? 0 : 0);
+		if (q === undefined) return 0;
+		return (q ? q.length : 0) + (this.socket ? this.available ?? 0 : 0);
 	}
 
 	/**
@@ -201,26 +202,68 @@ export class TcpConnection implements IdleWatched {
 	 */
 	read(limit: number): ArrayBuffer {
 		const q = this.pulled;
+		const readable = this.readableBytes;
+		if (limit > readable) limit = readable;
+		if (!limit) {
+			this.signalled = false;
+			return new ArrayBuffer(0);
+		}
+		if (q && limit <= q.length) {
+			this.signalled = false;
+			const out = q.take(limit);
+			this.fill();
+			return out;
+		}
+		const out = new Uint8Array(limit);
+		this.readInto(out);
+		return out.buffer as ArrayBuffer;
+	}
+
+	/**
+	 * Pull mode: copy up to `target.length` received bytes into `target`, in order: the bytes read ahead, then
+	 * straight from the host socket (its read(buffer), one copy); returns the count. Clears `signalled`.
+	 */
+	readInto(target: Uint8Array): number {
+		const q = this.pulled;
 		this.signalled = false;
-		if (!q) return new ArrayBuffer(0);
-		while (q.length < limit && this.pullChunk())
-			;
-		const out = q.take(limit);
+		if (q === undefined) return 0;
+		let done = q ? q.takeInto(target) : 0;
+		const socket = this.socket;
+		while (done < target.length && socket && this.available! > 0) {
+			let n = target.length - done;
+			if (n > this.available!) n = this.available!;
+			let got: number;
+			try {
+				got = socket.read(target.subarray(done, done + n));
+			}
+			catch {
+				got = 0;
+			}
+			if (!got) {
+				this.available = 0;
+				break;
+			}
+			this.available! -= got;
+			done += got;
+		}
 		this.fill();
-		return out;
+		return done;
 	}
 
 	/** Pull mode: read from the host socket while less than RECEIVE_BUFFER_BYTES are read ahead. */
 	private fill(): void {
-		while (this.pulled!.length < RECEIVE_BUFFER_BYTES && this.pullChunk())
-			;
+		for (;;) {
+			const room = RECEIVE_BUFFER_BYTES - (this.pulled?.length ?? 0);
+			if (room <= 0 || !this.pullChunk(room)) return;
+		}
 	}
 
-	/** Pull mode: move one chunk from the host socket to the queue; false when it has none. */
-	private pullChunk(): boolean {
+	/** Pull mode: move one chunk (at most `max` bytes) from the host socket to the queue; false when it has none. */
+	private pullChunk(max = RECEIVE_CHUNK_BYTES): boolean {
 		const socket = this.socket;
 		let n = this.available ?? 0;
 		if (!socket || n <= 0) return false;
+		if (n > max) n = max;
 		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
 		let buffer: ArrayBuffer | undefined;
 		try {
@@ -234,7 +277,7 @@ export class TcpConnection implements IdleWatched {
 			return false;
 		}
 		this.available! -= buffer.byteLength;
-		this.pulled!.push(buffer);
+		(this.pulled ??= new ReceiveQueue()).push(buffer);
 		return true;
 	}
 
@@ -404,7 +447,7 @@ export class TcpConnection implements IdleWatched {
 		this.available = bytes;
 		if (this.idleMs) this.lastActive = Date.now();
 		if (this.state === CONNECTING) this.connected();
-		if (this.pulled) {
+		if (this.pulled !== undefined) {
 			this.fill();
 			if (!this.signalled && this.state === CONNECTED) {
 				this.signalled = true;
@@ -541,7 +584,7 @@ export class TcpConnection implements IdleWatched {
 	 */
 	private finish(error: number): void {
 		if (this.done?.length && this.owner) this.flushSent();
-		if (this.pulled) {
+		if (this.pulled !== undefined) {
 			// what the host still holds was received before the end: keep it readable (the host socket goes now)
 			while (this.pullChunk())
 				;

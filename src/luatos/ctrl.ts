@@ -72,26 +72,29 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 			this.server !== undefined || this.cancelLookup !== undefined;
 	}
 
-	/** Post `event` with `param`. */
-	emit(event: number, param: number): void {
-		deliver(this, event, param);
+	/**
+	 * Deliver `event` with `param`: `now` from the event loop (a core callback: a host event or a posted job), else
+	 * (inside an API call) posted.
+	 */
+	emit(event: number, param: number, now?: boolean): void {
+		deliver(this, event, param, now);
 	}
 
 	/** Report a failure to what is being waited on (NA statemachine: event = wait target, param -1). */
-	private failWaited(): void {
+	private failWaited(now: boolean): void {
 		const w = this.wait;
 		this.wait = WAIT_NONE;
-		if (w === WAIT_ON_LINE) this.emit(ON_LINE, -1);
-		else if (w === WAIT_TX_OK) this.emit(TX_OK, -1);
-		else if (w === WAIT_OFF_LINE) this.emit(CLOSED, 0);
-		else if (w === WAIT_LINK) this.emit(LINK, -1);
-		else this.emit(EVENT, -1);
+		if (w === WAIT_ON_LINE) this.emit(ON_LINE, -1, now);
+		else if (w === WAIT_TX_OK) this.emit(TX_OK, -1, now);
+		else if (w === WAIT_OFF_LINE) this.emit(CLOSED, 0, now);
+		else if (w === WAIT_LINK) this.emit(LINK, -1, now);
+		else this.emit(EVENT, -1, now);
 	}
 
 	/** An event that resolves a wait for `w`: the wait ends. */
-	private resolved(w: number, event: number): void {
+	private resolved(w: number, event: number, now: boolean): void {
 		if (this.wait === w) this.wait = WAIT_NONE;
-		this.emit(event, 0);
+		this.emit(event, 0, now);
 	}
 
 	// ---- client ----
@@ -115,7 +118,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 			this.conn = conn;
 			conn.connect(host, port);
 		}
-		else if (literal && this.udp) this.bind(literal);   // LuatOS's stack binds before connect() returns
+		else if (literal && this.udp) this.bind(literal, false);   // LuatOS's stack binds before connect() returns
 		else this.cancelLookup = lookup(host, (error, address) => this.looked(error, address, literal === undefined));
 		return true;
 	}
@@ -125,20 +128,20 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		this.cancelLookup = undefined;
 		if (error || !address) {
 			this.state = OFF_LINE;
-			this.failWaited();
+			this.failWaited(true);
 			return;
 		}
 		if (isName) this.dnsIps = [address];
 		if (!this.udp) {                        // a name and port 0: the lookup was all (NA network_state_wait_dns)
 			this.state = OFF_LINE;
-			this.resolved(WAIT_ON_LINE, ON_LINE);
+			this.resolved(WAIT_ON_LINE, ON_LINE, true);
 			return;
 		}
-		this.bind(address);
+		this.bind(address, true);
 	}
 
 	/** UDP: bind to config's local port and take `address` as the peer: state 5, ON_LINE(0); ON_LINE(-1) on failure. */
-	private bind(address: string): void {
+	private bind(address: string, now: boolean): void {
 		const endpoint = new UdpEndpoint(this);
 		endpoint.pullMode();
 		try {
@@ -147,13 +150,13 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		catch (e) {
 			log("E", "socket", `udp bind to port ${this.localPort ?? 0} failed: ${(e as Error)?.message ?? e}`);
 			this.state = OFF_LINE;
-			this.failWaited();
+			this.failWaited(now);
 			return;
 		}
 		this.endpoint = endpoint;
 		this.remoteAddress = address;
 		this.state = ONLINE;
-		this.resolved(WAIT_ON_LINE, ON_LINE);
+		this.resolved(WAIT_ON_LINE, ON_LINE, now);
 	}
 
 	/** @internal core: the name of a TCP connect was looked up. */
@@ -168,7 +171,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		if (conn !== this.conn) return;
 		this.remoteAddress = conn.address;
 		this.state = ONLINE;
-		this.resolved(WAIT_ON_LINE, ON_LINE);
+		this.resolved(WAIT_ON_LINE, ON_LINE, true);
 	}
 
 	/** @internal core (push mode only; pull mode here). */
@@ -179,7 +182,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	tcpReadable(conn: TcpConnection): void {
 		if (conn !== this.conn || this.state !== ONLINE) return;
 		if (this.wait !== WAIT_TX_OK) this.wait = WAIT_NONE;
-		this.emit(EVENT, 0);
+		this.emit(EVENT, 0, true);
 	}
 
 	/** @internal core: the bytes of one tx() were handed to the TCP stack. */
@@ -191,7 +194,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	private sent(): void {
 		if (!this.txDue || --this.txDue) return;
 		if (this.state === DISCONNECTING) this.disconnected();
-		else this.resolved(WAIT_TX_OK, TX_OK);
+		else this.resolved(WAIT_TX_OK, TX_OK, true);
 	}
 
 	/** @internal core: the connection ended (0 = the peer closed it, else an lwIP error number). */
@@ -208,7 +211,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		else this.ended = true;                                     // NA need_close: unread bytes stay readable once
 		this.state = OFF_LINE;
 		this.txDue = 0;
-		this.failWaited();
+		this.failWaited(true);
 	}
 
 	// ---- UDP ----
@@ -236,7 +239,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 			return;
 		}
 		if (this.wait !== WAIT_TX_OK) this.wait = WAIT_NONE;
-		this.emit(EVENT, 0);
+		this.emit(EVENT, 0, true);
 	}
 
 	/** @internal core (push mode only). */
@@ -293,6 +296,11 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		return this.conn?.readableBytes ?? 0;
 	}
 
+	/** TCP: copy up to `target.length` received bytes into `target`; returns the count; clears the data flag. */
+	readInto(target: Uint8Array): number {
+		return this.conn?.readInto(target) ?? 0;
+	}
+
 	/**
 	 * Take up to `limit` bytes: TCP keeps the rest, UDP takes one datagram and drops what is beyond `limit`.
 	 * @returns the bytes and, for UDP, the datagram (its sender); clears the data flag.
@@ -344,35 +352,42 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	disconnected(): void {
 		if (this.state !== DISCONNECTING) return;     // close() or release() came first
 		this.close();
-		this.emit(CLOSED, 0);
+		this.emit(CLOSED, 0, true);
 	}
 
 	/** Close everything at once, no event (socket.close); state 1. */
 	close(): void {
+		// (a field is only written when set: an unused `declare`d field costs no slot)
 		const conn = this.conn, endpoint = this.endpoint, server = this.server;
-		this.conn = undefined;
-		this.endpoint = undefined;
-		this.server = undefined;
+		if (conn) {
+			this.conn = undefined;
+			conn.close();
+		}
+		if (endpoint) {
+			this.endpoint = undefined;
+			endpoint.close();
+		}
+		if (server) {
+			this.server = undefined;
+			server.close();
+		}
 		if (this.cancelLookup) {
 			this.cancelLookup();
 			this.cancelLookup = undefined;
 		}
-		conn?.close();
-		endpoint?.close();
-		server?.close();
 		this.reset();
 		this.state = OFF_LINE;
 	}
 
 	/** Forget the previous connection's leftovers. */
 	private reset(): void {
-		this.wait = WAIT_NONE;
-		this.ended = false;
-		this.txDue = 0;
-		this.dnsIps = undefined;
-		this.decoder = undefined;
-		this.remoteAddress = undefined;
-		this.remotePort = undefined;
+		if (this.wait) this.wait = WAIT_NONE;
+		if (this.ended) this.ended = false;
+		if (this.txDue) this.txDue = 0;
+		if (this.dnsIps) this.dnsIps = undefined;
+		if (this.decoder) this.decoder = undefined;
+		if (this.remoteAddress !== undefined) this.remoteAddress = undefined;
+		if (this.remotePort !== undefined) this.remotePort = undefined;
 	}
 
 	/** linkup(): the adapter is up, so the state becomes 1 (NA network_wait_link_up) unless the socket is in use. */
@@ -385,15 +400,15 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		if (w === "online") this.wait = WAIT_ON_LINE;
 	}
 
-	/** An ON_LINE(0) that resolves a listen. */
-	online(): void {
-		this.resolved(WAIT_ON_LINE, ON_LINE);
+	/** An ON_LINE(0) that resolves a listen (`now`: from the event loop, else posted). */
+	online(now: boolean): void {
+		this.resolved(WAIT_ON_LINE, ON_LINE, now);
 	}
 
-	/** A listen that failed: ON_LINE(-1). */
+	/** A listen that failed (inside listen()): ON_LINE(-1), posted. */
 	listenFailed(): void {
 		this.state = OFF_LINE;
-		this.failWaited();
+		this.failWaited(false);
 	}
 }
 

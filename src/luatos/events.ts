@@ -1,6 +1,8 @@
 // LuatOS socket events and their delivery (luat_lib_socket.c l_socket_callback): to the ctrl's callback
 // `cb(ctrl, event, param)`, to its task (`sys.sendMsg(taskName, event, param)`), or, with neither, published as
-// ("NWCTRL*", adapter, socketId, event, param). Always on a later turn, never inside the call that caused it.
+// ("NWCTRL*", adapter, socketId, event, param). Never inside the API call that caused it: events that an API
+// call causes are posted; those the event loop causes (bytes arrived, connected, closed, handed over) are
+// delivered from that host callback, without a further turn.
 import { post, callSafe } from "xsnet/core/tasks";
 import { sendMsg, publish } from "luatos/sys";
 import { log } from "luatos/log";
@@ -47,7 +49,12 @@ function deliverNow(target: EventTarget, code: number): void {
 	else publish(PUBLISH_TOPIC, target.adapter, target.id, event, param);
 }
 
-/** Deliver `event` with `param` (0 or -1) to `target` on a later turn, in order with every other posted job. */
-export function deliver(target: EventTarget, event: number, param: number): void {
-	post(deliverNow, target, param ? -event : event);
+/**
+ * Deliver `event` with `param` (0 or -1) to `target`: at once when `now` (the caller runs from the event loop, a
+ * host callback or a posted job, never inside an API call of the program), else on a later turn, in order with
+ * every other posted job.
+ */
+export function deliver(target: EventTarget, event: number, param: number, now?: boolean): void {
+	if (now) deliverNow(target, param ? -event : event);
+	else post(deliverNow, target, param ? -event : event);
 }

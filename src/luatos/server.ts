@@ -36,7 +36,7 @@ export class Server implements ListenerOwner {
 		conn.pullMode();
 		conn.owner = this.ctrl;
 		if (!this.backlog && !this.carried() && !this.waiting.length) {
-			this.carry(conn);
+			this.carry(conn, true);
 			return;
 		}
 		if (this.waiting.length >= (this.backlog && this.backlog < LUATOS_ACCEPT_QUEUE_MAX ? this.backlog : LUATOS_ACCEPT_QUEUE_MAX)) {
@@ -44,7 +44,7 @@ export class Server implements ListenerOwner {
 			return;
 		}
 		this.waiting.push(conn);
-		if (this.backlog) this.ctrl.online();
+		if (this.backlog) this.ctrl.online(true);
 	}
 
 	/** The client the listening ctrl carries (single-client form), if it is still connected. */
@@ -53,8 +53,11 @@ export class Server implements ListenerOwner {
 		return conn && conn.state !== TCP_CLOSED && !this.ctrl.ended ? conn : undefined;
 	}
 
-	/** The listening ctrl takes `conn` as its own connection: state 5, ON_LINE(0) (then EVENT(0) for early bytes). */
-	private carry(conn: TcpConnection): void {
+	/**
+	 * The listening ctrl takes `conn` as its own connection: state 5, ON_LINE(0) (then EVENT(0) for early bytes);
+	 * `now`: from the event loop (else inside accept(): posted).
+	 */
+	private carry(conn: TcpConnection, now: boolean): void {
 		const ctrl = this.ctrl;
 		ctrl.conn = conn;
 		ctrl.ended = false;
@@ -62,8 +65,8 @@ export class Server implements ListenerOwner {
 		ctrl.remoteAddress = conn.address;
 		ctrl.remotePort = conn.port;
 		ctrl.state = ONLINE;
-		ctrl.online();
-		if (conn.signalled) ctrl.emit(EVENT, 0);
+		ctrl.online(now);
+		if (conn.signalled) ctrl.emit(EVENT, 0, now);
 	}
 
 	/** A waiting client went away before accept(). */
@@ -91,7 +94,7 @@ export class Server implements ListenerOwner {
 		ctrl.state = LISTEN;
 		ctrl.waitFor("online");
 		const next = this.waiting.shift();
-		if (next) this.carry(next);
+		if (next) this.carry(next, false);
 		return conn;
 	}
 

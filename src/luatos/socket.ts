@@ -11,7 +11,7 @@ import { setServer } from "xsnet/core/dns";
 import { parseIPv4Endpoint } from "xsnet/core/ip";
 import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
 import TextDecoder from "text/decoder";
-import { isZbuff, zbuffBytes, zbuffAppend } from "luatos/zbuff";
+import { isZbuff, zbuffBytes, zbuffAppend, zbuffReserve, zbuffCommit } from "luatos/zbuff";
 import type { ZBuff } from "luatos/zbuff";
 import { decodeText } from "luatos/zbuff-text";
 import { log } from "luatos/log";
@@ -164,11 +164,10 @@ export function close(ctrl: SocketCtrl | undefined | null): void {
 }
 
 /** The bytes of tx()'s data and whether they are the caller's memory. */
-function dataBytes(data: unknown): [Uint8Array, boolean] {
-	if (isZbuff(data)) return [zbuffBytes(data), true];
-	const bytes = toBytes(data);
+function dataBytes(data: unknown): Uint8Array {
+	const bytes = toBytes(data) ?? (isZbuff(data) ? zbuffBytes(data) : undefined);
 	if (!bytes) argError("socket.tx", "data", "string, ArrayBuffer, typed array or zbuff", data);
-	return [bytes, isCallerMemory(data)];
+	return bytes;
 }
 
 /**
@@ -183,11 +182,11 @@ export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuff
 	ip?: string | number | null, port?: number | null, flag?: number | null): [boolean, boolean, boolean] | [false] | [] {
 	const c = ctrlOf("socket.tx", ctrl);
 	if (!c) return [];
-	const [bytes, copy] = dataBytes(data);
-	const address = optAddress("socket.tx", "ip", ip);
-	const p = optPort("socket.tx", "port", port, 0);
-	optInteger("socket.tx", "flag", flag, 0);
-	if (!c.tx(bytes, copy, address, p)) return [false];
+	const bytes = dataBytes(data);
+	const address = isNil(ip) ? undefined : optAddress("socket.tx", "ip", ip);
+	const p = isNil(port) ? 0 : optPort("socket.tx", "port", port, 0);
+	if (!isNil(flag)) optInteger("socket.tx", "flag", flag, 0);
+	if (!c.tx(bytes, isCallerMemory(data), address, p)) return [false];
 	return [true, false, false];
 }
 
@@ -212,18 +211,25 @@ export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, fla
 	[boolean, number] | [boolean, number, string | undefined, number | undefined] | [] {
 	const c = ctrlOf("socket.rx", ctrl);
 	if (!c) return [];
-	if (!isNil(buff) && !isZbuff(buff)) argError("socket.rx", "buff", "zbuff", buff);
-	optInteger("socket.rx", "flag", flag, 0);
-	const max = limitOf("socket.rx", limit);
+	const noBuff = isNil(buff);
+	if (!noBuff && !isZbuff(buff)) argError("socket.rx", "buff", "zbuff", buff);
+	if (!isNil(flag)) optInteger("socket.rx", "flag", flag, 0);
+	const max = isNil(limit) ? undefined : limitOf("socket.rx", limit);
 	if (!c.readable) return [false, 0];
 	const pending = c.pending();
 	if (!pending) return [true, 0];
-	if (isNil(buff)) return [true, pending];
-	const { bytes, from } = c.take(max !== undefined && max < pending ? max : pending);
+	if (noBuff) return [true, pending];
+	const count = max !== undefined && max < pending ? max : pending;
+	if (!c.endpoint) {
+		// TCP: straight into the zbuff (it grows to used + count, as LuatOS resizes)
+		const n = c.readInto(zbuffReserve(buff!, count));
+		zbuffCommit(buff!, n);
+		return n ? [true, n, undefined, undefined] : [true, 0];
+	}
+	const { bytes, from } = c.take(count);
 	const n = bytes.byteLength;
-	if (n) zbuffAppend(buff, new Uint8Array(bytes));
-	if (!from) return n ? [true, n, undefined, undefined] : [true, 0];
-	return n ? [true, n, addressBytes(from.address), from.port] : [true, 0];
+	if (n) zbuffAppend(buff!, new Uint8Array(bytes));
+	return n && from ? [true, n, addressBytes(from.address), from.port] : [true, 0];
 }
 
 /**
