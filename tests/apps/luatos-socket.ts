@@ -115,14 +115,15 @@ switch (args[0]) {
 		const buf = zbuff.create(1)!;
 		const ctrl = socket.create(undefined, (c, event, param) => {
 			if (event === socket.ON_LINE) {
-				log(`tx ${show(socket.tx(c, all.buffer))} ${show(socket.tx(c, out))}`);
+				log(`tx ${show(socket.tx(c, all.buffer))} ${show(socket.tx(c, out))} ${show(socket.tx(c, "x\0y"))}`);
 				return;
 			}
 			if (event !== socket.EVENT || param) return;
 			socket.rx(c, buf);
-			if (buf.used() < 512) return;
+			if (buf.used() < 515) return;
 			const ok: string[] = [];
 			for (let i = 0; i < 512; i++) if (buf[i] !== (i & 255)) ok.push(String(i));
+			if (buf[512] !== 0x78 || buf[513] !== 0 || buf[514] !== 0x79) ok.push("x\\0y");
 			log(`received ${buf.used()} mismatches ${ok.length} len ${buf.len()}`);
 			socket.close(c);
 		})!;
