@@ -2,7 +2,7 @@
 // simulator against Node peers on 127.0.0.1 (apps: tests/apps/ported-luatos-*.ts).
 import assert from "node:assert/strict";
 import net from "node:net";
-import { app, cleanup, tcpServer, udpSocket, closedPort, onCleanup } from "./support/net-peers.js";
+import { app, cleanup, exitsCleanly, lines, tcpServer, udpSocket, closedPort, onCleanup, startDnsmasq } from "./support/net-peers.js";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -109,5 +109,38 @@ describe("ported: LuatOS socket demos", function () {
     assert.equal(await reply, "send from echo: ping");
     await until(() => heard.includes("UDP Server Heartbeat"));
     assert.match(a.stdout, /I\/udp_server_receiver.proc received ping from 127\.0\.0\.1 \d+\n/);
+  });
+
+  describe("PC simulator tests (bsp/pc/test)", function () {
+    let dns;
+    before(async () => { dns = await startDnsmasq("127.0.0.53"); });
+    after(async () => { await dns?.stop(); });
+
+    it("037.dns_client: queries built in a zbuff (pack, write) over UDP, answers decoded with buf[i]", async () => {
+      const r = await exitsCleanly(app("ported-luatos-pc", ["dns_client", "127.0.0.53", "example.test", "alias.test", "nx.test"]));
+      assert.deepEqual(lines(r.stdout), [
+        "I/socket connect true",
+        "I/socket from 127.0.0.53 46", "I/dns name example.test", "I/dns IP 127.0.0.1",
+        "I/socket from 127.0.0.53 69", "I/dns name alias.test", "I/dns IP 127.0.0.7",
+        "I/socket from 127.0.0.53 25", "I/dns name nx.test", "I/dns an answer, no records 0",
+        "I/done",
+      ]);
+    });
+
+    it("023.tcp_tx_limit: rx with limit 4 reads 4 bytes at a time until the server closes", async () => {
+      const { port } = await tcpServer((s) => s.end("0123456789"));
+      const r = await exitsCleanly(app("ported-luatos-pc", ["tcp_tx_limit", port]));
+      assert.deepEqual(lines(r.stdout), [
+        "I/socket read 0123", "I/socket read 4567", "I/socket read 89",
+        "I/socket the server closed the connection", "I/done",
+      ]);
+    });
+
+    it("036.socket_read: UDP read gives the text, the 5-byte address and the port", async () => {
+      const echo = await udpSocket();
+      echo.on("message", (m, rinfo) => echo.send(m, rinfo.port, rinfo.address));
+      const r = await exitsCleanly(app("ported-luatos-pc", ["socket_read", echo.address().port]));
+      assert.deepEqual(lines(r.stdout), ["I/socket read ABC1234567890 127.0.0.1 true", "I/done"]);
+    });
   });
 });
