@@ -87,6 +87,30 @@ describe("luatos/socket TCP server", function () {
     });
   }
 
+  it("single-client form: the carried client's end stops the listening (clients refused) until listen again", async () => {
+    const port = await closedPort();
+    const a = app("luatos-server", ["single-end", port]);
+    const first = await connectWhenUp(port);
+    await a.waitFor(/event ON_LINE 0 state=\[5,/);
+    first.end();
+    await a.waitFor(/event EVENT -1 state=\[1,/);
+    const refused = await new Promise((resolve) => {
+      const s = net.connect({ port, host: "127.0.0.1" }, () => { s.destroy(); resolve(false); });
+      s.once("error", (e) => resolve(e.code === "ECONNREFUSED"));
+    });
+    assert.ok(refused, "a client is refused while the ctrl does not listen");
+    await a.waitFor(/listen \[true,false\] state=\[6,/);
+    await connectWhenUp(port);
+    const r = await exitsCleanly(a);
+    assert.deepEqual(lines(r.stdout), [
+      "listen [true,false]",
+      'event ON_LINE 0 state=[5,"在线"]',
+      'event EVENT -1 state=[1,"离线"]',
+      'listen [true,false] state=[6,"在监听"]',
+      'event ON_LINE 0 state=[5,"在线"]',
+    ]);
+  });
+
   it("a port in use gives listen [true, false] then ON_LINE(-1)", async () => {
     const { port } = await tcpServer(() => {});
     const r = await exitsCleanly(app("luatos-server", ["in-use", port]));

@@ -209,6 +209,13 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		}
 		if (this.wait === WAIT_ON_LINE) this.conn = undefined;     // connect failed: nothing to read
 		else this.ended = true;                                     // NA need_close: unread bytes stay readable once
+		const server = this.server;
+		if (server?.endsWithClient()) {
+			// LuatOS's 1:1 server socket is one socket: its client's end closes it, listener included (new clients are
+			// refused until the program listens again)
+			this.server = undefined;
+			server.close();
+		}
 		this.state = OFF_LINE;
 		this.txDue = 0;
 		this.failWaited(true);

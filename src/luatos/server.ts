@@ -18,6 +18,8 @@ export class Server implements ListenerOwner {
 	private listener: TcpListener;
 	/** Accepted clients not handed out yet (the carried one is ctrl.conn). */
 	private waiting: TcpConnection[] = [];
+	/** accept(ctrl, cb) was used: clients are handed out, not carried for good. */
+	declare private handsOut: boolean | undefined;
 
 	/**
 	 * Listen on `port` (0 = any free port) on every interface.
@@ -69,6 +71,14 @@ export class Server implements ListenerOwner {
 		if (conn.signalled) ctrl.emit(EVENT, 0, now);
 	}
 
+	/**
+	 * True when the end of the carried client ends the listening too: the single-client form, unless the program
+	 * hands clients out with accept(ctrl, cb).
+	 */
+	endsWithClient(): boolean {
+		return !this.backlog && !this.handsOut;
+	}
+
 	/** A waiting client went away before accept(). */
 	dropped(conn: TcpConnection): void {
 		const i = this.waiting.indexOf(conn);
@@ -85,6 +95,7 @@ export class Server implements ListenerOwner {
 	 * carries the next waiting client, if any), else the first waiting. Undefined when there is none.
 	 */
 	take(): TcpConnection | undefined {
+		this.handsOut = true;
 		const conn = this.carried();
 		if (!conn) return this.waiting.shift();
 		const ctrl = this.ctrl;

@@ -108,6 +108,22 @@ switch (args[0]) {
 		break;
 	}
 
+	// Single-client form: when the carried client leaves, the ctrl stops listening (new clients are refused) until
+	// it listens again (here 500 ms later); the second client is then carried.
+	case "single-end": {
+		let round = 0;
+		const ctrl = socket.create(undefined, (c, event, param) => {
+			log(`event ${name(event)} ${param} state=${show(socket.state(c))}`);
+			if (event === socket.EVENT && param === -1) {
+				sys.timerStart(() => log(`listen ${show(socket.listen(c))} state=${show(socket.state(c))}`), 500);
+			}
+			else if (event === socket.ON_LINE && ++round === 2) socket.release(c);
+		})!;
+		socket.config(ctrl, port);
+		log(`listen ${show(socket.listen(ctrl))}`);
+		break;
+	}
+
 	// A port that cannot be bound: listen answers [true, false], then ON_LINE(-1).
 	case "in-use": {
 		const ctrl = socket.create(undefined, (c, event, param) => {
