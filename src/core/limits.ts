@@ -16,11 +16,33 @@ export const RECEIVE_CHUNK_BYTES = 65536;
 export const RECEIVE_SCRATCH_BYTES = 8192;
 
 /**
+ * Pull-mode receive (luatos/socket): bytes a connection reads from the host socket ahead of the application, so
+ * that a close by the peer is seen while earlier bytes are still unread (as LuatOS's receive list allows; hosts
+ * report the close only once they hold no unread byte). Beyond it the host socket keeps what arrives (the simulator
+ * up to SIM_TCP_READ_MAX = 64 KiB, a board up to its lwIP TCP_WND) and the TCP window closes: the peer stops until
+ * the application reads. Small, because bytes read ahead are copied once more when taken (a JS copy), while the
+ * rest goes from the host socket straight into the application's buffer.
+ */
+export const RECEIVE_BUFFER_BYTES = 4096;
+
+/**
  * Largest UDP payload send() accepts, in bytes: Ethernet MTU 1500 - IPv4 header 20 - UDP header 8.
  * NodeMCU's lwIP has IP fragmentation off and silently drops larger datagrams (nodemcu-firmware #2982);
  * we raise an error instead, on every platform alike (the loopback simulator could carry more).
  */
 export const UDP_PAYLOAD_MAX = 1472;
+
+/**
+ * luatos/socket: largest UDP payload tx() sends, in bytes. The seed: "UDP单次发送不要超过1460字节" (do not send more
+ * than 1460 bytes at once); tx() of a larger datagram returns false.
+ */
+export const LUATOS_UDP_TX_MAX = 1460;
+
+/**
+ * luatos/socket: clients a listening ctrl holds for accept() (LuatOS's listen backlog is 0..8). The backlog given to
+ * listen() bounds it when it is above 0; more clients are closed at once.
+ */
+export const LUATOS_ACCEPT_QUEUE_MAX = 8;
 
 /** Longest host name accepted, in bytes (RFC 1035; NodeMCU raises "illegal argument" from 256 on). */
 export const DNS_NAME_MAX = 255;

@@ -11,9 +11,17 @@
 // - onError(code): the connection is over; code is an lwIP err_t, 0 or undefined = the peer closed normally,
 //   reported only after every received byte was read;
 // - close() is graceful: bytes already written are delivered, then FIN.
+//
+// Two receive modes: push (default: every received byte goes to owner.tcpReceived, decoded per `format`;
+// nodemcu/net) and pull (pullMode(): bytes wait until the owner read()s them, owner.tcpReadable says when new ones
+// arrived; luatos/socket). Pull mode reads at most RECEIVE_BUFFER_BYTES ahead of the application; the rest stays in
+// the host socket, whose window then closes, so not reading is the flow control.
 import TCP from "embedded:io/socket/tcp";
 import TextDecoder from "text/decoder";
-import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
+import {
+	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY,
+} from "xsnet/core/limits";
+import { ReceiveQueue } from "xsnet/core/rxqueue";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import type { CancelLookup } from "xsnet/core/dns";
@@ -46,8 +54,13 @@ export interface TcpOwner {
 	tcpResolved(connection: TcpConnection, address: string | undefined): void;
 	/** Handshake done (outgoing connections only). */
 	tcpConnected(connection: TcpConnection): void;
-	/** Bytes arrived, decoded per `format`; never empty. */
+	/** Bytes arrived, decoded per `format`; never empty. Push mode only. */
 	tcpReceived(connection: TcpConnection, data: string | ArrayBuffer): void;
+	/**
+	 * Pull mode only: bytes arrived while `signalled` was false (it is true now); read() clears it. So this is
+	 * called once per batch of arrivals the owner has not read from yet, never during read().
+	 */
+	tcpReadable?(connection: TcpConnection): void;
 	/** All bytes of one write() call were handed to the host socket; once per write(), in order. */
 	tcpSent(connection: TcpConnection, token: unknown): void;
 	/** The connection is over: 0 = closed by the peer, else an lwIP error number (errors.ts). */
@@ -110,6 +123,12 @@ export class TcpConnection implements IdleWatched {
 	declare private held: boolean | undefined;
 	declare private done: unknown[] | undefined;    // tokens of completed writes whose tcpSent is still due
 	declare private doneScheduled: boolean | undefined;
+	// Pull mode when not undefined: the bytes read from the host and not yet by the owner; null until the first.
+	declare private pulled: ReceiveQueue | null | undefined;
+	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
+	declare signalled: boolean | undefined;
+	/** TCP keep-alive for connect(): idle time and probe interval in ms (ECMA-419 `keepAlive`); 0/undefined = off. */
+	declare keepAliveMs: number | undefined;
 
 	constructor(owner: TcpOwner) {
 		this.owner = owner;
@@ -159,6 +178,109 @@ export class TcpConnection implements IdleWatched {
 		if (this.decoder) this.decoder = undefined;
 	}
 
+	/**
+	 * Switch to pull mode (before connect(), or at once for an accepted connection): received bytes are kept until
+	 * read() takes them; owner.tcpReadable announces arrivals; tcpReceived is not called.
+	 */
+	pullMode(): void {
+		if (this.pulled === undefined) this.pulled = null;
+	}
+
+	/**
+	 * Pull mode: bytes that read() can return now (read ahead, plus what the host socket holds). After the
+	 * connection ended, what was received before the end and not read.
+	 */
+	get readableBytes(): number {
+		const q = this.pulled;
+		if (q === undefined) return 0;
+		return (q ? q.length : 0) + (this.socket ? this.available ?? 0 : 0);
+	}
+
+	/**
+	 * Pull mode: take up to `limit` received bytes (all readable bytes when `limit` is larger), in order, as one
+	 * ArrayBuffer (empty when none); clears `signalled`. Works after the connection ended, on what is left.
+	 */
+	read(limit: number): ArrayBuffer {
+		const q = this.pulled;
+		const readable = this.readableBytes;
+		if (limit > readable) limit = readable;
+		if (!limit) {
+			this.signalled = false;
+			return new ArrayBuffer(0);
+		}
+		if (q && limit <= q.length) {
+			this.signalled = false;
+			const out = q.take(limit);
+			this.fill();
+			return out;
+		}
+		const out = new Uint8Array(limit);
+		this.readInto(out);
+		return out.buffer as ArrayBuffer;
+	}
+
+	/**
+	 * Pull mode: copy up to `target.length` received bytes into `target`, in order: the bytes read ahead, then
+	 * straight from the host socket (its read(buffer), one copy); returns the count. Clears `signalled`.
+	 */
+	readInto(target: Uint8Array): number {
+		const q = this.pulled;
+		this.signalled = false;
+		if (q === undefined) return 0;
+		let done = q ? q.takeInto(target) : 0;
+		const socket = this.socket;
+		while (done < target.length && socket && this.available! > 0) {
+			let n = target.length - done;
+			if (n > this.available!) n = this.available!;
+			let got: number;
+			try {
+				got = socket.read(target.subarray(done, done + n));
+			}
+			catch {
+				got = 0;
+			}
+			if (!got) {
+				this.available = 0;
+				break;
+			}
+			this.available! -= got;
+			done += got;
+		}
+		this.fill();
+		return done;
+	}
+
+	/** Pull mode: read from the host socket while less than RECEIVE_BUFFER_BYTES are read ahead. */
+	private fill(): void {
+		for (;;) {
+			const room = RECEIVE_BUFFER_BYTES - (this.pulled?.length ?? 0);
+			if (room <= 0 || !this.pullChunk(room)) return;
+		}
+	}
+
+	/** Pull mode: move one chunk (at most `max` bytes) from the host socket to the queue; false when it has none. */
+	private pullChunk(max = RECEIVE_CHUNK_BYTES): boolean {
+		const socket = this.socket;
+		let n = this.available ?? 0;
+		if (!socket || n <= 0) return false;
+		if (n > max) n = max;
+		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
+		let buffer: ArrayBuffer | undefined;
+		try {
+			buffer = socket.read(n);
+		}
+		catch {
+			buffer = undefined;
+		}
+		if (!buffer || !buffer.byteLength) {
+			this.available = 0;
+			return false;
+		}
+		this.available! -= buffer.byteLength;
+		(this.pulled ??= new ReceiveQueue()).push(buffer);
+		return true;
+	}
+
 	/** Bytes given to write() and not yet taken by the host socket. */
 	get queuedBytes(): number {
 		return this.queued ?? 0;
@@ -197,6 +319,7 @@ export class TcpConnection implements IdleWatched {
 	private open(address: string): void {
 		this.address = address;
 		const options: Record<string, unknown> = { address, port: this.port };
+		if (this.keepAliveMs) options.keepAlive = this.keepAliveMs;
 		const socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
@@ -324,6 +447,14 @@ export class TcpConnection implements IdleWatched {
 		this.available = bytes;
 		if (this.idleMs) this.lastActive = Date.now();
 		if (this.state === CONNECTING) this.connected();
+		if (this.pulled !== undefined) {
+			this.fill();
+			if (!this.signalled && this.state === CONNECTED) {
+				this.signalled = true;
+				this.owner?.tcpReadable?.(this);
+			}
+			return;
+		}
 		this.drain();
 	}
 
@@ -453,6 +584,11 @@ export class TcpConnection implements IdleWatched {
 	 */
 	private finish(error: number): void {
 		if (this.done?.length && this.owner) this.flushSent();
+		if (this.pulled !== undefined) {
+			// what the host still holds was received before the end: keep it readable (the host socket goes now)
+			while (this.pullChunk())
+				;
+		}
 		const owner = this.owner;
 		if (owner && this.state === CONNECTED && this.decoder) {
 			const tail = this.decoder.decode();
@@ -469,6 +605,7 @@ export class TcpConnection implements IdleWatched {
 	 */
 	close(): void {
 		this.owner = null;
+		if (this.pulled) this.pulled.clear();
 		if (this.state === CONNECTED && this.head) {
 			this.state = CLOSING;
 			return;

@@ -6,7 +6,8 @@ import { isCallerMemory } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
 import { callSafe } from "xsnet/core/tasks";
 import { socketDns } from "nodemcu/lookup";
-import { fail, toPort, optionalCallback, sendBytes, checkFormat, checkHostName } from "nodemcu/checks";
+import { toPort } from "xsnet/core/lua";
+import { fail, optionalCallback, sendBytes, checkFormat, checkHostName } from "nodemcu/checks";
 import { ttlMethod } from "nodemcu/netif";
 import type { Fn, SocketCallback, ErrorCallback, ReceiveCallback, DnsCallback } from "nodemcu/types";
 
