@@ -116,6 +116,28 @@ describe("ported: LuatOS socket demos", function () {
     before(async () => { dns = await startDnsmasq("127.0.0.53"); });
     after(async () => { await dns?.stop(); });
 
+    it("002.tcp: prints what the server sends, sees its close, releases the socket and connects again", async () => {
+      let n = 0;
+      const { port } = await tcpServer((s) => { n++; s.end(`round ${n}`); });
+      const r = await exitsCleanly(app("ported-luatos-pc", ["tcp", port, 2]));
+      assert.deepEqual(lines(r.stdout), [
+        "I/socket.ip true",
+        "I/create netc", "I/socket read round 1", "I/socket the server closed the connection", "I/connection ended, closing",
+        "I/create netc", "I/socket read round 2", "I/socket the server closed the connection", "I/connection ended, closing",
+        "I/done",
+      ]);
+      assert.equal(n, 2);
+    });
+
+    it("003.udp: the server's answer with its 5-byte address turned into dotted form and its port", async () => {
+      const peer = await udpSocket();
+      const got = [];
+      peer.on("message", (m, rinfo) => { got.push(m.toString()); peer.send(`echo ${m}`, rinfo.port, rinfo.address); });
+      const r = await exitsCleanly(app("ported-luatos-pc", ["udp", peer.address().port]));
+      assert.deepEqual(lines(r.stdout), ["I/socket connect true", "I/socket read echo ABC1234567890 127.0.0.1 true", "I/done"]);
+      assert.deepEqual(got, ["ABC1234567890"]);
+    });
+
     it("037.dns_client: queries built in a zbuff (pack, write) over UDP, answers decoded with buf[i]", async () => {
       const r = await exitsCleanly(app("ported-luatos-pc", ["dns_client", "127.0.0.53", "example.test", "alias.test", "nx.test"]));
       assert.deepEqual(lines(r.stdout), [

@@ -1,7 +1,8 @@
-// LuatOS's PC-simulator tests ported (bsp/pc/test/037.dns_client, 023.tcp_tx_limit, 036.socket_read), run by
-// tests/ported-luatos.test.js against the test's peers on 127.0.0.0/8 instead of public servers.
-// args[0] = "dns_client" (args[1] = the DNS server's address, args[2..] = names), "tcp_tx_limit" (args[1] = port),
-// "socket_read" (args[1] = a UDP echo port).
+// LuatOS's PC-simulator tests ported (bsp/pc/test/002.tcp, 003.udp, 037.dns_client, 023.tcp_tx_limit,
+// 036.socket_read), run by tests/ported-luatos.test.js against the test's peers on 127.0.0.0/8 instead of public
+// servers. args[0] = "tcp" (args[1] = port, args[2] = rounds: the Lua reconnects forever, 5 s apart; here after
+// 100 ms, `rounds` times), "udp" (args[1] = a UDP port), "dns_client" (args[1] = the DNS server's address,
+// args[2..] = names), "tcp_tx_limit" (args[1] = port), "socket_read" (args[1] = a UDP echo port).
 import socket from "luatos/socket";
 import sys from "luatos/sys";
 import zbuff from "luatos/zbuff";
@@ -137,6 +138,72 @@ async function tcp_tx_limit(port: number) {
 	info("done");
 }
 
+// ---- 002.tcp: a callback-mode TCP client that prints what it reads and reconnects when the server closes ----
+
+async function tcp(port: number, rounds: number) {
+	info("socket.ip", socket.localIP()[0] !== undefined);
+	await sys.wait(100);
+	for (let round = 0; round < rounds; round++) {
+		info("create netc");
+		let running = true;
+		const rxbuff = zbuff.create(1024)!;
+		const netc = socket.create(undefined, (sc, event) => {
+			if (event === socket.EVENT) {
+				const [ok] = socket.rx(sc, rxbuff);
+				if (ok) {
+					info("socket read", rxbuff.query());
+					rxbuff.del();
+				}
+				else {
+					info("socket the server closed the connection");
+					running = false;
+				}
+			}
+		})!;
+		socket.config(netc);
+		socket.connect(netc, "127.0.0.1", port);
+		while (running) await sys.wait(100);
+		info("connection ended, closing");
+		socket.close(netc);
+		socket.release(netc);
+		await sys.wait(100);
+	}
+	info("done");
+}
+
+// ---- 003.udp: a callback-mode UDP client: rx gives the 5-byte address, turned into dotted form ----
+
+async function udp(port: number) {
+	await sys.wait(100);
+	let running = true;
+	const rxbuff = zbuff.create(1024)!;
+	const netc = socket.create(undefined, (sc, event) => {
+		if (event !== socket.EVENT) return;
+		const [ok, , remote, remote_port] = socket.rx(sc, rxbuff);
+		if (ok) {
+			let ip = remote as string | undefined;
+			ip = ip && ip.length === 5
+				? `${ip.charCodeAt(1)}.${ip.charCodeAt(2)}.${ip.charCodeAt(3)}.${ip.charCodeAt(4)}` : undefined;
+			info("socket read", rxbuff.query(), ip, remote_port === port);
+			rxbuff.del();
+			running = false;                    // the Lua runs until the server goes away; one answer is enough here
+		}
+		else {
+			info("socket the server closed the connection");
+			running = false;
+		}
+	})!;
+	socket.config(netc, undefined, true);
+	const [ok] = socket.connect(netc, "127.0.0.1", port);
+	info("socket connect", ok);
+	await sys.wait(100);
+	socket.tx(netc, "ABC1234567890");
+	while (running) await sys.wait(100);
+	socket.close(netc);
+	socket.release(netc);
+	info("done");
+}
+
 // ---- 036.socket_read: UDP with socket.read ----
 
 async function socket_read(port: number) {
@@ -160,6 +227,8 @@ async function socket_read(port: number) {
 	info("done");
 }
 
-if (args[0] === "dns_client") sys.taskInit(dns_client, args[1], args.slice(2));
+if (args[0] === "tcp") sys.taskInit(tcp, Number(args[1]), Number(args[2]));
+else if (args[0] === "udp") sys.taskInit(udp, Number(args[1]));
+else if (args[0] === "dns_client") sys.taskInit(dns_client, args[1], args.slice(2));
 else if (args[0] === "tcp_tx_limit") sys.taskInit(tcp_tx_limit, Number(args[1]));
 else sys.taskInit(socket_read, Number(args[1]));
