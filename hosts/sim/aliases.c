@@ -8,7 +8,8 @@
 enum { SIM_LINK_MODULE, SIM_LINK_EXPORT, SIM_LINK_ENVIRONMENT, SIM_LINK_PROPERTY, SIM_LINK_ITEM, SIM_LINK_GETTER,
 	SIM_LINK_SETTER, SIM_LINK_GLOBAL };
 typedef struct { int flag; txID id; txIndex index; const char* name; } simLink;
-#define SIM_LINK_DEPTH 64
+#define SIM_LINK_DEPTH 64          /* links printed at most */
+#define SIM_WALK_DEPTH 512         /* deeper objects are not checked (the walk recurses on the C stack) */
 typedef struct {
 	simLink links[SIM_LINK_DEPTH];
 	int depth;
@@ -20,6 +21,11 @@ typedef struct {
 
 /* Report a writable variable once, at the first path that reaches it. */
 static void simReportVariable(txMachine* the, simAliasList* list, txSlot* variable);
+
+static simLink* simTop(simAliasList* list)
+{
+	return list->depth <= SIM_LINK_DEPTH ? &list->links[list->depth - 1] : NULL;
+}
 
 static void simPush(simAliasList* list, int flag, txID id, txIndex index, const char* name)
 {
@@ -72,34 +78,6 @@ static void simReportVariable(txMachine* the, simAliasList* list, txSlot* variab
 	simAliasReport(the, list, "no const", 0);
 }
 
-static int simIsFrozen(txMachine* the, txSlot* instance)
-{
-	txSlot* property = instance->next;
-	if (!(instance->flag & XS_DONT_PATCH_FLAG))
-		return 0;
-	while (property && (property->flag & XS_INTERNAL_FLAG)) {
-		if (property->kind == XS_ARRAY_KIND) {
-			txSlot* item = property->value.array.address;
-			txIndex length = fxGetIndexSize(the, property);
-			while (length--) {
-				if (item->kind != XS_ACCESSOR_KIND && !(item->flag & XS_DONT_SET_FLAG))
-					return 0;
-				if (!(item->flag & XS_DONT_DELETE_FLAG))
-					return 0;
-				item++;
-			}
-		}
-		property = property->next;
-	}
-	while (property) {
-		if (property->kind != XS_ACCESSOR_KIND && !(property->flag & XS_DONT_SET_FLAG))
-			return 0;
-		if (!(property->flag & XS_DONT_DELETE_FLAG))
-			return 0;
-		property = property->next;
-	}
-	return 1;
-}
 
 static void simCheckInstance(txMachine* the, txSlot* instance, simAliasList* list);
 
@@ -108,14 +86,18 @@ static void simCheckProperty(txMachine* the, txSlot* property, simAliasList* lis
 	if (property->kind == XS_REFERENCE_KIND)
 		simCheckInstance(the, property->value.reference, list);
 	else if (property->kind == XS_ACCESSOR_KIND) {
-		txID id = list->links[list->depth - 1].id;
+		simLink* top = simTop(list);
+		txID id = top ? top->id : XS_NO_ID;
 		if (property->value.accessor.getter) {
-			list->links[list->depth - 1].flag = SIM_LINK_GETTER;
+			if ((top = simTop(list)))
+				top->flag = SIM_LINK_GETTER;
 			simCheckInstance(the, property->value.accessor.getter, list);
 		}
 		if (property->value.accessor.setter) {
-			list->links[list->depth - 1].flag = SIM_LINK_SETTER;
-			list->links[list->depth - 1].id = id;
+			if ((top = simTop(list))) {
+				top->flag = SIM_LINK_SETTER;
+				top->id = id;
+			}
 			simCheckInstance(the, property->value.accessor.setter, list);
 		}
 	}
@@ -124,7 +106,7 @@ static void simCheckProperty(txMachine* the, txSlot* property, simAliasList* lis
 static void simCheckEnvironment(txMachine* the, txSlot* environment, simAliasList* list)
 {
 	txSlot* closure = environment->next;
-	if (environment->flag & XS_LEVEL_FLAG)
+	if ((environment->flag & XS_LEVEL_FLAG) || list->depth > SIM_WALK_DEPTH)
 		return;
 	environment->flag |= XS_LEVEL_FLAG;
 	if (environment->value.instance.prototype)
@@ -144,7 +126,7 @@ static void simCheckEnvironment(txMachine* the, txSlot* environment, simAliasLis
 static void simCheckInstance(txMachine* the, txSlot* instance, simAliasList* list)
 {
 	txSlot* property = instance->next;
-	if (instance->flag & XS_LEVEL_FLAG)
+	if ((instance->flag & XS_LEVEL_FLAG) || list->depth > SIM_WALK_DEPTH)
 		return;
 	instance->flag |= XS_LEVEL_FLAG;
 	if (instance->value.instance.prototype) {

@@ -92,6 +92,104 @@ static int simIsUnaliasable(txSlot* internal)
 	return 0;
 }
 
+int simIsFrozen(txMachine* the, txSlot* instance)
+{
+	txSlot* property = instance->next;
+	if (!(instance->flag & XS_DONT_PATCH_FLAG))
+		return 0;
+	while (property && (property->flag & XS_INTERNAL_FLAG)) {
+		if (property->kind == XS_ARRAY_KIND) {
+			txSlot* item = property->value.array.address;
+			txIndex length = fxGetIndexSize(the, property);
+			while (length--) {
+				if (item->kind != XS_ACCESSOR_KIND && !(item->flag & XS_DONT_SET_FLAG))
+					return 0;
+				if (!(item->flag & XS_DONT_DELETE_FLAG))
+					return 0;
+				item++;
+			}
+		}
+		property = property->next;
+	}
+	while (property) {
+		if (property->kind != XS_ACCESSOR_KIND && !(property->flag & XS_DONT_SET_FLAG))
+			return 0;
+		if (!(property->flag & XS_DONT_DELETE_FLAG))
+			return 0;
+		property = property->next;
+	}
+	return 1;
+}
+
+/* In flash a frozen instance is petrified (xsl fxPetrifyInstance): the internal values of its ArrayBuffer, Date,
+ * Map, RegExp, Set, WeakMap or WeakSet and its private fields are read-only. Every instance alive at the end of
+ * the preload phase is in flash: it is marked (XS_DONT_MARSHALL_FLAG, unused by this host otherwise) for the
+ * weak collections, which refuse a key in flash. */
+static void simPetrifyFrozen(txMachine* the)
+{
+	simMarkFree(the, 1);
+	SIM_EACH_SLOT(slot) {
+		txSlot* property;
+		if (slot->kind != XS_INSTANCE_KIND)
+			continue;
+		slot->flag |= XS_DONT_MARSHALL_FLAG;
+		if (!simIsFrozen(the, slot))
+			continue;
+		for (property = slot->next; property && (property->flag & XS_INTERNAL_FLAG); property = property->next) {
+			switch (property->kind) {
+			case XS_ARRAY_BUFFER_KIND: case XS_DATE_KIND: case XS_MAP_KIND: case XS_REGEXP_KIND: case XS_SET_KIND:
+			case XS_WEAK_MAP_KIND: case XS_WEAK_SET_KIND:
+				property->flag |= XS_DONT_SET_FLAG;
+				break;
+			case XS_PRIVATE_KIND: {
+				txSlot* field;
+				for (field = property->value.private.first; field; field = field->next) {
+					if (field->kind != XS_ACCESSOR_KIND)
+						field->flag |= XS_DONT_SET_FLAG;
+					field->flag |= XS_DONT_DELETE_FLAG;
+				}
+				break;
+			}
+			}
+		}
+	}
+	simMarkFree(the, 0);
+}
+
+/* WeakMap.prototype.set, WeakSet.prototype.add and FinalizationRegistry.prototype.register refuse an object in
+ * flash as a key (Moddable's XS: "key: read-only"); XS 13.3 has no flash, so these wrap the built-ins. */
+static xsSlot gSimWeakOriginals[3];
+
+static void simWeakGuard(txMachine* the, int which, const char* what)
+{
+	int argc = xsToInteger(xsArgc);
+	if (argc > 0 && xsArg(0).kind == XS_REFERENCE_KIND && (xsArg(0).value.reference->flag & XS_DONT_MARSHALL_FLAG))
+		mxTypeError("%s: read-only", what);
+	xsResult = xsCallFunction3(gSimWeakOriginals[which], xsThis, argc > 0 ? xsArg(0) : xsUndefined,
+		argc > 1 ? xsArg(1) : xsUndefined, argc > 2 ? xsArg(2) : xsUndefined);
+}
+static void simWeakMapSet(txMachine* the) { simWeakGuard(the, 0, "key"); }
+static void simWeakSetAdd(txMachine* the) { simWeakGuard(the, 1, "value"); }
+static void simFinalizationRegister(txMachine* the) { simWeakGuard(the, 2, "target"); }
+
+static void simGuardWeakCollections(txMachine* the)
+{
+	struct { txSlot* prototype; const char* name; txCallback guard; int length; } guards[3] = {
+		{ &mxWeakMapPrototype, "set", simWeakMapSet, 2 },
+		{ &mxWeakSetPrototype, "add", simWeakSetAdd, 1 },
+		{ &mxFinalizationRegistryPrototype, "register", simFinalizationRegister, 2 },
+	};
+	int i;
+	xsVars(2);
+	for (i = 0; i < 3; i++) {
+		xsVar(0) = *guards[i].prototype;
+		gSimWeakOriginals[i] = xsGet(xsVar(0), xsID((char*)guards[i].name));
+		xsRemember(gSimWeakOriginals[i]);
+		xsVar(1) = xsNewHostFunction(guards[i].guard, guards[i].length);
+		xsDefine(xsVar(0), xsID((char*)guards[i].name), xsVar(1), xsDontEnum);
+	}
+}
+
 static void simPetrify(txMachine* the)
 {
 	simMarkFree(the, 1);
@@ -192,6 +290,8 @@ void simPreload(xsMachine* the, const char** specifiers, int count, int warnings
 	xsBeginHost(the);
 	{
 		simSnapshot(the);
+		/* no collection until the end of the phase: a slot freed and reused meanwhile would count as old */
+		xsEnableGarbageCollection(0);
 		gSimPreloading = 1;
 		xsTry {
 			for (i = 0; i < count; i++)
@@ -207,9 +307,14 @@ void simPreload(xsMachine* the, const char** specifiers, int count, int warnings
 	xsBeginHost(the);
 	{
 		txSlot* realm = mxProgram.value.reference->next->value.module.realm;
+		xsEnableGarbageCollection(1);
 		xsCollectGarbage();
+		xsBeginHost(the);
+		simGuardWeakCollections(the);      /* before simPetrify freezes the built-in constructors' prototypes */
+		xsEndHost(the);
 		simPetrify(the);
 		simFreezeBuiltIns(the);
+		simPetrifyFrozen(the);
 		if (warnings)
 			simCheckAliases(the, mxOwnModules(realm)->value.reference);
 	}

@@ -9,7 +9,8 @@
 			if (!(SLOT->flag & XS_MARK_FLAG))
 
 void simMarkFree(txMachine* the, int mark);
-int simIsFunction(txSlot* internal);                 /* the internal slot of a function instance */
+int simIsFunction(txSlot* internal);
+int simIsFrozen(txMachine* the, txSlot* instance); /* as xsl decides what it need not alias */                 /* the internal slot of a function instance */
 void simCheckAliases(txMachine* the, txSlot* modules); /* print the warnings (aliases.c) */
 
 #endif
