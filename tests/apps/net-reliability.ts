@@ -1,0 +1,27 @@
+// Reliability scenarios (tests/net-reliability.test.js): half-close, the send queue bound, the server timeout
+// counting both directions, received text, sent text. args[0] = scenario.
+import net from "nodemcu/net";
+import type { NetSocket } from "nodemcu/net";
+import args from "xsnet-sim/args";
+
+const log = (line: string) => trace(line + "\n");
+
+switch (args[0]) {
+	// Send each string of args[2] (JSON: arrays of UTF-16 code units) with its own send(), "|" between them.
+	case "send-strings": {
+		const list = JSON.parse(args[2]) as number[][];
+		const s = net.createConnection();
+		let sent = 0;
+		s.on("connection", (sck) => {
+			for (const units of list) {
+				sck.send(String.fromCharCode(...units));
+				sck.send("|");
+			}
+		});
+		s.on("sent", (sck) => {
+			if (++sent === 2 * list.length) sck.close();
+		});
+		s.connect(Number(args[1]), "127.0.0.1");
+		break;
+	}
+}
