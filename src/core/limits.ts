@@ -80,8 +80,8 @@ export const SNTP_PORT = 123;
 export const SNTP_DELAY_SAMPLES = 8;
 
 /**
- * NodeMCU's server "timeout": how long an accepted client may stay silent (send nothing) before it is
- * disconnected with ERR_ABRT, in seconds: default, minimum, maximum (NodeMCU's documented range).
+ * NodeMCU's server "timeout": how long an accepted client may go without traffic (no byte received from it nor
+ * handed to the host socket for it) before it is disconnected with ERR_ABRT, in seconds: default, minimum, maximum (NodeMCU's documented range).
  */
 export const SERVER_TIMEOUT_DEFAULT_S = 30;
 export const SERVER_TIMEOUT_MIN_S = 1;

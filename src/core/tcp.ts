@@ -139,13 +139,13 @@ export class TcpConnection implements IdleWatched {
 	declare private cancelLookup: CancelLookup | undefined;
 	/** Inactivity limit in ms (accepted connections of a server with a timeout), see core/idle.ts. */
 	declare idleMs: number;
-	/** Date.now() of the last bytes received, while an inactivity limit applies. */
+	/** Date.now() of the last bytes received or handed to the host socket, while an inactivity limit applies. */
 	declare lastActive: number;
 
 	/**
 	 * Wrap a socket accepted by a listener (`native` = Listener.read()). The connection is CONNECTED at once.
-	 * @param idleMs inactivity limit: when the peer sends nothing for that long (ms), the connection is aborted
-	 *   and its owner gets tcpClosed(ERR_ABRT); 0 or undefined = none.
+	 * @param idleMs inactivity limit: when no byte moves for that long (ms), neither received nor handed to the
+	 *   host socket, the connection is aborted and its owner gets tcpClosed(ERR_ABRT); 0 or undefined = none.
 	 * @throws whatever the host TCP constructor throws.
 	 */
 	static accept(native: unknown, owner: TcpOwner, idleMs?: number): TcpConnection {
@@ -359,7 +359,7 @@ export class TcpConnection implements IdleWatched {
 
 	/** Write bytes[offset..] as far as room allows; returns the new offset. */
 	private put(bytes: Uint8Array, offset: number): number {
-		const socket = this.socket!;
+		const socket = this.socket!, start = offset;
 		while (offset < bytes.length && this.room! > 0) {
 			let n = bytes.length - offset;
 			if (n > this.room!) n = this.room!;
@@ -381,6 +381,7 @@ export class TcpConnection implements IdleWatched {
 			this.room = left;
 			offset += n;
 		}
+		if (this.idleMs && offset > start) this.lastActive = Date.now();     // sending is activity too
 		return offset;
 	}
 

@@ -24,4 +24,32 @@ switch (args[0]) {
 		s.connect(Number(args[1]), "127.0.0.1");
 		break;
 	}
+
+	// A server with a 1 s timeout streams 4 KiB every 100 ms for 3 s to a client that sends nothing after its
+	// request: sending is activity too, so the client is not dropped.
+	case "stream-timeout": {
+		const srv = net.createServer(1);
+		srv.listen(0, "127.0.0.1", (conn: NetSocket) => {
+			let ticks = 0, timer: ReturnType<typeof setInterval> | undefined;
+			conn.on("receive", (sck) => {
+				if (timer) return;
+				timer = setInterval(() => {
+					sck.send(new Uint8Array(4096).fill(0x61));
+					if (++ticks === 30) {
+						clearInterval(timer);
+						sck.close();
+						srv.close();
+						log(`streamed ${ticks * 4096}`);
+					}
+				}, 100);
+			});
+			conn.on("reconnection", (_s, err) => {
+				log(`server dropped the client: ${err}`);
+				clearInterval(timer);
+				srv.close();
+			});
+		});
+		log(`listening ${srv.getaddr()[0]}`);
+		break;
+	}
 }
