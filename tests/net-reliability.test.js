@@ -31,4 +31,48 @@ describe("nodemcu/net reliability", function () {
     assert.equal((await all).length, 30 * 4096, r.stdout);
     assert.equal(r.stdout, `listening ${port}\nstreamed ${30 * 4096}\n`);
   });
+
+  // A peer that reads only after `ms`: every byte it gets must be the chunks in order (chunk i = 64 KiB of i & 255).
+  async function slowReader(ms) {
+    let done;
+    const got = new Promise((resolve) => { done = resolve; });
+    const { port } = await tcpServer((s) => {
+      s.pause();
+      setTimeout(() => s.resume(), ms);
+      readAll(s).then(done);
+    });
+    return { port, got };
+  }
+  function assertChunks(buf, count) {
+    assert.equal(buf.length, count * 65536);
+    for (let i = 0; i < count; i++) {
+      const c = buf.subarray(i * 65536, (i + 1) * 65536);
+      assert.ok(c.every((b) => b === (i & 255)), `chunk ${i}`);
+    }
+  }
+
+  for (const [limit, name] of [["default", "the default 1 MiB"], [String(256 * 1024), "a limit set by the app (256 KiB)"]]) {
+    it(`the send queue is bounded by ${name}: send() past it throws "send queue full", queues nothing, works again once drained`, async () => {
+      const { port, got } = await slowReader(300);
+      const r = await exitsCleanly(app("net-reliability", ["queue-full", port, limit]));
+      const bound = limit === "default" ? 1048576 : Number(limit);
+      const out = r.stdout.split("\n");
+      const m = /^refused #(\d+): send queue full \(\d+ bytes queued, limit (\d+)\); queued (\d+) <= (\d+)$/.exec(out[0]);
+      assert.ok(m, r.stdout);
+      const accepted = Number(m[1]);
+      assert.equal(Number(m[2]), bound);
+      assert.ok(Number(m[3]) <= bound && Number(m[3]) > bound - 65536, r.stdout);
+      assert.ok(accepted * 65536 <= bound + 65536 * 2 && accepted * 65536 > bound - 65536, r.stdout);
+      assert.deepEqual(out.slice(1), ["big refused true queued unchanged true", `accepted ${accepted}`, "drained 0", ""]);
+      assertChunks(await got, accepted + 1);
+    });
+  }
+
+  it("luatos/socket tx() past the send queue bound gives [false, true, false] and works again after TX_OK", async () => {
+    const { port, got } = await slowReader(300);
+    const r = await exitsCleanly(app("net-reliability", ["luatos-queue-full", port]));
+    const m = /^tx \[false,true,false\] after (\d+)\ntx again \[true,false,false\]\n$/.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    assertChunks(await got, Number(m[1]) + 1);
+  });
 });

@@ -19,7 +19,7 @@
 import TCP from "embedded:io/socket/tcp";
 import TextDecoder from "text/decoder";
 import {
-	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY,
+	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY, sendQueueLimit,
 } from "xsnet/core/limits";
 import { ReceiveQueue } from "xsnet/core/rxqueue";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST } from "xsnet/core/errors";
@@ -66,6 +66,9 @@ export interface TcpOwner {
 	/** The connection is over: 0 = closed by the peer, else an lwIP error number (errors.ts). */
 	tcpClosed(connection: TcpConnection, error: number): void;
 }
+
+/** Results of TcpConnection.write(). */
+export const WRITE_OK = 0, WRITE_REFUSED = 1, WRITE_QUEUE_FULL = 2;
 
 /** Connection states. */
 export const IDLE = 0, RESOLVING = 1, CONNECTING = 2, CONNECTED = 3, CLOSING = 4, CLOSED = 5;
@@ -331,18 +334,22 @@ export class TcpConnection implements IdleWatched {
 	 * in owner.tcpSent once all of them were handed to the host, never during this call. Allowed while RESOLVING,
 	 * CONNECTING or CONNECTED; the bytes must not be changed afterwards unless `copy` is true (then the part that
 	 * cannot be written at once is copied).
-	 * @returns false (and queues nothing) in any other state.
+	 * @returns WRITE_OK; WRITE_REFUSED (nothing queued) in any other state; WRITE_QUEUE_FULL (nothing queued) when
+	 *   the bytes the host socket cannot take at once would take the queue past limits.ts sendQueueLimit().
 	 */
-	write(bytes: Uint8Array, token: unknown, copy: boolean): boolean {
+	write(bytes: Uint8Array, token: unknown, copy: boolean): number {
 		const state = this.state;
-		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return false;
+		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return WRITE_REFUSED;
+		const fast = !this.head && state === CONNECTED && this.room! > 0;
+		const now = fast ? (this.room! < bytes.length ? this.room! : bytes.length) : 0;
+		if ((this.queued ?? 0) + bytes.length - now > sendQueueLimit()) return WRITE_QUEUE_FULL;
 		let offset = 0;
-		if (!this.head && state === CONNECTED && this.room! > 0) {
-			// fast path: nothing queued, write what fits now
+		if (fast) {
+			// nothing queued: write what fits now
 			offset = this.put(bytes, 0);
 			if (offset === bytes.length) {
 				this.complete(token);
-				return true;
+				return WRITE_OK;
 			}
 		}
 		if (copy) {
@@ -354,7 +361,7 @@ export class TcpConnection implements IdleWatched {
 		else this.head = chunk;
 		this.tail = chunk;
 		this.queued = (this.queued ?? 0) + bytes.length - offset;
-		return true;
+		return WRITE_OK;
 	}
 
 	/** Write bytes[offset..] as far as room allows; returns the new offset. */

@@ -10,6 +10,7 @@ import { toBytes, isCallerMemory } from "xsnet/core/bytes";
 import { setServer } from "xsnet/core/dns";
 import { parseIPv4Endpoint } from "xsnet/core/ip";
 import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
+import { WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import TextDecoder from "text/decoder";
 import { isZbuff, zbuffBytes, zbuffAppend, zbuffReserve, zbuffCommit } from "luatos/zbuff";
 import type { ZBuff } from "luatos/zbuff";
@@ -171,11 +172,13 @@ function dataBytes(data: unknown): Uint8Array {
 }
 
 /**
- * Send `data` (a string as UTF-8, an ArrayBuffer, a typed array, or a zbuff's [0, used)). TCP: queued without
- * limit, in order. UDP: one datagram to `ip`:`port` (ip a dotted quad or a big-endian integer; default: connect's
+ * Send `data` (a string as UTF-8, an ArrayBuffer, a typed array, or a zbuff's [0, used)). TCP: queued in order, up
+ * to the send queue bound (xsnet/core/limits sendQueueLimit(), 1 MiB by default). UDP: one datagram to `ip`:`port` (ip a dotted quad or a big-endian integer; default: connect's
  * peer). TX_OK(0) follows once every tx() so far was handed to the stack (LuatOS: acknowledged by the peer).
- * @returns `[true, false, false]` (full is always false: nothing is refused), `[false]` when not online or for a
- *   datagram over 1460 bytes, `[]` for an invalid ctrl.
+ * @returns `[true, false, false]` queued; `[false, true, false]` (full, LuatOS's network_tx "buffer full") when
+ *   the bytes the stack cannot take at once would pass the send queue bound: nothing of them is queued, a later
+ *   tx() works once the queue drained; `[false]` when not online or for a datagram over 1460 bytes, `[]` for an
+ *   invalid ctrl.
  * @throws TypeError naming the argument; RangeError for a port outside 0..65535.
  */
 export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuffer | ArrayBufferView | ZBuff,
@@ -186,7 +189,9 @@ export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuff
 	const address = isNil(ip) ? undefined : optAddress("socket.tx", "ip", ip);
 	const p = isNil(port) ? 0 : optPort("socket.tx", "port", port, 0);
 	if (!isNil(flag)) optInteger("socket.tx", "flag", flag, 0);
-	if (!c.tx(bytes, isCallerMemory(data), address, p)) return [false];
+	const result = c.tx(bytes, isCallerMemory(data), address, p);
+	if (result === WRITE_QUEUE_FULL) return [false, true, false];
+	if (result !== WRITE_OK) return [false];
 	return [true, false, false];
 }
 

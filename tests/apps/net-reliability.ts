@@ -3,6 +3,8 @@
 import net from "nodemcu/net";
 import type { NetSocket } from "nodemcu/net";
 import args from "xsnet-sim/args";
+import socket from "luatos/socket";
+import { setSendQueueLimit, sendQueueLimit } from "xsnet/core/limits";
 
 const log = (line: string) => trace(line + "\n");
 
@@ -50,6 +52,69 @@ switch (args[0]) {
 			});
 		});
 		log(`listening ${srv.getaddr()[0]}`);
+		break;
+	}
+
+	// Send 64 KiB chunks (chunk i filled with i & 255) in one turn until send() refuses one (at most 64); then one
+	// chunk larger than the limit is refused too; once everything accepted was sent, one more chunk is accepted.
+	// args[2]: the limit to set (bytes), or "default".
+	case "queue-full": {
+		if (args[2] !== "default") setSendQueueLimit(Number(args[2]));
+		const s = net.createConnection();
+		s.format = "buffer";
+		let accepted = 0, sent = 0, last = false;
+		const chunk = (i: number) => new Uint8Array(65536).fill(i & 255);
+		s.on("connection", (sck) => {
+			for (; accepted < 64; accepted++) {
+				try {
+					sck.send(chunk(accepted));
+				}
+				catch (e) {
+					log(`refused #${accepted}: ${(e as Error).message}; queued ${sck.queuedBytes} <= ${sendQueueLimit()}`);
+					break;
+				}
+			}
+			if (accepted === 64) log("no error");
+			const before = sck.queuedBytes;
+			try {
+				sck.send(new Uint8Array(sendQueueLimit() + 65536 * 2));
+			}
+			catch (e) {
+				log(`big refused ${(e as Error).message.startsWith("send queue full")} queued unchanged ${sck.queuedBytes === before}`);
+			}
+			log(`accepted ${accepted}`);
+		});
+		s.on("sent", (sck) => {
+			if (++sent === accepted && !last) {
+				last = true;
+				log(`drained ${sck.queuedBytes}`);
+				sck.send(chunk(accepted), () => sck.close());
+			}
+		});
+		s.connect(Number(args[1]), "127.0.0.1");
+		break;
+	}
+
+	// The same with luatos/socket's tx(): [false, true, false] when full, then accepted again after TX_OK.
+	case "luatos-queue-full": {
+		let accepted = 0, done = false;
+		const chunk = (i: number) => new Uint8Array(65536).fill(i & 255);
+		const ctrl = socket.create(undefined, (c, event, param) => {
+			if (event === socket.ON_LINE) {
+				let r: unknown[] = [];
+				for (; accepted < 64; accepted++) {
+					r = socket.tx(c, chunk(accepted));
+					if (!r[0]) break;
+				}
+				log(`tx ${JSON.stringify(r)} after ${accepted}`);
+			}
+			else if (event === socket.TX_OK && param === 0 && !done) {
+				done = true;
+				log(`tx again ${JSON.stringify(socket.tx(c, chunk(accepted)))}`);
+			}
+			else if (event === socket.TX_OK && param === 0) socket.close(c);
+		})!;
+		socket.connect(ctrl, "127.0.0.1", Number(args[1]));
 		break;
 	}
 }
