@@ -75,4 +75,44 @@ describe("nodemcu/net reliability", function () {
     assert.ok(m, r.stdout);
     assertChunks(await got, Number(m[1]) + 1);
   });
+
+  const SEQUENCES = [
+    [0x41], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0xef, 0xbb, 0xbf, 0x41],
+    [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc2], [0xf0], [0xe0, 0xa0], [0xf0, 0x90], [0xf4, 0x8f, 0xbf],
+    [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x8f],
+    [0xf5, 0x80], [0xff], [0x80], [0xbf, 0x80], [0xc2, 0xc2, 0xa9], [0xe2, 0xe2, 0x82, 0xac],
+    [0xf0, 0x9f, 0xe2, 0x82, 0xac], [0xed, 0x9f, 0xbf], [0xee, 0x80],
+  ];
+  const around = (seq) => [[0x41, ...seq, 0x42], [...seq, ...seq], [0x41, ...seq]];
+
+  it("received text: every split of valid and invalid UTF-8 decodes as Node's TextDecoder (one U+FFFD per maximal subpart)", async () => {
+    const list = SEQUENCES.flatMap((s) => [s, ...around(s)]);
+    const r = await exitsCleanly(app("net-reliability", ["decode-splits", JSON.stringify(list)]));
+    const got = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(got.length, list.length);
+    const node = new TextDecoder("utf-8", { ignoreBOM: true });
+    const bad = [];
+    list.forEach((seq, i) => {
+      const text = node.decode(Buffer.from(seq));
+      const want = Array.from(text, (c) => c.codePointAt(0));
+      if (got[i].length !== 1 || JSON.stringify(got[i][0]) !== JSON.stringify(want)) {
+        bad.push(`${Buffer.from(seq).toString("hex")}: want ${JSON.stringify(want)} got ${JSON.stringify(got[i])}`);
+      }
+    });
+    assert.deepEqual(bad, []);
+  });
+
+  it("received text: a truncated sequence split across TCP segments is one U+FFFD (41 E2 82 | 42 gives A\uFFFDB)", async () => {
+    const parts = [[0x41, 0xe2, 0x82], [0x42, 0xf0, 0x9f], [0x98], [0x80, 0xe2], []];
+    const { port } = await tcpServer(async (s) => {
+      for (const p of parts) {
+        if (p.length) s.write(Buffer.from(p));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      s.end();
+    });
+    const r = await exitsCleanly(app("net-reliability", ["receive-text", port]));
+    const text = new TextDecoder().decode(Buffer.from(parts.flat()));
+    assert.equal(r.stdout, JSON.stringify(Array.from(text, (c) => c.codePointAt(0))) + "\n");
+  });
 });

@@ -17,7 +17,7 @@
 // arrived; luatos/socket). Pull mode reads at most RECEIVE_BUFFER_BYTES ahead of the application; the rest stays in
 // the host socket, whose window then closes, so not reading is the flow control.
 import TCP from "embedded:io/socket/tcp";
-import TextDecoder from "text/decoder";
+import { Utf8Decoder } from "xsnet/core/utf8";
 import {
 	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY, sendQueueLimit,
 } from "xsnet/core/limits";
@@ -80,8 +80,6 @@ interface Chunk {
 	next: Chunk | undefined;
 }
 
-const STREAM = Object.freeze({ stream: true });
-
 /** Shared by every connection's text decoding (drainText); allocated on first use. */
 let scratch: ArrayBuffer | undefined;
 
@@ -119,7 +117,7 @@ export class TcpConnection implements IdleWatched {
 	declare private room: number | undefined;       // bytes write() takes now
 	declare private available: number | undefined;  // bytes onReadable reported and not yet read
 	declare private fmt: ReceiveFormat | undefined; // undefined = "string"
-	declare private decoder: TextDecoder | undefined;
+	declare private decoder: Utf8Decoder | undefined;
 	declare private head: Chunk | undefined;
 	declare private tail: Chunk | undefined;
 	declare private queued: number | undefined;
@@ -510,8 +508,8 @@ export class TcpConnection implements IdleWatched {
 			}
 			this.available! -= got;
 			if (this.owner && this.state === CONNECTED) {
-				const decoder = this.decoder ??= new TextDecoder();
-				const text = decoder.decode(got === n ? view : view.subarray(0, got), STREAM);
+				const decoder = this.decoder ??= new Utf8Decoder(true);
+				const text = decoder.decode(got === n ? view : view.subarray(0, got));
 				if (text !== "") this.owner.tcpReceived(this, text);     // (str.length is O(n) in XS)
 			}
 		}
@@ -522,8 +520,8 @@ export class TcpConnection implements IdleWatched {
 			this.owner!.tcpReceived(this, buffer);
 			return;
 		}
-		const decoder = this.decoder ??= new TextDecoder();
-		const text = decoder.decode(buffer, STREAM);
+		const decoder = this.decoder ??= new Utf8Decoder(true);
+		const text = decoder.decode(new Uint8Array(buffer));
 		if (text !== "") this.owner!.tcpReceived(this, text);     // (str.length is O(n) in XS)
 	}
 
@@ -599,7 +597,7 @@ export class TcpConnection implements IdleWatched {
 		}
 		const owner = this.owner;
 		if (owner && this.state === CONNECTED && this.decoder) {
-			const tail = this.decoder.decode();
+			const tail = this.decoder.end();
 			if (tail !== "") owner.tcpReceived(this, tail);
 		}
 		this.release();

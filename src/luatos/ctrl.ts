@@ -12,7 +12,7 @@ import { LUATOS_UDP_TX_MAX } from "xsnet/core/limits";
 import { deliver, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
 import { log } from "luatos/log";
 import { post } from "xsnet/core/tasks";
-import type TextDecoder from "text/decoder";
+import type { Utf8Decoder } from "xsnet/core/utf8";
 
 /** States (NW_STATE_*), as state() reports them. */
 export const LINK_OFF = 0, OFF_LINE = 1, WAIT_DNS = 2, CONNECTING = 3, ONLINE = 5, LISTEN = 6, DISCONNECTING = 7;
@@ -52,7 +52,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	declare txDue: number | undefined;             // tx() calls whose bytes are not handed over yet
 	declare cancelLookup: CancelLookup | undefined;
 	/** read()'s streaming UTF-8 decoder of a TCP connection (a character split between reads stays whole). */
-	declare decoder: TextDecoder | undefined;
+	declare decoder: Utf8Decoder | undefined;
 
 	constructor(adapter: number, handler: Function | string | undefined) {
 		this.adapter = adapter;

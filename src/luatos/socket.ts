@@ -11,7 +11,7 @@ import { setServer } from "xsnet/core/dns";
 import { parseIPv4Endpoint } from "xsnet/core/ip";
 import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
 import { WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
-import TextDecoder from "text/decoder";
+import { Utf8Decoder } from "xsnet/core/utf8";
 import { isZbuff, zbuffBytes, zbuffAppend, zbuffReserve, zbuffCommit } from "luatos/zbuff";
 import type { ZBuff } from "luatos/zbuff";
 import { decodeText } from "luatos/zbuff-text";
@@ -38,9 +38,6 @@ export type SocketCallback = (ctrl: SocketCtrl, event: number, param: number) =>
 const STATE_TEXT: readonly string[] = Object.freeze([
 	"硬件离线", "离线", "等待DNS", "正在连接", "正在TLS握手", "在线", "在监听", "正在离线", "未知",
 ]);
-
-const STREAM = Object.freeze({ stream: true });
-const DECODER_OPTIONS = Object.freeze({ ignoreBOM: true });
 
 /** The ctrl argument: undefined when nil or released; TypeError when not a ctrl. */
 function ctrlOf(fn: string, value: unknown): SocketCtrl | undefined {
@@ -253,8 +250,8 @@ export function read(ctrl: SocketCtrl | undefined | null, limit?: number | null)
 	if (!pending) return [true, ""];
 	const { bytes, from } = c.take(max > 0 && max < pending ? max : pending);
 	if (from) return [true, decodeText(new Uint8Array(bytes)), addressBytes(from.address), from.port];
-	const decoder = c.decoder ??= new TextDecoder("utf-8", DECODER_OPTIONS);
-	return [true, decoder.decode(bytes, STREAM)];
+	const decoder = c.decoder ??= new Utf8Decoder();
+	return [true, decoder.decode(new Uint8Array(bytes))];
 }
 
 /**

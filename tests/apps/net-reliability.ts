@@ -5,6 +5,7 @@ import type { NetSocket } from "nodemcu/net";
 import args from "xsnet-sim/args";
 import socket from "luatos/socket";
 import { setSendQueueLimit, sendQueueLimit } from "xsnet/core/limits";
+import { Utf8Decoder } from "xsnet/core/utf8";
 
 const log = (line: string) => trace(line + "\n");
 
@@ -115,6 +116,37 @@ switch (args[0]) {
 			else if (event === socket.TX_OK && param === 0) socket.close(c);
 		})!;
 		socket.connect(ctrl, "127.0.0.1", Number(args[1]));
+		break;
+	}
+
+	// Decode each byte sequence of args[1] (JSON) split at every pair of points (1, 2 or 3 chunks, empty chunks
+	// included) with the streaming decoder; print one JSON line per sequence: the distinct results (code units).
+	case "decode-splits": {
+		const list = JSON.parse(args[1]) as number[][];
+		const units = (s: string) => Array.from(s, (c) => c.codePointAt(0));     // code points (XS's charCodeAt differs)
+		for (const seq of list) {
+			const bytes = Uint8Array.from(seq);
+			const seen: string[] = [];
+			for (let i = 0; i <= bytes.length; i++) {
+				for (let j = i; j <= bytes.length; j++) {
+					const d = new Utf8Decoder();
+					const text = d.decode(bytes.subarray(0, i)) + d.decode(bytes.subarray(i, j)) + d.decode(bytes.subarray(j)) + d.end();
+					const r = JSON.stringify(units(text));
+					if (!seen.includes(r)) seen.push(r);
+				}
+			}
+			log(`[${seen.join(",")}]`);
+		}
+		break;
+	}
+
+	// Receive as text from a peer that sends in separate segments; print the code units of everything received.
+	case "receive-text": {
+		const s = net.createConnection();
+		let text = "";
+		s.on("receive", (_s, data) => { text += data as string; });
+		s.on("disconnection", () => log(JSON.stringify(Array.from(text, (c) => c.codePointAt(0)))));
+		s.connect(Number(args[1]), "127.0.0.1");
 		break;
 	}
 }
