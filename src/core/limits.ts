@@ -80,20 +80,49 @@ export const SNTP_PORT = 123;
 export const SNTP_DELAY_SAMPLES = 8;
 
 /**
- * NodeMCU's server "timeout": how long an accepted client may stay silent (send nothing) before it is
- * disconnected with ERR_ABRT, in seconds: default, minimum, maximum (NodeMCU's documented range).
+ * NodeMCU's server "timeout": how long an accepted client may go without traffic (no byte received from it nor
+ * handed to the host socket for it) before it is disconnected with ERR_ABRT, in seconds: default, minimum, maximum (NodeMCU's documented range).
  */
 export const SERVER_TIMEOUT_DEFAULT_S = 30;
 export const SERVER_TIMEOUT_MIN_S = 1;
 export const SERVER_TIMEOUT_MAX_S = 28800;
 
 /**
- * Send queue: bytes given to send() that the host socket cannot take yet wait in the socket's queue and are
- * written from onWritable. There is no byte limit (NodeMCU's "out of memory" at ~2.9 KB queued is gone): the
- * queue is bounded only by the JS heap. A chunk larger than this is written in slices of at most this many bytes,
- * so one huge send() never needs a second copy of itself.
+ * A chunk larger than this is written to the host socket in slices of at most this many bytes, so one huge send()
+ * never needs a second copy of itself.
  */
 export const SEND_SLICE_BYTES = 65536;
+
+/**
+ * Send queue bound, per socket, in bytes: bytes given to send() / tx() that the host socket cannot take yet wait in
+ * the socket's queue (written from onWritable); a send whose bytes would take the queue past this limit is refused
+ * whole (nodemcu/net: Error "send queue full", luatos/socket: tx() gives [false, true, false]) and nothing already
+ * queued is touched; once the queue drains, sends are accepted again. The bytes the host socket takes at once do
+ * not count. 1 MiB lets a program queue a few hundred KiB before its connection is up; the simulator has the heap
+ * for it. A board has a few hundred KiB of RAM in all: its build should call setSendQueueLimit() at start-up with
+ * what it can spare per connection (ESP32: 16-32 KiB, a few times lwIP's TCP_SND_BUF of 5744; ESP8266: 4-8 KiB).
+ */
+export const SEND_QUEUE_DEFAULT_BYTES = 1048576;
+
+// A module-level `let` (not an object): writable at run time on a board too, where a preloaded module's objects are
+// frozen.
+let sendQueueMax = SEND_QUEUE_DEFAULT_BYTES;
+
+/** The send queue bound now in force, in bytes (see SEND_QUEUE_DEFAULT_BYTES). */
+export function sendQueueLimit(): number {
+	return sendQueueMax;
+}
+
+/**
+ * Change the send queue bound of every socket, in bytes, from the next send() on: an integer >= 1 (Infinity = no
+ * bound). `import { setSendQueueLimit } from "xsnet/core/limits"`.
+ * @throws RangeError for anything else.
+ */
+export function setSendQueueLimit(bytes: number): void {
+	if (typeof bytes !== "number" || !(bytes >= 1) || (bytes !== Infinity && !Number.isInteger(bytes)))
+		throw new RangeError("send queue limit must be an integer >= 1 (bytes) or Infinity");
+	sendQueueMax = bytes;
+}
 
 /**
  * TCP_NODELAY on every connection (Nagle's algorithm off). The send queue already hands the host socket as much

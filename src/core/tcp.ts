@@ -17,9 +17,9 @@
 // arrived; luatos/socket). Pull mode reads at most RECEIVE_BUFFER_BYTES ahead of the application; the rest stays in
 // the host socket, whose window then closes, so not reading is the flow control.
 import TCP from "embedded:io/socket/tcp";
-import TextDecoder from "text/decoder";
+import { Utf8Decoder } from "xsnet/core/utf8";
 import {
-	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY,
+	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY, sendQueueLimit,
 } from "xsnet/core/limits";
 import { ReceiveQueue } from "xsnet/core/rxqueue";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST } from "xsnet/core/errors";
@@ -67,6 +67,9 @@ export interface TcpOwner {
 	tcpClosed(connection: TcpConnection, error: number): void;
 }
 
+/** Results of TcpConnection.write(). */
+export const WRITE_OK = 0, WRITE_REFUSED = 1, WRITE_QUEUE_FULL = 2;
+
 /** Connection states. */
 export const IDLE = 0, RESOLVING = 1, CONNECTING = 2, CONNECTED = 3, CLOSING = 4, CLOSED = 5;
 
@@ -76,8 +79,6 @@ interface Chunk {
 	token: unknown;
 	next: Chunk | undefined;
 }
-
-const STREAM = Object.freeze({ stream: true });
 
 /** Shared by every connection's text decoding (drainText); allocated on first use. */
 let scratch: ArrayBuffer | undefined;
@@ -116,7 +117,7 @@ export class TcpConnection implements IdleWatched {
 	declare private room: number | undefined;       // bytes write() takes now
 	declare private available: number | undefined;  // bytes onReadable reported and not yet read
 	declare private fmt: ReceiveFormat | undefined; // undefined = "string"
-	declare private decoder: TextDecoder | undefined;
+	declare private decoder: Utf8Decoder | undefined;
 	declare private head: Chunk | undefined;
 	declare private tail: Chunk | undefined;
 	declare private queued: number | undefined;
@@ -139,13 +140,13 @@ export class TcpConnection implements IdleWatched {
 	declare private cancelLookup: CancelLookup | undefined;
 	/** Inactivity limit in ms (accepted connections of a server with a timeout), see core/idle.ts. */
 	declare idleMs: number;
-	/** Date.now() of the last bytes received, while an inactivity limit applies. */
+	/** Date.now() of the last bytes received or handed to the host socket, while an inactivity limit applies. */
 	declare lastActive: number;
 
 	/**
 	 * Wrap a socket accepted by a listener (`native` = Listener.read()). The connection is CONNECTED at once.
-	 * @param idleMs inactivity limit: when the peer sends nothing for that long (ms), the connection is aborted
-	 *   and its owner gets tcpClosed(ERR_ABRT); 0 or undefined = none.
+	 * @param idleMs inactivity limit: when no byte moves for that long (ms), neither received nor handed to the
+	 *   host socket, the connection is aborted and its owner gets tcpClosed(ERR_ABRT); 0 or undefined = none.
 	 * @throws whatever the host TCP constructor throws.
 	 */
 	static accept(native: unknown, owner: TcpOwner, idleMs?: number): TcpConnection {
@@ -331,18 +332,22 @@ export class TcpConnection implements IdleWatched {
 	 * in owner.tcpSent once all of them were handed to the host, never during this call. Allowed while RESOLVING,
 	 * CONNECTING or CONNECTED; the bytes must not be changed afterwards unless `copy` is true (then the part that
 	 * cannot be written at once is copied).
-	 * @returns false (and queues nothing) in any other state.
+	 * @returns WRITE_OK; WRITE_REFUSED (nothing queued) in any other state; WRITE_QUEUE_FULL (nothing queued) when
+	 *   the bytes the host socket cannot take at once would take the queue past limits.ts sendQueueLimit().
 	 */
-	write(bytes: Uint8Array, token: unknown, copy: boolean): boolean {
+	write(bytes: Uint8Array, token: unknown, copy: boolean): number {
 		const state = this.state;
-		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return false;
+		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return WRITE_REFUSED;
+		const fast = !this.head && state === CONNECTED && this.room! > 0;
+		const now = fast ? (this.room! < bytes.length ? this.room! : bytes.length) : 0;
+		if ((this.queued ?? 0) + bytes.length - now > sendQueueLimit()) return WRITE_QUEUE_FULL;
 		let offset = 0;
-		if (!this.head && state === CONNECTED && this.room! > 0) {
-			// fast path: nothing queued, write what fits now
+		if (fast) {
+			// nothing queued: write what fits now
 			offset = this.put(bytes, 0);
 			if (offset === bytes.length) {
 				this.complete(token);
-				return true;
+				return WRITE_OK;
 			}
 		}
 		if (copy) {
@@ -354,12 +359,12 @@ export class TcpConnection implements IdleWatched {
 		else this.head = chunk;
 		this.tail = chunk;
 		this.queued = (this.queued ?? 0) + bytes.length - offset;
-		return true;
+		return WRITE_OK;
 	}
 
 	/** Write bytes[offset..] as far as room allows; returns the new offset. */
 	private put(bytes: Uint8Array, offset: number): number {
-		const socket = this.socket!;
+		const socket = this.socket!, start = offset;
 		while (offset < bytes.length && this.room! > 0) {
 			let n = bytes.length - offset;
 			if (n > this.room!) n = this.room!;
@@ -381,6 +386,7 @@ export class TcpConnection implements IdleWatched {
 			this.room = left;
 			offset += n;
 		}
+		if (this.idleMs && offset > start) this.lastActive = Date.now();     // sending is activity too
 		return offset;
 	}
 
@@ -502,8 +508,8 @@ export class TcpConnection implements IdleWatched {
 			}
 			this.available! -= got;
 			if (this.owner && this.state === CONNECTED) {
-				const decoder = this.decoder ??= new TextDecoder();
-				const text = decoder.decode(got === n ? view : view.subarray(0, got), STREAM);
+				const decoder = this.decoder ??= new Utf8Decoder(true);
+				const text = decoder.decode(got === n ? view : view.subarray(0, got));
 				if (text !== "") this.owner.tcpReceived(this, text);     // (str.length is O(n) in XS)
 			}
 		}
@@ -514,8 +520,8 @@ export class TcpConnection implements IdleWatched {
 			this.owner!.tcpReceived(this, buffer);
 			return;
 		}
-		const decoder = this.decoder ??= new TextDecoder();
-		const text = decoder.decode(buffer, STREAM);
+		const decoder = this.decoder ??= new Utf8Decoder(true);
+		const text = decoder.decode(new Uint8Array(buffer));
 		if (text !== "") this.owner!.tcpReceived(this, text);     // (str.length is O(n) in XS)
 	}
 
@@ -591,7 +597,7 @@ export class TcpConnection implements IdleWatched {
 		}
 		const owner = this.owner;
 		if (owner && this.state === CONNECTED && this.decoder) {
-			const tail = this.decoder.decode();
+			const tail = this.decoder.end();
 			if (tail !== "") owner.tcpReceived(this, tail);
 		}
 		this.release();

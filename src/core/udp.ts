@@ -3,7 +3,7 @@
 // Two receive modes, as TcpConnection's: push (udpReceived for every datagram; nodemcu/net) and pull (pullMode():
 // datagrams wait in the host socket until take() removes them, udpReadable announces arrivals; luatos/socket).
 import UDP from "embedded:io/socket/udp";
-import TextDecoder from "text/decoder";
+import { decodeUtf8 } from "xsnet/core/utf8";
 import { post } from "xsnet/core/tasks";
 import type { ReceiveFormat } from "xsnet/core/tcp";
 
@@ -30,9 +30,6 @@ export interface UdpOwner {
 	/** Pull mode only: datagrams arrived while `signalled` was false (it is true now); take() clears it. */
 	udpReadable?(endpoint: UdpEndpoint): void;
 }
-
-// One decoder for every endpoint: datagrams are decoded whole (no streaming state is kept between calls).
-let decoder: TextDecoder | undefined;
 
 function onReadable(this: HostUDP, count: number): void {
 	this.xsnetEndpoint?.readable(count);
@@ -160,7 +157,7 @@ export class UdpEndpoint {
 			if (!owner || !packet.byteLength) continue;
 			const port = packet.port, address = packet.address;
 			if (this.fmt === "buffer") owner.udpReceived(this, packet, port, address);
-			else owner.udpReceived(this, (decoder ??= new TextDecoder()).decode(packet), port, address);
+			else owner.udpReceived(this, decodeUtf8(new Uint8Array(packet), true), port, address);
 		}
 	}
 

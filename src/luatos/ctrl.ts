@@ -1,7 +1,7 @@
 // One LuatOS socket control block ("network_ctrl", what socket.create returns): its state (0..8), what it
 // waits for, and its TCP connection, UDP endpoint or listener on xsnet's core. The rules are luat_network_adapter.c's
 // (NA), read from its state machine; socket.ts checks the arguments and shapes the results.
-import { TcpConnection, CLOSED as TCP_CLOSED } from "xsnet/core/tcp";
+import { TcpConnection, CLOSED as TCP_CLOSED, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { TcpOwner } from "xsnet/core/tcp";
 import { UdpEndpoint } from "xsnet/core/udp";
 import type { UdpOwner, Packet } from "xsnet/core/udp";
@@ -12,7 +12,7 @@ import { LUATOS_UDP_TX_MAX } from "xsnet/core/limits";
 import { deliver, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
 import { log } from "luatos/log";
 import { post } from "xsnet/core/tasks";
-import type TextDecoder from "text/decoder";
+import type { Utf8Decoder } from "xsnet/core/utf8";
 
 /** States (NW_STATE_*), as state() reports them. */
 export const LINK_OFF = 0, OFF_LINE = 1, WAIT_DNS = 2, CONNECTING = 3, ONLINE = 5, LISTEN = 6, DISCONNECTING = 7;
@@ -52,7 +52,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	declare txDue: number | undefined;             // tx() calls whose bytes are not handed over yet
 	declare cancelLookup: CancelLookup | undefined;
 	/** read()'s streaming UTF-8 decoder of a TCP connection (a character split between reads stays whole). */
-	declare decoder: TextDecoder | undefined;
+	declare decoder: Utf8Decoder | undefined;
 
 	constructor(adapter: number, handler: Function | string | undefined) {
 		this.adapter = adapter;
@@ -274,27 +274,31 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	/**
 	 * tx(): queue `bytes` (TCP), or send one datagram to `address`:`port` (UDP; undefined = connect's peer).
 	 * TX_OK(0) follows once every tx() so far was handed over.
-	 * @returns false when not online, or for a datagram over LUATOS_UDP_TX_MAX bytes or one the host refused.
+	 * @returns WRITE_OK; WRITE_REFUSED when not online, or for a datagram over LUATOS_UDP_TX_MAX bytes or one the
+	 *   host refused; WRITE_QUEUE_FULL (TCP, nothing queued) when the send queue bound (limits.ts) would be passed.
 	 */
-	tx(bytes: Uint8Array, copy: boolean, address: string | undefined, port: number): boolean {
-		if (this.state !== ONLINE || this.ended) return false;
+	tx(bytes: Uint8Array, copy: boolean, address: string | undefined, port: number): number {
+		if (this.state !== ONLINE || this.ended) return WRITE_REFUSED;
 		const endpoint = this.endpoint;
 		if (endpoint) {
 			address ??= this.remoteAddress;
 			if (!port) port = this.remotePort ?? 0;
-			if (!address || !port || bytes.length > LUATOS_UDP_TX_MAX) return false;
+			if (!address || !port || bytes.length > LUATOS_UDP_TX_MAX) return WRITE_REFUSED;
 			try {
 				endpoint.send(bytes, address, port, undefined);
 			}
 			catch (e) {
 				log("E", "socket", `udp send to ${address}:${port} failed: ${(e as Error)?.message ?? e}`);
-				return false;
+				return WRITE_REFUSED;
 			}
 		}
-		else if (!this.conn?.write(bytes, undefined, copy)) return false;
+		else {
+			const result = this.conn ? this.conn.write(bytes, undefined, copy) : WRITE_REFUSED;
+			if (result !== WRITE_OK) return result;
+		}
 		this.txDue = (this.txDue ?? 0) + 1;
 		this.wait = WAIT_TX_OK;
-		return true;
+		return WRITE_OK;
 	}
 
 	/** Bytes rx() without a buffer reports: TCP all readable bytes, UDP the next datagram's length. */

@@ -51,7 +51,7 @@ export async function listen(taskName: string, timeout: number | undefined | nul
 
 /**
  * Send (socket.tx's arguments) and wait until it is handed over (TX_OK).
- * @returns `[ok, full]`: `[true, false]` sent; `[true, true]` buffer full (never here); `[false, full]` failure or
+ * @returns `[ok, full]`: `[true, false]` sent; `[false, true]` the send queue is full; `[false, full]` failure or
  *   timeout, `full` being what socket.tx returned (undefined when tx failed: libnet.lua returns its nil).
  */
 export async function tx(taskName: string, timeout: number | undefined | null, ctrl: Ctrl,

@@ -10,7 +10,8 @@ import { toBytes, isCallerMemory } from "xsnet/core/bytes";
 import { setServer } from "xsnet/core/dns";
 import { parseIPv4Endpoint } from "xsnet/core/ip";
 import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
-import TextDecoder from "text/decoder";
+import { WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
+import { Utf8Decoder } from "xsnet/core/utf8";
 import { isZbuff, zbuffBytes, zbuffAppend, zbuffReserve, zbuffCommit } from "luatos/zbuff";
 import type { ZBuff } from "luatos/zbuff";
 import { decodeText } from "luatos/zbuff-text";
@@ -37,9 +38,6 @@ export type SocketCallback = (ctrl: SocketCtrl, event: number, param: number) =>
 const STATE_TEXT: readonly string[] = Object.freeze([
 	"硬件离线", "离线", "等待DNS", "正在连接", "正在TLS握手", "在线", "在监听", "正在离线", "未知",
 ]);
-
-const STREAM = Object.freeze({ stream: true });
-const DECODER_OPTIONS = Object.freeze({ ignoreBOM: true });
 
 /** The ctrl argument: undefined when nil or released; TypeError when not a ctrl. */
 function ctrlOf(fn: string, value: unknown): SocketCtrl | undefined {
@@ -171,11 +169,13 @@ function dataBytes(data: unknown): Uint8Array {
 }
 
 /**
- * Send `data` (a string as UTF-8, an ArrayBuffer, a typed array, or a zbuff's [0, used)). TCP: queued without
- * limit, in order. UDP: one datagram to `ip`:`port` (ip a dotted quad or a big-endian integer; default: connect's
+ * Send `data` (a string as UTF-8, an ArrayBuffer, a typed array, or a zbuff's [0, used)). TCP: queued in order, up
+ * to the send queue bound (xsnet/core/limits sendQueueLimit(), 1 MiB by default). UDP: one datagram to `ip`:`port` (ip a dotted quad or a big-endian integer; default: connect's
  * peer). TX_OK(0) follows once every tx() so far was handed to the stack (LuatOS: acknowledged by the peer).
- * @returns `[true, false, false]` (full is always false: nothing is refused), `[false]` when not online or for a
- *   datagram over 1460 bytes, `[]` for an invalid ctrl.
+ * @returns `[true, false, false]` queued; `[false, true, false]` (full, LuatOS's network_tx "buffer full") when
+ *   the bytes the stack cannot take at once would pass the send queue bound: nothing of them is queued, a later
+ *   tx() works once the queue drained; `[false]` when not online or for a datagram over 1460 bytes, `[]` for an
+ *   invalid ctrl.
  * @throws TypeError naming the argument; RangeError for a port outside 0..65535.
  */
 export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuffer | ArrayBufferView | ZBuff,
@@ -186,7 +186,9 @@ export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuff
 	const address = isNil(ip) ? undefined : optAddress("socket.tx", "ip", ip);
 	const p = isNil(port) ? 0 : optPort("socket.tx", "port", port, 0);
 	if (!isNil(flag)) optInteger("socket.tx", "flag", flag, 0);
-	if (!c.tx(bytes, isCallerMemory(data), address, p)) return [false];
+	const result = c.tx(bytes, isCallerMemory(data), address, p);
+	if (result === WRITE_QUEUE_FULL) return [false, true, false];
+	if (result !== WRITE_OK) return [false];
 	return [true, false, false];
 }
 
@@ -248,8 +250,8 @@ export function read(ctrl: SocketCtrl | undefined | null, limit?: number | null)
 	if (!pending) return [true, ""];
 	const { bytes, from } = c.take(max > 0 && max < pending ? max : pending);
 	if (from) return [true, decodeText(new Uint8Array(bytes)), addressBytes(from.address), from.port];
-	const decoder = c.decoder ??= new TextDecoder("utf-8", DECODER_OPTIONS);
-	return [true, decoder.decode(bytes, STREAM)];
+	const decoder = c.decoder ??= new Utf8Decoder();
+	return [true, decoder.decode(new Uint8Array(bytes))];
 }
 
 /**

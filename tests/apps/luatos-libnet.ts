@@ -4,6 +4,7 @@ import libnet from "luatos/libnet";
 import sys from "luatos/sys";
 import zbuff from "luatos/zbuff";
 import args from "xsnet-sim/args";
+import { setSendQueueLimit } from "xsnet/core/limits";
 
 const log = (line: string) => trace(line + "\n");
 const NAMES: Record<number, string> = {
@@ -74,6 +75,7 @@ switch (args[0]) {
 
 	// While libnet.tx waits for TX_OK, an EVENT(0) for new data goes to cbFun; socket.wait still reports the data.
 	case "tx-during-data": {
+		setSendQueueLimit(Infinity);   // queues MiBs in one turn: past the default send queue bound (1 MiB)
 		const TASK = "txdata_task";
 		sys.taskInitEx(async () => {
 			const buf = zbuff.create(64)!;

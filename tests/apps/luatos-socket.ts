@@ -5,6 +5,7 @@ import type { SocketCtrl } from "luatos/socket";
 import sys from "luatos/sys";
 import zbuff, { zbuffBytes } from "luatos/zbuff";
 import args from "xsnet-sim/args";
+import { setSendQueueLimit } from "xsnet/core/limits";
 
 const log = (line: string) => trace(line + "\n");
 const NAMES: Record<number, string> = {
@@ -134,6 +135,7 @@ switch (args[0]) {
 	// 4 MiB each way: send the pattern in 64 KiB tx() calls after the peer says "go", receive 4 MiB into a zbuff
 	// that is emptied after each rx; print the FNV-1a of what was received.
 	case "bulk": {
+		setSendQueueLimit(Infinity);   // queues MiBs in one turn: past the default send queue bound (1 MiB)
 		const total = Number(args[2]);
 		const buf = zbuff.create(1024)!;
 		let received = 0, hash = 0x811c9dc5, txDone = 0, events = 0;
