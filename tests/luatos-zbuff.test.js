@@ -35,7 +35,7 @@ describe("luatos/zbuff", function () {
       'read-default "e" 6', 'read-past "llo " 10 ""', 'seek-cur 7 seek-end 6 clamp 0 10 bad "undef"',
       'query "ABC\uFFFD" "BC" "C\uFFFD" "\uFFFD" "undef" "undef"',
       "W/zbuff toStr length cannot be negative", 'toStr "ABC\uFFFD" "o " "" ""',
-      'get 65 "undef" 66 "undef" "undef" "undef" true false true',
+      'get 65 "undef" 66 "undef" "undef" "undef" false false true',
       "W/zbuff zbuff index out of range, write refused", "set-index 97 254 10",
       'query-empty "undef" 3 10 0', 'keys [] "{}"',
     ]);

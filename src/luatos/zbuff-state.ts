@@ -1,5 +1,5 @@
 // The state behind a zbuff and the helpers other modules use to reach its bytes (socket.tx / socket.rx).
-// A zbuff is a Proxy (zbuff.ts) that hands out its state under a symbol key only.
+// A zbuff (zbuff.ts) holds its state under a symbol key only.
 import type { ZBuff } from "luatos/zbuff";
 
 /** A zbuff's storage: `b` holds exactly len() bytes; `cursor` is LuatOS's one field for both cursor and used. */
@@ -8,7 +8,7 @@ export interface ZState {
 	cursor: number;
 }
 
-/** The key under which the proxy hands out its state (never visible as a string property). */
+/** The key of a zbuff's state (an own, non-enumerable, read-only property; never a string key). */
 export const RAW = Symbol("zbuff");
 
 /** The state behind a zbuff (or undefined when `value` is not one). */

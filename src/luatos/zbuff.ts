@@ -1,10 +1,12 @@
 // LuatOS's `zbuff` (luat/modules/luat_lib_zbuff.c): a byte buffer with one position that is both the cursor of
 // write/read/seek/pack/unpack and the "used" count of copy/query/del and of socket.tx/rx. Exact for all 256 byte
-// values; strings returned are UTF-8 text (zbuff-text.ts). Index access buf[i] goes through a Proxy.
+// values; strings returned are UTF-8 text (zbuff-text.ts). Index access buf[i] goes through a Proxy behind the
+// methods on the prototype chain (wrap() below).
 import { log } from "luatos/log";
 import { decodeText } from "luatos/zbuff-text";
 import { pack, unpack, readTyped, writeTyped, valueBytes } from "luatos/zbuff-codec";
 import { RAW, rawOf, self, reallocate } from "luatos/zbuff-state";
+import type { ZState } from "luatos/zbuff-state";
 
 export { isZbuff, zbuffBytes, zbuffReserve, zbuffCommit, zbuffAppend } from "luatos/zbuff-state";
 
@@ -58,11 +60,9 @@ function isInteger(value: unknown): value is number {
 	return typeof value === "number" && Number.isInteger(value);
 }
 
-// The methods run with `this` = the proxy; each takes its state once (self()) and works on it directly.
+// The methods of a zbuff (never constructed: wrap() makes zbuffs); each takes its state once (self()) and works on
+// it directly.
 class ZBuffer {
-	declare b: Uint8Array;
-	declare cursor: number;
-
 	/** Write at the cursor, never growing: integers (one byte each) or one string / bytes. @returns bytes written. */
 	write(...data: unknown[]): number {
 		const z = self(this, "write");
@@ -327,8 +327,6 @@ class ZBuffer {
 	writeF64(v: number) { return writeTyped(self(this, "writeF64"), "d", "writeF64", v); }
 }
 
-const methods = ZBuffer.prototype as unknown as Record<string, unknown>;
-
 /** A property key that names an index ("0", "17", "-1"): the number, else undefined. */
 function indexKey(key: string): number | undefined {
 	const c = key.charCodeAt(0);
@@ -337,46 +335,46 @@ function indexKey(key: string): number | undefined {
 	return Number.isInteger(n) ? n : undefined;
 }
 
-// The proxy: buf[i] reads/writes byte i (as Lua's __index / __newindex); names read the methods; nothing else
-// can be added. Cost: every buf[i] and every method lookup is a trap call (see docs/luatos-socket.md).
-const handler: ProxyHandler<ZBuffer> = Object.freeze({
-	get(target: ZBuffer, key: string | symbol): unknown {
-		if (key === RAW) return target;
+// A zbuff is an ordinary frozen object holding its state under RAW; its prototype has the methods and, behind
+// them, one Proxy shared by every zbuff: a key found on neither (buf[i]) reaches the Proxy's traps with the zbuff
+// as the receiver. So a method call costs an ordinary lookup and only buf[i] costs a trap (as Lua's __index /
+// __newindex); nothing else can be added. `i in buf` is false (the trap cannot know which zbuff is asked).
+const indexHandler: ProxyHandler<object> = Object.freeze({
+	get(target: object, key: string | symbol, receiver: unknown): unknown {
 		if (typeof key !== "string") return undefined;
 		const i = indexKey(key);
-		if (i === undefined) return methods[key];
-		return i >= 0 && i < target.b.length ? target.b[i] : undefined;
+		if (i === undefined) return (target as Record<string, unknown>)[key];   // Object.prototype's (toString, ...)
+		const b = rawOf(receiver)?.b;
+		return b && i >= 0 && i < b.length ? b[i] : undefined;
 	},
-	set(target: ZBuffer, key: string | symbol, value: unknown): boolean {
+	set(_target: object, key: string | symbol, value: unknown, receiver: unknown): boolean {
 		const i = typeof key === "string" ? indexKey(key) : undefined;
-		if (i === undefined) throw new TypeError(`zbuff: cannot set ${String(key)} (only byte indexes can be set)`);
+		const z = rawOf(receiver);
+		if (i === undefined || !z) throw new TypeError(`zbuff: cannot set ${String(key)} (only byte indexes can be set)`);
 		if (!isInteger(value)) throw new TypeError(`zbuff[${i}]: value must be an integer`);
-		if (i < 0 || i >= target.b.length) log("W", "zbuff", "zbuff index out of range, write refused");
-		else target.b[i] = value & 0xFF;
+		if (i < 0 || i >= z.b.length) log("W", "zbuff", "zbuff index out of range, write refused");
+		else z.b[i] = value & 0xFF;
 		return true;
 	},
-	has(target: ZBuffer, key: string | symbol): boolean {
-		if (key === RAW) return true;
-		if (typeof key !== "string") return false;
-		const i = indexKey(key);
-		return i === undefined ? key in methods : i >= 0 && i < target.b.length;
-	},
-	ownKeys(): (string | symbol)[] {
-		return [];
-	},
-	getOwnPropertyDescriptor(): PropertyDescriptor | undefined {
-		return undefined;
-	},
-	defineProperty(): boolean {
-		return false;
-	},
-	deleteProperty(): boolean {
-		return false;
+	has(target: object, key: string | symbol): boolean {
+		return typeof key === "string" && indexKey(key) === undefined && key in target;
 	},
 });
 
-function wrap(z: ZBuffer): ZBuff {
-	return new Proxy(z, handler) as unknown as ZBuff;
+// The prototype of every zbuff: ZBuffer's methods in front of the index Proxy. Made on first use (a preloaded
+// module body makes no Proxy; this one object lives in RAM).
+let zbuffPrototype: object | undefined;
+
+function prototypeOfZbuff(): object {
+	if (!zbuffPrototype) {
+		const index = new Proxy(Object.freeze({}), indexHandler);
+		zbuffPrototype = Object.freeze(Object.create(index, Object.getOwnPropertyDescriptors(ZBuffer.prototype)));
+	}
+	return zbuffPrototype;
+}
+
+function wrap(z: ZState): ZBuff {
+	return Object.freeze(Object.create(prototypeOfZbuff(), { [RAW]: { value: z } })) as ZBuff;
 }
 
 /**
@@ -397,15 +395,14 @@ export function create(length: number, fill?: unknown, memoryType?: number): ZBu
 		bytes = valueBytes(fill, rawOf);
 		if (!bytes) throw new TypeError("zbuff.create: fill must be an integer, a string or bytes");
 	}
-	const z = new ZBuffer();
+	let z: ZState;
 	try {
-		z.b = new Uint8Array(length);
+		z = { b: new Uint8Array(length), cursor: 0 };
 	}
 	catch {
 		log("W", "zbuff", `create size: ${length} byte but memory not enough!!!`);
 		return undefined;
 	}
-	z.cursor = 0;
 	if (isInteger(fill)) z.b.fill(fill & 0xFF);
 	else if (bytes) {
 		const n = Math.min(bytes.length, length);
