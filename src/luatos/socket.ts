@@ -12,7 +12,7 @@ import { parseIPv4Endpoint } from "xsnet/core/ip";
 import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
 import { WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import { Utf8Decoder } from "xsnet/core/utf8";
-import { isZbuff, zbuffBytes, zbuffAppend, zbuffReserve, zbuffCommit } from "luatos/zbuff";
+import { rawOf, reserve, commit } from "luatos/zbuff-state";
 import type { ZBuff } from "luatos/zbuff";
 import { decodeText } from "luatos/zbuff-text";
 import { log } from "luatos/log";
@@ -163,7 +163,8 @@ export function close(ctrl: SocketCtrl | undefined | null): void {
 
 /** The bytes of tx()'s data and whether they are the caller's memory. */
 function dataBytes(data: unknown): Uint8Array {
-	const bytes = toBytes(data) ?? (isZbuff(data) ? zbuffBytes(data) : undefined);
+	const z = rawOf(data);
+	const bytes = z ? z.b.subarray(0, z.cursor) : toBytes(data);
 	if (!bytes) argError("socket.tx", "data", "string, ArrayBuffer, typed array or zbuff", data);
 	return bytes;
 }
@@ -213,24 +214,27 @@ export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, fla
 	[boolean, number] | [boolean, number, string | undefined, number | undefined] | [] {
 	const c = ctrlOf("socket.rx", ctrl);
 	if (!c) return [];
-	const noBuff = isNil(buff);
-	if (!noBuff && !isZbuff(buff)) argError("socket.rx", "buff", "zbuff", buff);
+	const z = rawOf(buff);                    // the zbuff's state (undefined: no zbuff)
+	if (!z && !isNil(buff)) argError("socket.rx", "buff", "zbuff", buff);
 	if (!isNil(flag)) optInteger("socket.rx", "flag", flag, 0);
 	const max = isNil(limit) ? undefined : limitOf("socket.rx", limit);
 	if (!c.readable) return [false, 0];
 	const pending = c.pending();
 	if (!pending) return [true, 0];
-	if (noBuff) return [true, pending];
+	if (!z) return [true, pending];
 	const count = max !== undefined && max < pending ? max : pending;
 	if (!c.endpoint) {
 		// TCP: straight into the zbuff (it grows to used + count, as LuatOS resizes)
-		const n = c.readInto(zbuffReserve(buff!, count));
-		zbuffCommit(buff!, n);
+		const n = c.readInto(reserve(z, count));
+		commit(z, n);
 		return n ? [true, n, undefined, undefined] : [true, 0];
 	}
 	const { bytes, from } = c.take(count);
 	const n = bytes.byteLength;
-	if (n) zbuffAppend(buff!, new Uint8Array(bytes));
+	if (n) {
+		reserve(z, n).set(new Uint8Array(bytes));
+		commit(z, n);
+	}
 	return n && from ? [true, n, addressBytes(from.address), from.port] : [true, 0];
 }
 

@@ -19,7 +19,7 @@ export function rawOf(value: unknown): ZState | undefined {
 
 /** The state behind `value`. @throws TypeError naming `fn` when `value` is not a zbuff. */
 export function self(value: unknown, fn: string): ZState {
-	const z = rawOf(value);
+	const z = typeof value === "object" && value !== null ? (value as { [RAW]?: ZState })[RAW] : undefined;
 	if (!z) throw new TypeError(`zbuff ${fn}: called on something that is not a zbuff`);
 	return z;
 }
@@ -51,15 +51,24 @@ export function zbuffBytes(buf: ZBuff): Uint8Array {
  * smaller (as LuatOS's rx resizes) — as a view to fill; then zbuffCommit(buf, n) counts the n bytes written.
  */
 export function zbuffReserve(buf: ZBuff, count: number): Uint8Array {
-	const z = self(buf, "zbuffReserve");
-	if (z.b.length - z.cursor < count) reallocate(z, z.cursor + count);
-	return z.b.subarray(z.cursor, z.cursor + count);
+	return reserve(self(buf, "zbuffReserve"), count);
 }
 
 /** After zbuffReserve: used += `count` (clamped to len()). */
 export function zbuffCommit(buf: ZBuff, count: number): void {
-	const z = self(buf, "zbuffCommit");
-	z.cursor = Math.min(z.cursor + count, z.b.length);
+	commit(self(buf, "zbuffCommit"), count);
+}
+
+/** zbuffReserve on a state (rawOf(buf)). */
+export function reserve(z: ZState, count: number): Uint8Array {
+	if (z.b.length - z.cursor < count) reallocate(z, z.cursor + count);
+	return z.b.subarray(z.cursor, z.cursor + count);
+}
+
+/** zbuffCommit on a state (rawOf(buf)). */
+export function commit(z: ZState, count: number): void {
+	const end = z.cursor + count;
+	z.cursor = end < z.b.length ? end : z.b.length;
 }
 
 /** Append `bytes` at used (growing as zbuffReserve does); used += bytes.length. */
