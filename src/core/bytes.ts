@@ -29,12 +29,14 @@ function utf8(data: string): Uint8Array {
 
 /**
  * The bytes of `data` as a Uint8Array: a string is encoded as UTF-8 as WHATWG's TextEncoder does (lone surrogates
- * as EF BF BD, U+0000 as 00; see utf8()), an ArrayBuffer or view is wrapped without copying. Numbers are sent
- * as their decimal text, as Lua's luaL_checklstring does. Returns undefined for anything else.
+ * as EF BF BD, U+0000 as 00; see utf8()), a Uint8Array is returned itself, an ArrayBuffer or another view is
+ * wrapped without copying. Numbers are sent as their decimal text, as Lua's luaL_checklstring does. Returns
+ * undefined for anything else.
  */
 export function toBytes(data: unknown): Uint8Array | undefined {
 	if (typeof data === "number") data = String(data);
 	if (typeof data === "string") return data === "" ? EMPTY : utf8(data);
+	if (data instanceof Uint8Array) return data;
 	if (data instanceof ArrayBuffer) return new Uint8Array(data);
 	if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 	return undefined;
