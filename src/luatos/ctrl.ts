@@ -45,7 +45,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	declare conn: TcpConnection | undefined;       // client, carried (single-client server) or accepted
 	declare endpoint: UdpEndpoint | undefined;
 	declare server: import("luatos/server").Server | undefined;
-	declare remoteAddress: string | undefined;     // connected peer
+	declare remoteAddress: string | undefined;     // UDP: connect's peer (a TCP peer is its connection's: no slot)
 	declare remotePort: number | undefined;
 	declare dnsIps: string[] | undefined;          // remoteIP()
 	declare ended: boolean | undefined;            // the connection ended by itself (LuatOS need_close)
@@ -108,7 +108,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		if (this.busy) return false;
 		this.close();
 		const literal = parseIPv4(host);
-		this.remotePort = port;
+		if (this.udp) this.remotePort = port;
 		this.wait = WAIT_ON_LINE;
 		this.state = literal ? CONNECTING : WAIT_DNS;
 		if (!this.udp && (literal || port !== 0)) {
@@ -169,7 +169,6 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	/** @internal core: TCP connected. */
 	tcpConnected(conn: TcpConnection): void {
 		if (conn !== this.conn) return;
-		this.remoteAddress = conn.address;
 		this.state = ONLINE;
 		this.resolved(WAIT_ON_LINE, ON_LINE, true);
 	}

@@ -330,8 +330,6 @@ export function accept(ctrl: SocketCtrl | undefined | null, handler?: SocketCall
 	child.localPort = c.localPort;
 	child.conn = conn;
 	conn.owner = child;
-	child.remoteAddress = conn.address;
-	child.remotePort = conn.port;
 	child.state = ONLINE;
 	if (conn.signalled) child.emit(EVENT, 0);
 	return [true, child, conn.address, conn.port];
