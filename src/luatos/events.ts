@@ -39,10 +39,21 @@ function eventName(event: number): string {
 }
 
 /** A posted job: `code` is the event, negated for param -1 (one job carries both without an allocation). */
-function deliverNow(target: EventTarget, code: number): void {
+function deliverPosted(target: EventTarget, code: number): void {
+	deliver(target, code < 0 ? -code : code, code < 0 ? -1 : 0, true);
+}
+
+/**
+ * Deliver `event` with `param` (0 or -1) to `target`: at once when `now` (the caller runs from the event loop, a
+ * host callback or a posted job, never inside an API call of the program), else on a later turn, in order with
+ * every other posted job.
+ */
+export function deliver(target: EventTarget, event: number, param: number, now?: boolean): void {
+	if (!now) {
+		post(deliverPosted, target, param ? -event : event);
+		return;
+	}
 	if (target.released) return;
-	const event = code < 0 ? -code : code;
-	const param = code < 0 ? -1 : 0;
 	if (target.debugOn) log("D", "socket", `${target} ${eventName(event)} ${param}`);
 	const cb = target.cb;
 	if (cb) {
@@ -55,14 +66,4 @@ function deliverNow(target: EventTarget, code: number): void {
 	}
 	else if (target.task !== undefined) sendMsg(target.task, event, param);
 	else publish(PUBLISH_TOPIC, target.adapter, target.id, event, param);
-}
-
-/**
- * Deliver `event` with `param` (0 or -1) to `target`: at once when `now` (the caller runs from the event loop, a
- * host callback or a posted job, never inside an API call of the program), else on a later turn, in order with
- * every other posted job.
- */
-export function deliver(target: EventTarget, event: number, param: number, now?: boolean): void {
-	if (now) deliverNow(target, param ? -event : event);
-	else post(deliverNow, target, param ? -event : event);
 }

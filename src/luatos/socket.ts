@@ -41,7 +41,7 @@ const STATE_TEXT: readonly string[] = Object.freeze([
 
 /** The ctrl argument: undefined when nil or released; TypeError when not a ctrl. */
 function ctrlOf(fn: string, value: unknown): SocketCtrl | undefined {
-	if (isNil(value)) return undefined;
+	if (value === undefined || value === null) return undefined;     // isNil, inline: every call passes here
 	if (!(value instanceof SocketCtrl)) argError(fn, "ctrl", "ctrl (from socket.create)", value);
 	return value.released ? undefined : value;
 }
@@ -184,9 +184,10 @@ export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuff
 	const c = ctrlOf("socket.tx", ctrl);
 	if (!c) return [];
 	const bytes = dataBytes(data);
-	const address = isNil(ip) ? undefined : optAddress("socket.tx", "ip", ip);
-	const p = isNil(port) ? 0 : optPort("socket.tx", "port", port, 0);
-	if (!isNil(flag)) optInteger("socket.tx", "flag", flag, 0);
+	// (`== null`: nil, as isNil, without a call on the hot path)
+	const address = ip == null ? undefined : optAddress("socket.tx", "ip", ip);
+	const p = port == null ? 0 : optPort("socket.tx", "port", port, 0);
+	if (flag != null) optInteger("socket.tx", "flag", flag, 0);
 	const result = c.tx(bytes, isCallerMemory(data), address, p);
 	if (result === WRITE_QUEUE_FULL) return [false, true, false];
 	if (result !== WRITE_OK) return [false];
@@ -215,9 +216,9 @@ export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, fla
 	const c = ctrlOf("socket.rx", ctrl);
 	if (!c) return [];
 	const z = rawOf(buff);                    // the zbuff's state (undefined: no zbuff)
-	if (!z && !isNil(buff)) argError("socket.rx", "buff", "zbuff", buff);
-	if (!isNil(flag)) optInteger("socket.rx", "flag", flag, 0);
-	const max = isNil(limit) ? undefined : limitOf("socket.rx", limit);
+	if (!z && buff != null) argError("socket.rx", "buff", "zbuff", buff);
+	if (flag != null) optInteger("socket.rx", "flag", flag, 0);
+	const max = limit == null ? undefined : limitOf("socket.rx", limit);
 	if (!c.readable) return [false, 0];
 	const pending = c.pending();
 	if (!pending) return [true, 0];
