@@ -84,17 +84,17 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	private failWaited(now: boolean): void {
 		const w = this.wait;
 		this.wait = WAIT_NONE;
-		if (w === WAIT_ON_LINE) this.emit(ON_LINE, -1, now);
-		else if (w === WAIT_TX_OK) this.emit(TX_OK, -1, now);
-		else if (w === WAIT_OFF_LINE) this.emit(CLOSED, 0, now);
-		else if (w === WAIT_LINK) this.emit(LINK, -1, now);
-		else this.emit(EVENT, -1, now);
+		if (w === WAIT_ON_LINE) deliver(this, ON_LINE, -1, now);
+		else if (w === WAIT_TX_OK) deliver(this, TX_OK, -1, now);
+		else if (w === WAIT_OFF_LINE) deliver(this, CLOSED, 0, now);
+		else if (w === WAIT_LINK) deliver(this, LINK, -1, now);
+		else deliver(this, EVENT, -1, now);
 	}
 
 	/** An event that resolves a wait for `w`: the wait ends. */
 	private resolved(w: number, event: number, now: boolean): void {
 		if (this.wait === w) this.wait = WAIT_NONE;
-		this.emit(event, 0, now);
+		deliver(this, event, 0, now);
 	}
 
 	// ---- client ----
@@ -181,7 +181,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	tcpReadable(conn: TcpConnection): void {
 		if (conn !== this.conn || this.state !== ONLINE) return;
 		if (this.wait !== WAIT_TX_OK) this.wait = WAIT_NONE;
-		this.emit(EVENT, 0, true);
+		deliver(this, EVENT, 0, true);
 	}
 
 	/** @internal core: the bytes of one tx() were handed to the TCP stack. */
@@ -245,7 +245,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 			return;
 		}
 		if (this.wait !== WAIT_TX_OK) this.wait = WAIT_NONE;
-		this.emit(EVENT, 0, true);
+		deliver(this, EVENT, 0, true);
 	}
 
 	/** @internal core (push mode only). */
@@ -362,7 +362,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	disconnected(): void {
 		if (this.state !== DISCONNECTING) return;     // close() or release() came first
 		this.close();
-		this.emit(CLOSED, 0, true);
+		deliver(this, CLOSED, 0, true);
 	}
 
 	/** Close everything at once, no event (socket.close); state 1. */
