@@ -87,6 +87,22 @@ describe("nodemcu/net reliability", function () {
     }
   });
 
+  it("half-close, luatos/socket: what the stack took arrives; a tx still queued at the peer's FIN gets TX_OK(-1), else TX_OK(0) then EVENT(-1)", async () => {
+    for (const [total, want] of [[61440, "TX_OK 0\nEVENT -1\n"], [8 * 1048576, "TX_OK -1\n"]]) {
+      let done;
+      const got = new Promise((resolve) => { done = resolve; });
+      const { port } = await tcpServer((s) => {
+        readAll(s).then(done, () => done(Buffer.alloc(0)));
+        s.end("GET /\n");
+      });
+      const r = await exitsCleanly(app("net-reliability", ["luatos-half-close", port, total, 4096]));
+      assert.equal(r.stdout, want, `${total}`);
+      const bytes = await got;
+      assert.ok(total === 61440 ? bytes.length === total : bytes.length < total, `${total}: ${bytes.length} arrived`);
+      assert.ok(bytes.equals(replyBytes(total).subarray(0, bytes.length)), `${total}: no prefix of the reply`);
+    }
+  });
+
   it("the server timeout counts sent bytes as activity: a client that only downloads is not dropped", async () => {
     const a = app("net-reliability", ["stream-timeout"]);
     const port = Number((await a.waitFor(/listening (\d+)\n/))[1]);

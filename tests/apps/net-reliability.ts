@@ -178,6 +178,37 @@ switch (args[0]) {
 		break;
 	}
 
+	// The same with luatos/socket: a client reads the server's request (after which the server half-closes), then
+	// tx()s args[2] bytes in tx()s of args[3] bytes (the same bytes as "half-close-reply"); prints every TX_OK,
+	// EVENT and CLOSED with its param, and closes the ctrl at the first failure.
+	case "luatos-half-close": {
+		const total = Number(args[2]), size = Number(args[3]);
+		if (total > sendQueueLimit()) setSendQueueLimit(total);
+		let replied = false;
+		const ctrl = socket.create(undefined, (c, event, param) => {
+			if (event === socket.EVENT && param === 0 && !replied) {
+				replied = true;
+				socket.read(c);
+				for (let at = 0; at < total; at += size) {
+					const n = total - at < size ? total - at : size;
+					const chunk = new Uint8Array(n);
+					for (let j = 0; j < n; j++) {
+						const i = at + j;
+						chunk[j] = (i + 7 * (i >>> 8) + 13 * (i >>> 16)) & 255;
+					}
+					socket.tx(c, chunk);
+				}
+				return;
+			}
+			if (event === socket.TX_OK) log(`TX_OK ${param}`);
+			else if (event === socket.EVENT) log(`EVENT ${param}`);
+			else if (event === socket.CLOSED) log(`CLOSED ${param}`);
+			if (param !== 0) socket.close(c);
+		})!;
+		socket.connect(ctrl, "127.0.0.1", Number(args[1]));
+		break;
+	}
+
 	// Receive as text from a peer that sends in separate segments; print the code units of everything received.
 	case "receive-text": {
 		const s = net.createConnection();
