@@ -1,7 +1,8 @@
 // Reliability (issue 10): nothing accepted is lost, nothing grows without bound. Real peers on loopback, apps in XS
 // (tests/apps/net-reliability.ts).
 import assert from "node:assert/strict";
-import { app, cleanup, exitsCleanly, tcpServer, tcpConnect, readAll } from "./support/net-peers.js";
+import { spawn } from "node:child_process";
+import { app, cleanup, onCleanup, exitsCleanly, tcpServer, tcpConnect, readAll, sendAndHalfClose } from "./support/net-peers.js";
 
 describe("nodemcu/net reliability", function () {
   this.timeout(30000);
@@ -19,6 +20,87 @@ describe("nodemcu/net reliability", function () {
     await exitsCleanly(app("net-reliability", ["send-strings", port, JSON.stringify(list)]));
     const expected = Buffer.concat(list.flatMap((u) => [Buffer.from(String.fromCharCode(...u)), Buffer.from("|")]));
     assert.equal((await got).toString("hex"), expected.toString("hex"));
+  });
+
+  // Byte i of the app's half-close reply (tests/apps/net-reliability.ts "half-close-reply").
+  function replyBytes(total) {
+    const b = Buffer.alloc(total);
+    for (let i = 0; i < total; i++) b[i] = (i + 7 * (i >>> 8) + 13 * (i >>> 16)) & 255;
+    return b;
+  }
+
+  // A python3 peer with a small receive buffer and a small MSS (so the kernel sizes the app's socket send buffer at
+  // ~40 KB: a bigger reply waits partly in the host socket's own queue, as in lwIP's): sends `request`, shuts down its write side, reads only after `waitMs`,
+  // then everything until the app closes; resolves to the bytes received.
+  function slowHalfCloser(port, request, waitMs) {
+    const script = [
+      "import socket, sys, time",
+      "s = socket.socket()",
+      "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)",
+      "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 536)",
+      "s.connect(('127.0.0.1', int(sys.argv[1])))",
+      "s.sendall(sys.argv[2].encode())",
+      "s.shutdown(socket.SHUT_WR)",
+      "time.sleep(int(sys.argv[3]) / 1000)",
+      "s.settimeout(10)",
+      "while True:",
+      "  d = s.recv(65536)",
+      "  if not d: break",
+      "  sys.stdout.buffer.write(d)",
+    ].join("\n");
+    const p = spawn("python3", ["-c", script, String(port), request, String(waitMs)], { stdio: ["ignore", "pipe", "inherit"] });
+    onCleanup(() => p.kill());
+    const chunks = [];
+    p.stdout.on("data", (d) => chunks.push(d));
+    return new Promise((resolve) => p.on("close", () => resolve(Buffer.concat(chunks))));
+  }
+
+  it("half-close: a reply smaller than the writable count sent after the peer's FIN arrives whole, then FIN; \"sent\", then \"disconnection\" 0 once", async () => {
+    const total = 61440;
+    for (let run = 0; run < 3; run++) {
+      const a = app("net-reliability", ["half-close-reply", total, 4096]);
+      const port = Number((await a.waitFor(/listening (\d+)\n/))[1]);
+      const got = await slowHalfCloser(port, "GET /\n", 500);
+      const r = await exitsCleanly(a);
+      assert.equal(r.stdout, `listening ${port}\ndisconnection 0 sent 15\n`, `run ${run}`);
+      assert.equal(got.length, total, `run ${run}`);
+      assert.ok(got.equals(replyBytes(total)), `run ${run}: bytes differ`);
+    }
+  });
+
+  it("half-close: an 8 MiB reply after the peer's FIN: a byte-exact prefix arrives, exactly the sends reported \"sent\" (and part of the next); \"disconnection\" -15 (ERR_CLSD) once, no \"sent\" for the dropped sends", async () => {
+    const total = 8 * 1048576, size = 4096, expected = replyBytes(total);
+    for (const peer of ["node", "slow"]) {
+      const a = app("net-reliability", ["half-close-reply", total, size]);
+      const port = Number((await a.waitFor(/listening (\d+)\n/))[1]);
+      const got = peer === "node" ? await sendAndHalfClose(port, "GET /\n", 20000) : await slowHalfCloser(port, "GET /\n", 300);
+      const r = await exitsCleanly(a);
+      const m = /^listening \d+\ndisconnection (-?\d+) sent (\d+)\n$/.exec(r.stdout);
+      assert.ok(m, `${peer}: ${r.stdout}`);
+      assert.equal(Number(m[1]), -15, `${peer}: ${r.stdout}`);
+      const sent = Number(m[2]);
+      assert.ok(sent < total / size, `${peer}: ${r.stdout}`);
+      // exactly what the host socket took arrives: every send() reported "sent", and at most a part of the next one
+      assert.ok(got.length >= sent * size && got.length < (sent + 1) * size,
+        `${peer}: ${got.length} bytes arrived, ${sent} sends of ${size} reported "sent"`);
+      assert.ok(got.equals(expected.subarray(0, got.length)), `${peer}: the ${got.length} bytes are no prefix of the reply`);
+    }
+  });
+
+  it("half-close, luatos/socket: what the stack took arrives; a tx still queued at the peer's FIN gets TX_OK(-1), else TX_OK(0) then EVENT(-1)", async () => {
+    for (const [total, want] of [[61440, "TX_OK 0\nEVENT -1\n"], [8 * 1048576, "TX_OK -1\n"]]) {
+      let done;
+      const got = new Promise((resolve) => { done = resolve; });
+      const { port } = await tcpServer((s) => {
+        readAll(s).then(done, () => done(Buffer.alloc(0)));
+        s.end("GET /\n");
+      });
+      const r = await exitsCleanly(app("net-reliability", ["luatos-half-close", port, total, 4096]));
+      assert.equal(r.stdout, want, `${total}`);
+      const bytes = await got;
+      assert.ok(total === 61440 ? bytes.length === total : bytes.length < total, `${total}: ${bytes.length} arrived`);
+      assert.ok(bytes.equals(replyBytes(total).subarray(0, bytes.length)), `${total}: no prefix of the reply`);
+    }
   });
 
   it("the server timeout counts sent bytes as activity: a client that only downloads is not dropped", async () => {

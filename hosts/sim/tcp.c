@@ -225,7 +225,12 @@ void xs_tcp_constructor(xsMachine* the)
 		if (tcp->handed) bits |= kTCPWritable;
 		if (tcp->dead) bits |= kTCPError;
 		if (tcp->dead) {
-			tcp->watch.callback = NULL;  /* failed: not watched again, onError is due */
+			/* ended: not watched again, onError is due; output queued before the peer's FIN is still flushed */
+			tcp->watch.callback = NULL;
+			if (tcp->error == SIM_ERR_OK && tcp->outLength && tcp->watch.fd >= 0) {
+				tcp->watch.callback = simTCPEvents;
+				simWatchAdd(&tcp->watch, simTCPInterest(tcp));
+			}
 			tcp->remembered = 1;
 			xsRemember(tcp->object);
 		}
@@ -375,7 +380,8 @@ void xs_tcp_write(xsMachine* the)
 	xsResult = xsInteger((xsIntegerValue)simTCPWritable(tcp));
 }
 
-/* close(): output already written is still delivered, then FIN (lwIP tcp_close). No callback follows.
+/* close(): output already written is still delivered, then FIN (lwIP tcp_close), also after the peer's FIN
+ * (a half-closed connection). No callback follows.
  * A second close() does nothing; `this` of another class throws SyntaxError. */
 void xs_tcp_close(xsMachine* the)
 {
@@ -388,7 +394,7 @@ void xs_tcp_close(xsMachine* the)
 		free(tcp->pendingOwned);
 	tcp->pendingOwned = tcp->pending = NULL;
 	tcp->pendingLength = 0;
-	if (tcp->outLength && tcp->watch.fd >= 0 && !tcp->dead) {
+	if (tcp->outLength && tcp->watch.fd >= 0 && tcp->watch.callback && (!tcp->dead || tcp->error == SIM_ERR_OK)) {
 		tcp->lingering = 1;
 		simTCPUpdateInterest(tcp);
 	}

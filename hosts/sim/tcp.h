@@ -24,7 +24,7 @@ struct simTCP {
 	uint8_t connected;         /* lwIP's `ready`: write() allowed */
 	uint8_t dead;              /* the connection failed or the peer closed: onError due */
 	uint8_t finished;          /* onError delivered (or due to nobody) */
-	uint8_t eof;               /* the peer sent FIN */
+	uint8_t eof;               /* the peer sent FIN (while lingering: flush on EPOLLOUT only) */
 	uint8_t number;            /* format "number" */
 	uint8_t lingering;         /* closed with output still queued: flushing, then close(2) */
 	uint8_t reading;           /* inside onReadable, `pending` points into the shared buffer */

@@ -79,8 +79,10 @@ uint32_t simTCPInterest(simTCP* tcp)
 	uint32_t events = 0;
 	if (tcp->connecting || tcp->outLength)
 		events |= EPOLLOUT;
-	if (tcp->lingering)
-		events |= EPOLLIN | EPOLLRDHUP; /* to notice the peer's reset or FIN while flushing */
+	if (tcp->lingering) {
+		if (!tcp->eof)
+			events |= EPOLLIN | EPOLLRDHUP; /* to notice the peer's FIN while flushing (ERR and HUP always come) */
+	}
 	else if (tcp->connected && !tcp->eof && !tcp->dead && tcp->pendingLength < SIM_TCP_RECEIVE_WINDOW)
 		events |= EPOLLIN | EPOLLRDHUP;
 	return events;
@@ -108,7 +110,9 @@ void simTCPAddresses(simTCP* tcp)
 }
 
 /* The connection is over: report it once, from the loop (never from inside read() or write()). The
- * descriptor is no longer watched (a reset one would report EPOLLERR forever). */
+ * descriptor is no longer watched (a reset one would report EPOLLERR forever), except after the peer's
+ * normal close (FIN, `error` 0) with output queued: as lwIP keeps sending the segments tcp_write() took
+ * after the peer's FIN, the queue is still flushed (EPOLLOUT only), while write() refuses more ("not ready"). */
 void simTCPFail(simTCP* tcp, int error)
 {
 	if (tcp->dead)
@@ -117,18 +121,25 @@ void simTCPFail(simTCP* tcp, int error)
 	tcp->connected = 0;
 	tcp->connecting = 0;
 	tcp->error = error;
-	if (tcp->watch.fd >= 0)
-		simWatchRemove(&tcp->watch);
+	if (tcp->watch.fd >= 0) {
+		if (error == SIM_ERR_OK && tcp->outLength)
+			simTCPUpdateInterest(tcp);
+		else
+			simWatchRemove(&tcp->watch);
+	}
 	simTCPTrigger(tcp, kTCPError);
 }
 
-/* Deliver onError: the descriptor no longer keeps the process alive, nor the instance. */
+/* Deliver onError: the descriptor no longer keeps the process alive, nor the instance. Output still queued
+ * after the peer's normal close keeps the descriptor (and the process) until it is flushed; close() then
+ * sends FIN after it (the lingering close), as lwIP's tcp_close() does. */
 static void simTCPFinish(xsMachine* the, simTCP* tcp)
 {
 	tcp->finished = 1;
 	if (gSimTrace)
 		fprintf(stderr, "[tcp %d] onError(%d)\n", tcp->watch.fd, tcp->error);
-	simTCPRelease(tcp);
+	if (!(tcp->error == SIM_ERR_OK && tcp->outLength && tcp->watch.fd >= 0 && tcp->watch.callback))
+		simTCPRelease(tcp);
 	simTCPForget(the, tcp);
 	if (tcp->hasError)
 		simTCPCall(the, tcp, &tcp->onError, 1, (size_t)(intptr_t)tcp->error);
@@ -304,6 +315,22 @@ static void simTCPEventsOpen(xsMachine* the, simTCP* tcp, uint32_t events)
 	}
 }
 
+/* After the peer's normal close, before close(): flush the queued output; once it is all sent (or the
+ * connection failed: then it is dropped, nobody is told, as lwIP after its callbacks were removed), stop
+ * watching; the descriptor stays open (no FIN) until close() or the destructor. */
+static void simTCPEventsEnded(simTCP* tcp, uint32_t events)
+{
+	int r = simTCPFlush(tcp);
+	if (r < 0 || tcp->outLength == 0 || (events & (EPOLLERR | EPOLLHUP))) {
+		tcp->outLength = tcp->outOffset = 0;
+		simWatchRemove(&tcp->watch);
+		if (tcp->finished && tcp->referenced) {
+			tcp->referenced = 0;       /* onError was delivered: nothing left to wait for */
+			simUnref();
+		}
+	}
+}
+
 void simTCPEvents(simWatch* watch, uint32_t events)
 {
 	simTCP* tcp = (simTCP*)watch;
@@ -314,12 +341,19 @@ void simTCPEvents(simWatch* watch, uint32_t events)
 			tcp->lingering = 0;
 			simTCPRelease(tcp);
 		}
-		else if (events & EPOLLIN) {
-			/* discard what the peer still sends while we flush */
-			while (recv(tcp->watch.fd, gReadBuffer, sizeof(gReadBuffer), 0) > 0)
+		else if (events & (EPOLLIN | EPOLLRDHUP)) {
+			/* discard what the peer still sends while we flush; after its FIN, flush on EPOLLOUT only */
+			ssize_t n;
+			while ((n = recv(tcp->watch.fd, gReadBuffer, sizeof(gReadBuffer), 0)) > 0)
 				;
+			if (n == 0) {
+				tcp->eof = 1;
+				simTCPUpdateInterest(tcp);
+			}
 		}
 	}
+	else if (tcp->dead && tcp->outLength && tcp->error == SIM_ERR_OK)
+		simTCPEventsEnded(tcp, events);
 	else if (tcp->attached && !tcp->dead)
 		simTCPEventsOpen(gSimMachine, tcp, events);
 	simTCPLeave(tcp);

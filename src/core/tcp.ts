@@ -22,7 +22,7 @@ import {
 	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY, sendQueueLimit,
 } from "xsnet/core/limits";
 import { ReceiveQueue } from "xsnet/core/rxqueue";
-import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST } from "xsnet/core/errors";
+import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST, ERR_CLSD } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import type { CancelLookup } from "xsnet/core/dns";
 import { post, reportError } from "xsnet/core/tasks";
@@ -586,9 +586,13 @@ export class TcpConnection implements IdleWatched {
 
 	/**
 	 * The connection ended by itself: deliver the tcpSent events still due (their bytes did reach the stack),
-	 * the decoder's tail, then tcpClosed(error).
+	 * the decoder's tail, then tcpClosed(error). Bytes still in our queue (not taken by the host socket) are
+	 * dropped with their tcpSent: a peer's normal close (FIN, ERR_OK) is then reported as ERR_CLSD, since the host
+	 * refuses write() after the FIN (Moddable's lwIP TCP: "not ready"); what the host took is still delivered
+	 * before our FIN (lwIP's tcp_close()). See docs/nodemcu-net.md, "Half-close".
 	 */
 	private finish(error: number): void {
+		if (error === ERR_OK && this.head) error = ERR_CLSD;
 		if (this.done?.length && this.owner) this.flushSent();
 		if (this.pulled !== undefined) {
 			// what the host still holds was received before the end: keep it readable (the host socket goes now)

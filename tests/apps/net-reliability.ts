@@ -1,5 +1,5 @@
-// Reliability scenarios (tests/net-reliability.test.js): half-close, the send queue bound, the server timeout
-// counting both directions, received text, sent text. args[0] = scenario.
+// Reliability scenarios (tests/net-reliability.test.js): half-close (a reply after the peer's FIN), the send queue
+// bound, the server timeout counting both directions, received text, sent text. args[0] = scenario.
 import net from "nodemcu/net";
 import type { NetSocket } from "nodemcu/net";
 import args from "xsnet-sim/args";
@@ -137,6 +137,75 @@ switch (args[0]) {
 			}
 			log(`[${seen.join(",")}]`);
 		}
+		break;
+	}
+
+	// Half-close: a server answers the first "receive" with args[1] bytes in send()s of args[2] bytes each (byte i of
+	// the whole reply is (i + 7 * (i >>> 8) + 13 * (i >>> 16)) & 255), the peer having already shut down its write
+	// side. Prints "listening <port>", then once "disconnection <err> sent <n>" (n = "sent" events so far), and
+	// "late sent" for any "sent" after it; only "disconnection" is registered (an error would go to "reconnection").
+	case "half-close-reply": {
+		const total = Number(args[1]), size = Number(args[2]);
+		if (total > sendQueueLimit()) setSendQueueLimit(total);
+		const srv = net.createServer(30);
+		srv.listen(0, "127.0.0.1", (conn: NetSocket) => {
+			let replied = false, sent = 0, closed = false;
+			conn.on("receive", (sck) => {
+				if (replied) return;
+				replied = true;
+				for (let at = 0; at < total; at += size) {
+					const n = total - at < size ? total - at : size;
+					const chunk = new Uint8Array(n);
+					for (let j = 0; j < n; j++) {
+						const i = at + j;
+						chunk[j] = (i + 7 * (i >>> 8) + 13 * (i >>> 16)) & 255;
+					}
+					sck.send(chunk);
+				}
+			});
+			conn.on("sent", () => {
+				sent++;
+				if (closed) log("late sent");
+			});
+			conn.on("disconnection", (_s, err) => {
+				if (closed) log("second disconnection");
+				closed = true;
+				log(`disconnection ${err} sent ${sent}`);
+				srv.close();
+			});
+		});
+		log(`listening ${srv.getaddr()[0]}`);
+		break;
+	}
+
+	// The same with luatos/socket: a client reads the server's request (after which the server half-closes), then
+	// tx()s args[2] bytes in tx()s of args[3] bytes (the same bytes as "half-close-reply"); prints every TX_OK,
+	// EVENT and CLOSED with its param, and closes the ctrl at the first failure.
+	case "luatos-half-close": {
+		const total = Number(args[2]), size = Number(args[3]);
+		if (total > sendQueueLimit()) setSendQueueLimit(total);
+		let replied = false;
+		const ctrl = socket.create(undefined, (c, event, param) => {
+			if (event === socket.EVENT && param === 0 && !replied) {
+				replied = true;
+				socket.read(c);
+				for (let at = 0; at < total; at += size) {
+					const n = total - at < size ? total - at : size;
+					const chunk = new Uint8Array(n);
+					for (let j = 0; j < n; j++) {
+						const i = at + j;
+						chunk[j] = (i + 7 * (i >>> 8) + 13 * (i >>> 16)) & 255;
+					}
+					socket.tx(c, chunk);
+				}
+				return;
+			}
+			if (event === socket.TX_OK) log(`TX_OK ${param}`);
+			else if (event === socket.EVENT) log(`EVENT ${param}`);
+			else if (event === socket.CLOSED) log(`CLOSED ${param}`);
+			if (param !== 0) socket.close(c);
+		})!;
+		socket.connect(ctrl, "127.0.0.1", Number(args[1]));
 		break;
 	}
 
