@@ -133,6 +133,7 @@ void simTCPAdopt(xsMachine* the, xsSlot* slot, int fd);
 #endif
 #define SIM_TCP_RECEIVE_WINDOW (64 * 1024) /* unread bytes a socket holds before it stops reading (lwIP's TCP_WND) */
 #define SIM_LISTEN_BACKLOG 16             /* connections accepted ahead of the app */
+#define SIM_LISTEN_RETRY_MS 1000          /* accept() retried this often while descriptors are lacking */
 #define SIM_UDP_QUEUE 32                  /* datagrams queued ahead of the app; more are dropped */
 #define SIM_UDP_MAX (65535 - 8 - 20)      /* largest datagram the host accepts (IPv4 limit) */
 
