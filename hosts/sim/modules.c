@@ -353,18 +353,6 @@ void xs_sim_args(xsMachine* the)
 		xsSetAt(xsResult, xsInteger(i), xsString(gArgs[i]));
 }
 
-/* xsnet-sim/heap: used() -> bytes of XS heap in use (chunks + slots); gc() collects garbage. */
-void xs_sim_heap_used(xsMachine* the)
-{
-	txMachine* m = the;
-	xsResult = xsNumber((double)(m->currentChunksSize + m->currentHeapCount * sizeof(txSlot)));
-}
-
-void xs_sim_gc(xsMachine* the)
-{
-	xsCollectGarbage();
-}
-
 /* xsnet-sim/clock: cpu() -> seconds of CPU time this process has used (user + system). */
 void xs_sim_cpu(xsMachine* the)
 {

@@ -56,6 +56,14 @@ void simReportException(xsMachine* the, const char* where); /* print xsException
  * and promise-job draining. */
 void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot* argv);
 
+/* ---- the XS heap in 64-bit counts (heap.c): XS's own chunk counters are 32-bit and wrap above 2 GiB ---- */
+typedef struct {
+	uint64_t chunks, slots;           /* bytes in use (chunks: exact right after a collection) */
+	uint64_t chunksPeak, slotsPeak;   /* the most in use so far */
+	uint64_t chunksReserved;          /* bytes of chunk blocks allocated from the system */
+} simHeap;
+void simHeapSizes(xsMachine* the, simHeap* heap);
+
 /* ---- module loader (modules.c) ---- */
 int simModulesLoadMap(const char* path);
 void simModulesSetArgs(int argc, char** argv);
