@@ -242,7 +242,9 @@ static void simBuildHosts(txMachine* the)
 	txID count, i;
 	txHostFunctionBuilder* builders;
 	mxDecodeID(p, count);
-	builders = calloc(count ? count : 1, sizeof(txHostFunctionBuilder)); /* kept: functions refer to it */
+	builders = calloc(count ? count : 1, sizeof(txHostFunctionBuilder));
+	if (!builders)
+		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
 	for (i = 0; i < count; i++) {
 		txS1 length = *((txS1*)p++);
 		txID id;
@@ -262,6 +264,11 @@ static void simBuildHosts(txMachine* the)
 		builders[i].id = XS_NO_ID;
 	}
 	fxBuildHosts(the, count, builders);
+#ifdef mxHostFunctionPrimitive
+	/* kept: such host functions point to their builder */
+#else
+	free(builders);   /* the functions copied what they need (fxNewHostFunction) */
+#endif
 	mxPullSlot(mxResult);
 }
 
