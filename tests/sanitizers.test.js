@@ -24,10 +24,14 @@ const mocha = path.join(root, "node_modules", "mocha", "bin", "mocha.js");
 
 /** Run one test file in its own mocha against the sanitizer build; resolves {code, output}. */
 function runFile(file, reports) {
+  // With ASan linked in, UBSan prints its one-line message on stderr whatever log_path says; the host's UBSan checks
+  // abort (-fno-sanitize-recover) and abort_on_error + handle_abort turn that into an ASan report, with the stack of
+  // the __ubsan_handle_* call, in the log directory. (UBSan's options reset the common ones: log_path twice.)
+  const log = `log_path=${path.join(reports, "sanitizer")}`;
   const env = {
     ...process.env, XSNET_SANITIZE: "1",
-    ASAN_OPTIONS: `log_path=${path.join(reports, "asan")}`,
-    UBSAN_OPTIONS: `log_path=${path.join(reports, "ubsan")}:print_stacktrace=1`,
+    ASAN_OPTIONS: `${log}:handle_abort=1`,
+    UBSAN_OPTIONS: `${log}:abort_on_error=1:print_stacktrace=1`,
   };
   const child = spawn(process.execPath, [mocha, "--reporter", "dot", path.join("tests", `${file}.test.js`)],
     { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
