@@ -33,7 +33,9 @@ describe("simulator: preloaded modules behave as in flash", function () {
     assert.equal(r.status, 0, r.stderr);
     const o = outcomes(r.stdout);
     for (const k of ["set.add", "map.set", "weak.set", "date.setMilliseconds", "fn.x=", "Klass.prototype.extra=",
-      "Array.prototype.extra=", "Object.prototype.extra="]) assert.equal(o[k], "ok", `${k}: ${o[k]}`);
+      "Array.prototype.extra=", "Object.prototype.extra=", "frozenDate.setMilliseconds", "new WeakMap().set(plain)",
+      "new WeakSet().add(Klass.prototype)"]) assert.equal(o[k], "ok", `${k}: ${o[k]}`);
+    assert.equal(o["Counter.next"], "ok 1");
     assert.equal(o["setHandler"], "ok b");
     assert.equal(o["instance.method="], "ok 2");
   });
@@ -63,6 +65,13 @@ describe("simulator: preloaded modules behave as in flash", function () {
     assert.equal(o["bump"], "ok 1");
     assert.equal(o["new Set().add"], "ok 1");
     assert.equal(o["globalThis.extra="], "ok 1");
+    // petrified in flash: private fields of frozen instances (a class's static ones), a frozen Date; and the weak
+    // collections refuse any object in flash as a key
+    assert.match(o["Counter.next"], /^TypeError: set #n: not writable/);
+    assert.match(o["frozenDate.setMilliseconds"], /^TypeError: .*read-only/);
+    assert.equal(o["new WeakMap().set(plain)"], "TypeError: key: read-only");
+    assert.equal(o["new WeakSet().add(Klass.prototype)"], "TypeError: value: read-only");
+    assert.equal(o["new WeakMap().set({})"], "ok 2");
   });
 
   it("a native function called from a preloaded body fails, as the XS linker refuses it", function () {
@@ -84,6 +93,15 @@ describe("simulator: preloaded modules behave as in flash", function () {
     ]);
     assert.equal(r.stdout, "main ran\n");
     assert.doesNotMatch(run("main-empty.js", ["fixture/warn"]).stderr, /warning/, "only with --linker-warnings");
+  });
+
+  it("walks deep exports safely, and lets a preloaded body trace (xsl runs trace at build time)", function () {
+    const r = run("main-empty.js", ["fixture/deep"], ["--linker-warnings"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "traced while preloading\nmain ran\n");
+    const warnings = r.stderr.split("\n").filter((l) => l.startsWith("### warning"));
+    assert.equal(warnings.length, 81, r.stderr.slice(0, 2000));    // the 81 unfrozen objects, each once
+    assert.match(warnings[0], /^### warning: fixture\/deep: deep: not frozen$/);
   });
 
   it("preloads every module of the manifest's preload list, and xsnet's own modules leave nothing unfrozen", function () {

@@ -1,5 +1,6 @@
 // The simulator itself: a real XS engine running compiled modules with host sockets and timers.
 import assert from "node:assert/strict";
+import net from "node:net";
 import { runApp } from "./support/sim.js";
 
 describe("simulator (hosts/sim)", function () {
@@ -25,6 +26,19 @@ describe("simulator (hosts/sim)", function () {
     const r = await runApp("tests/apps/raw-read-buffer.ts", { timeout: 10 });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'parts ["hell","o wo","rld"]\n');
+  });
+
+  it("TCP reads outside onReadable that leave a partial record reopen the window: 1 MiB arrives", async () => {
+    const total = 1 << 20;
+    const server = net.createServer((s) => { s.on("error", () => {}); s.end(Buffer.alloc(total, 0x78)); });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const r = await runApp("tests/apps/raw-partial-read.ts", { args: [server.address().port, total], timeout: 15 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `got ${total - 1}\n`);
+    } finally {
+      server.close();
+    }
   });
 
   it("trace() writes exactly its argument", async () => {

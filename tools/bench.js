@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Benchmarks (`npm run bench [-- --json]`): nodemcu/net against raw ECMA-419 sockets in the same
-// simulator, and both against Node's `net` (a client in its own process, as the simulator is), all in one
+// Benchmarks (`npm run bench [-- --json]`): nodemcu/net and luatos/socket against raw ECMA-419 sockets in the
+// same simulator, and both against Node's `net` (a client in its own process, as the simulator is), all in one
 // run on loopback so that the ratios compare like with like on a noisy machine. Peers are Node servers on
 // 127.0.0.1; each figure is the median of `--runs` runs (default 3). `--only send,receive,receiveString,echo32,idle,accept,cycles` picks cases.
 import net from "node:net";
@@ -183,19 +183,20 @@ export async function main(argv = process.argv.slice(2)) {
   compile();
 
   const cases = {
-    send: { raw: () => measureSend("tools/bench/apps/raw-send.ts", total, chunk), nodemcu: () => measureSend("tools/bench/apps/nodemcu-send.ts", total, chunk), node: () => measureSend(null, total, chunk), unit: "MB/s", cpuUnit: "ms/MiB" },
-    receive: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "buffer"), node: () => measureReceive(null, total), unit: "MB/s", cpuUnit: "ms/MiB" },
+    send: { raw: () => measureSend("tools/bench/apps/raw-send.ts", total, chunk), nodemcu: () => measureSend("tools/bench/apps/nodemcu-send.ts", total, chunk), luatos: () => measureSend("tools/bench/apps/luatos-send.ts", total, chunk), node: () => measureSend(null, total, chunk), unit: "MB/s", cpuUnit: "ms/MiB" },
+    receive: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "buffer"), luatos: () => measureReceive("tools/bench/apps/luatos-receive.ts", total), node: () => measureReceive(null, total), unit: "MB/s", cpuUnit: "ms/MiB" },
     receiveString: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "string"), node: () => measureReceive(null, total), unit: "MB/s", cpuUnit: "ms/MiB" },
-    echo32: { raw: () => measureEcho("tools/bench/apps/raw-echo.ts", echoes), nodemcu: () => measureEcho("tools/bench/apps/nodemcu-echo.ts", echoes), node: () => measureEcho(null, echoes), unit: "round trips/s", cpuUnit: "us/round trip" },
+    echo32: { raw: () => measureEcho("tools/bench/apps/raw-echo.ts", echoes), nodemcu: () => measureEcho("tools/bench/apps/nodemcu-echo.ts", echoes), luatos: () => measureEcho("tools/bench/apps/luatos-echo.ts", echoes), node: () => measureEcho(null, echoes), unit: "round trips/s", cpuUnit: "us/round trip" },
   };
   const results = {}, ratios = {};
   log(`xsnet benchmarks: loopback, median of ${runs} runs, ${total / MiB} MiB bulk in ${chunk / 1024} KiB sends, ${echoes} echo round trips\n`);
   for (const [name, c] of Object.entries(cases)) {
     if (!want(name)) continue;
-    const samples = { raw: [], nodemcu: [], node: [] };
+    const variants = c.luatos ? ["raw", "nodemcu", "luatos", "node"] : ["raw", "nodemcu", "node"];
+    const samples = { raw: [], nodemcu: [], luatos: [], node: [] };
     for (let i = 0; i < runs; i++) {
       // interleaved, so that a slow moment of the machine hits every variant alike
-      for (const v of ["raw", "nodemcu", "node"]) samples[v].push(await c[v]());
+      for (const v of variants) samples[v].push(await c[v]());
     }
     const pick = (v, k) => median(samples[v].map((x) => x[k]));
     const r = { raw: pick("raw", "rate"), nodemcu: pick("nodemcu", "rate"), node: pick("node", "rate"), unit: c.unit,
@@ -209,10 +210,18 @@ export async function main(argv = process.argv.slice(2)) {
     ratios[`${name} cpu: nodemcu/raw419`] = r.cpu.raw / r.cpu.nodemcu;
     ratios[`${name} cpu: nodemcu/node`] = r.cpu.node / r.cpu.nodemcu;
     const scale = c.cpuUnit === "us/round trip" ? 1e6 : 1e3;
+    if (c.luatos) {
+      r.luatos = pick("luatos", "rate");
+      r.cpu.luatos = pick("luatos", "cpu");
+      ratios[`${name}: luatos/raw419`] = r.luatos / r.raw;
+      ratios[`${name} cpu: luatos/raw419`] = r.cpu.raw / r.cpu.luatos;
+    }
     log(`${name.padEnd(14)} raw 419 ${r.raw.toFixed(1).padStart(9)}  nodemcu/net ${r.nodemcu.toFixed(1).padStart(9)}  node ${r.node.toFixed(1).padStart(9)} ${c.unit}` +
       `   nodemcu/raw ${(r.nodemcu / r.raw).toFixed(2)}x  nodemcu/node ${(r.nodemcu / r.node).toFixed(2)}x\n` +
       `${"".padEnd(14)} cpu: raw ${(r.cpu.raw * scale).toFixed(1)}  nodemcu ${(r.cpu.nodemcu * scale).toFixed(1)}  node ${(r.cpu.node * scale).toFixed(1)} ${c.cpuUnit}` +
-      `   efficiency nodemcu/raw ${(r.cpu.raw / r.cpu.nodemcu).toFixed(2)}x  nodemcu/node ${(r.cpu.node / r.cpu.nodemcu).toFixed(2)}x\n`);
+      `   efficiency nodemcu/raw ${(r.cpu.raw / r.cpu.nodemcu).toFixed(2)}x  nodemcu/node ${(r.cpu.node / r.cpu.nodemcu).toFixed(2)}x\n` +
+      (c.luatos ? `${"".padEnd(14)} luatos/socket ${r.luatos.toFixed(1)} ${c.unit}, cpu ${(r.cpu.luatos * scale).toFixed(1)} ${c.cpuUnit}` +
+        `   luatos/raw ${(r.luatos / r.raw).toFixed(2)}x  efficiency luatos/raw ${(r.cpu.raw / r.cpu.luatos).toFixed(2)}x\n` : ""));
   }
   // Memory and connection handling (issue 3's targets: <= 1 KiB per socket object, accept rate >= 0.8x raw,
   // heap back to its baseline within 1% after 10,000 cycles).
@@ -220,8 +229,9 @@ export async function main(argv = process.argv.slice(2)) {
   if (want("idle")) {
     const raw = await measureIdle("tools/bench/apps/raw-idle.ts", idle);
     const nm = await measureIdle("tools/bench/apps/nodemcu-idle.ts", idle);
-    results.idleHeap = { raw, nodemcu: nm, unit: "bytes per idle connection" };
-    log(`${"idle heap".padEnd(14)} raw 419 ${raw.toFixed(0).padStart(9)}  nodemcu/net ${nm.toFixed(0).padStart(9)} bytes per open idle connection (${idle} open)\n`);
+    const lt = await measureIdle("tools/bench/apps/luatos-idle.ts", idle);
+    results.idleHeap = { raw, nodemcu: nm, luatos: lt, unit: "bytes per idle connection" };
+    log(`${"idle heap".padEnd(14)} raw 419 ${raw.toFixed(0).padStart(9)}  nodemcu/net ${nm.toFixed(0).padStart(9)}  luatos/socket ${lt.toFixed(0).padStart(9)} bytes per open idle connection (${idle} open)\n`);
   }
   const acceptN = 2000, accept = { raw: [], nodemcu: [] };
   for (let i = 0; i < runs && want("accept"); i++) {

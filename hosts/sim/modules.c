@@ -313,6 +313,21 @@ void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
 	gLoadingScript = NULL;
 }
 
+/* import(specifier).then(fulfilled, rejected), inside xsBeginHost/xsEndHost. */
+void simImport(txMachine* the, const char* specifier, txCallback fulfilled, txCallback rejected)
+{
+	txSlot* realm = mxProgram.value.reference->next->value.module.realm;
+	mxPushStringC((char*)specifier);
+	fxRunImport(the, realm, XS_NO_ID);
+	mxDub();
+	fxGetID(the, mxID(_then));
+	mxCall();
+	fxNewHostFunction(the, fulfilled, 1, XS_NO_ID, XS_NO_ID);
+	fxNewHostFunction(the, rejected, 1, XS_NO_ID, XS_NO_ID);
+	mxRunCount(2);
+	mxPop();
+}
+
 static void simMainFulfilled(txMachine* the)
 {
 }
@@ -333,16 +348,7 @@ void simRunMain(xsMachine* the, const char* path)
 	xsBeginHost(the);
 	{
 		xsTry {
-			txSlot* realm = mxProgram.value.reference->next->value.module.realm;
-			mxPushStringC(real);
-			fxRunImport(the, realm, XS_NO_ID);
-			mxDub();
-			fxGetID(the, mxID(_then));
-			mxCall();
-			fxNewHostFunction(the, simMainFulfilled, 1, XS_NO_ID, XS_NO_ID);
-			fxNewHostFunction(the, simMainRejected, 1, XS_NO_ID, XS_NO_ID);
-			mxRunCount(2);
-			mxPop();
+			simImport(the, real, simMainFulfilled, simMainRejected);
 		}
 		xsCatch {
 			simReportException(the, "the main module");

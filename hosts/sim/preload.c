@@ -15,6 +15,7 @@
  * Objects the engine made before the preload phase (built-ins) are told from the preloaded ones by a snapshot
  * of the heap taken just before it. */
 #include "sim.h"
+#include "preload.h"
 
 int gSimPreloading = 0;
 
@@ -28,7 +29,7 @@ static int simComparePointers(const void* a, const void* b)
 }
 
 /* Mark the free slots (XS_MARK_FLAG), as xsl does, so that a heap walk sees only slots in use. */
-static void simMarkFree(txMachine* the, int mark)
+void simMarkFree(txMachine* the, int mark)
 {
 	txSlot* slot = the->freeHeap;
 	while (slot) {
@@ -39,11 +40,6 @@ static void simMarkFree(txMachine* the, int mark)
 		slot = slot->next;
 	}
 }
-
-#define SIM_EACH_SLOT(SLOT) \
-	for (txSlot* heap_ = the->firstHeap; heap_; heap_ = heap_->next) \
-		for (txSlot* SLOT = heap_ + 1; SLOT < heap_->value.reference; SLOT++) \
-			if (!(SLOT->flag & XS_MARK_FLAG))
 
 static void simSnapshot(txMachine* the)
 {
@@ -76,7 +72,7 @@ static void simFreezeInstance(txSlot* instance)
 	instance->flag |= XS_DONT_PATCH_FLAG;
 }
 
-static int simIsFunction(txSlot* internal)
+int simIsFunction(txSlot* internal)
 {
 	return internal->kind == XS_CALLBACK_KIND || internal->kind == XS_CALLBACK_X_KIND
 		|| internal->kind == XS_CODE_KIND || internal->kind == XS_CODE_X_KIND;
@@ -94,6 +90,104 @@ static int simIsUnaliasable(txSlot* internal)
 		return internal->value.closure && internal->value.closure->kind == XS_FINALIZATION_REGISTRY_KIND;
 	}
 	return 0;
+}
+
+int simIsFrozen(txMachine* the, txSlot* instance)
+{
+	txSlot* property = instance->next;
+	if (!(instance->flag & XS_DONT_PATCH_FLAG))
+		return 0;
+	while (property && (property->flag & XS_INTERNAL_FLAG)) {
+		if (property->kind == XS_ARRAY_KIND) {
+			txSlot* item = property->value.array.address;
+			txIndex length = fxGetIndexSize(the, property);
+			while (length--) {
+				if (item->kind != XS_ACCESSOR_KIND && !(item->flag & XS_DONT_SET_FLAG))
+					return 0;
+				if (!(item->flag & XS_DONT_DELETE_FLAG))
+					return 0;
+				item++;
+			}
+		}
+		property = property->next;
+	}
+	while (property) {
+		if (property->kind != XS_ACCESSOR_KIND && !(property->flag & XS_DONT_SET_FLAG))
+			return 0;
+		if (!(property->flag & XS_DONT_DELETE_FLAG))
+			return 0;
+		property = property->next;
+	}
+	return 1;
+}
+
+/* In flash a frozen instance is petrified (xsl fxPetrifyInstance): the internal values of its ArrayBuffer, Date,
+ * Map, RegExp, Set, WeakMap or WeakSet and its private fields are read-only. Every instance alive at the end of
+ * the preload phase is in flash: it is marked (XS_DONT_MARSHALL_FLAG, unused by this host otherwise) for the
+ * weak collections, which refuse a key in flash. */
+static void simPetrifyFrozen(txMachine* the)
+{
+	simMarkFree(the, 1);
+	SIM_EACH_SLOT(slot) {
+		txSlot* property;
+		if (slot->kind != XS_INSTANCE_KIND)
+			continue;
+		slot->flag |= XS_DONT_MARSHALL_FLAG;
+		if (!simIsFrozen(the, slot))
+			continue;
+		for (property = slot->next; property && (property->flag & XS_INTERNAL_FLAG); property = property->next) {
+			switch (property->kind) {
+			case XS_ARRAY_BUFFER_KIND: case XS_DATE_KIND: case XS_MAP_KIND: case XS_REGEXP_KIND: case XS_SET_KIND:
+			case XS_WEAK_MAP_KIND: case XS_WEAK_SET_KIND:
+				property->flag |= XS_DONT_SET_FLAG;
+				break;
+			case XS_PRIVATE_KIND: {
+				txSlot* field;
+				for (field = property->value.private.first; field; field = field->next) {
+					if (field->kind != XS_ACCESSOR_KIND)
+						field->flag |= XS_DONT_SET_FLAG;
+					field->flag |= XS_DONT_DELETE_FLAG;
+				}
+				break;
+			}
+			}
+		}
+	}
+	simMarkFree(the, 0);
+}
+
+/* WeakMap.prototype.set, WeakSet.prototype.add and FinalizationRegistry.prototype.register refuse an object in
+ * flash as a key (Moddable's XS: "key: read-only"); XS 13.3 has no flash, so these wrap the built-ins. */
+static xsSlot gSimWeakOriginals[3];
+
+static void simWeakGuard(txMachine* the, int which, const char* what)
+{
+	int argc = xsToInteger(xsArgc);
+	if (argc > 0 && xsArg(0).kind == XS_REFERENCE_KIND && (xsArg(0).value.reference->flag & XS_DONT_MARSHALL_FLAG))
+		mxTypeError("%s: read-only", what);
+	xsResult = xsCallFunction3(gSimWeakOriginals[which], xsThis, argc > 0 ? xsArg(0) : xsUndefined,
+		argc > 1 ? xsArg(1) : xsUndefined, argc > 2 ? xsArg(2) : xsUndefined);
+}
+static void simWeakMapSet(txMachine* the) { simWeakGuard(the, 0, "key"); }
+static void simWeakSetAdd(txMachine* the) { simWeakGuard(the, 1, "value"); }
+static void simFinalizationRegister(txMachine* the) { simWeakGuard(the, 2, "target"); }
+
+static void simGuardWeakCollections(txMachine* the)
+{
+	struct { txSlot* prototype; const char* name; txCallback guard; int length; } guards[3] = {
+		{ &mxWeakMapPrototype, "set", simWeakMapSet, 2 },
+		{ &mxWeakSetPrototype, "add", simWeakSetAdd, 1 },
+		{ &mxFinalizationRegistryPrototype, "register", simFinalizationRegister, 2 },
+	};
+	int i;
+	xsVars(2);
+	for (i = 0; i < 3; i++) {
+		xsVar(0) = *guards[i].prototype;
+		gSimWeakOriginals[i] = xsGet(xsVar(0), xsID((char*)guards[i].name));
+		xsRemember(gSimWeakOriginals[i]);
+		xsVar(1) = xsNewHostFunction(guards[i].guard, guards[i].length);
+		xsDefine(xsVar(0), xsID((char*)guards[i].name), xsVar(1), xsDontEnum);
+	}
 }
 
 static void simPetrify(txMachine* the)
@@ -174,226 +268,7 @@ static void simFreezeBuiltIns(txMachine* the)
 	xsCall1(xsVar(0), xsID("freeze"), xsVar(2));
 }
 
-/* ---- the linker's warnings: aliasable closures and objects reachable from preloaded modules ---- */
-
-enum { SIM_LINK_MODULE, SIM_LINK_EXPORT, SIM_LINK_ENVIRONMENT, SIM_LINK_PROPERTY, SIM_LINK_ITEM, SIM_LINK_GETTER,
-	SIM_LINK_SETTER, SIM_LINK_GLOBAL };
-typedef struct { int flag; txID id; txIndex index; const char* name; } simLink;
-#define SIM_LINK_DEPTH 64
-typedef struct {
-	simLink links[SIM_LINK_DEPTH];
-	int depth;
-	int warnings;
-	int errors;
-	txSlot** reported;        /* variables already reported (each once, as xsl reports each alias once) */
-	size_t reportedCount;
-} simAliasList;
-
-/* Report a writable variable once, at the first path that reaches it. */
-static void simReportVariable(txMachine* the, simAliasList* list, txSlot* variable);
-
-static void simPush(simAliasList* list, int flag, txID id, txIndex index, const char* name)
-{
-	if (list->depth < SIM_LINK_DEPTH) {
-		simLink* l = &list->links[list->depth];
-		l->flag = flag; l->id = id; l->index = index; l->name = name;
-	}
-	list->depth++;
-}
-
-static void simAliasReport(txMachine* the, simAliasList* list, const char* what, int error)
-{
-	int i, n = list->depth < SIM_LINK_DEPTH ? list->depth : SIM_LINK_DEPTH;
-	fprintf(stderr, error ? "### error" : "### warning");
-	for (i = 0; i < n; i++) {
-		simLink* l = &list->links[i];
-		const char* key = l->id != XS_NO_ID ? fxGetKeyName(the, l->id) : NULL;
-		switch (l->flag) {
-		case SIM_LINK_MODULE: fprintf(stderr, ": %s", l->name); continue;
-		case SIM_LINK_GLOBAL: fprintf(stderr, ": globalThis.%s", key ? key : "?"); continue;
-		case SIM_LINK_ITEM: fprintf(stderr, "[%u]", (unsigned)l->index); continue;
-		case SIM_LINK_EXPORT: fprintf(stderr, ": "); break;
-		case SIM_LINK_ENVIRONMENT: fprintf(stderr, "() "); break;
-		case SIM_LINK_GETTER: fprintf(stderr, ".get "); break;
-		case SIM_LINK_SETTER: fprintf(stderr, ".set "); break;
-		default: fprintf(stderr, "."); break;
-		}
-		if (key)
-			fprintf(stderr, "%s", key);
-		else
-			fprintf(stderr, "%d", (int)l->id);
-	}
-	fprintf(stderr, ": %s\n", what);
-	if (error)
-		list->errors++;
-	else
-		list->warnings++;
-}
-
-static void simReportVariable(txMachine* the, simAliasList* list, txSlot* variable)
-{
-	size_t i;
-	if (variable->flag & XS_DONT_SET_FLAG)
-		return;
-	for (i = 0; i < list->reportedCount; i++)
-		if (list->reported[i] == variable)
-			return;
-	list->reported = realloc(list->reported, (list->reportedCount + 1) * sizeof(txSlot*));
-	list->reported[list->reportedCount++] = variable;
-	simAliasReport(the, list, "no const", 0);
-}
-
-static int simIsFrozen(txMachine* the, txSlot* instance)
-{
-	txSlot* property = instance->next;
-	if (!(instance->flag & XS_DONT_PATCH_FLAG))
-		return 0;
-	while (property && (property->flag & XS_INTERNAL_FLAG)) {
-		if (property->kind == XS_ARRAY_KIND) {
-			txSlot* item = property->value.array.address;
-			txIndex length = fxGetIndexSize(the, property);
-			while (length--) {
-				if (item->kind != XS_ACCESSOR_KIND && !(item->flag & XS_DONT_SET_FLAG))
-					return 0;
-				if (!(item->flag & XS_DONT_DELETE_FLAG))
-					return 0;
-				item++;
-			}
-		}
-		property = property->next;
-	}
-	while (property) {
-		if (property->kind != XS_ACCESSOR_KIND && !(property->flag & XS_DONT_SET_FLAG))
-			return 0;
-		if (!(property->flag & XS_DONT_DELETE_FLAG))
-			return 0;
-		property = property->next;
-	}
-	return 1;
-}
-
-static void simCheckInstance(txMachine* the, txSlot* instance, simAliasList* list);
-
-static void simCheckProperty(txMachine* the, txSlot* property, simAliasList* list)
-{
-	if (property->kind == XS_REFERENCE_KIND)
-		simCheckInstance(the, property->value.reference, list);
-	else if (property->kind == XS_ACCESSOR_KIND) {
-		txID id = list->links[list->depth - 1].id;
-		if (property->value.accessor.getter) {
-			list->links[list->depth - 1].flag = SIM_LINK_GETTER;
-			simCheckInstance(the, property->value.accessor.getter, list);
-		}
-		if (property->value.accessor.setter) {
-			list->links[list->depth - 1].flag = SIM_LINK_SETTER;
-			list->links[list->depth - 1].id = id;
-			simCheckInstance(the, property->value.accessor.setter, list);
-		}
-	}
-}
-
-static void simCheckEnvironment(txMachine* the, txSlot* environment, simAliasList* list)
-{
-	txSlot* closure = environment->next;
-	if (environment->flag & XS_LEVEL_FLAG)
-		return;
-	environment->flag |= XS_LEVEL_FLAG;
-	if (environment->value.instance.prototype)
-		simCheckEnvironment(the, environment->value.instance.prototype, list);
-	for (; closure; closure = closure->next) {
-		txSlot* slot;
-		if (closure->kind != XS_CLOSURE_KIND || !(slot = closure->value.closure))
-			continue;
-		simPush(list, SIM_LINK_ENVIRONMENT, closure->ID, 0, NULL);
-		simReportVariable(the, list, slot);
-		if (slot->kind == XS_REFERENCE_KIND)
-			simCheckInstance(the, slot->value.reference, list);
-		list->depth--;
-	}
-}
-
-static void simCheckInstance(txMachine* the, txSlot* instance, simAliasList* list)
-{
-	txSlot* property = instance->next;
-	if (instance->flag & XS_LEVEL_FLAG)
-		return;
-	instance->flag |= XS_LEVEL_FLAG;
-	if (instance->value.instance.prototype) {
-		simPush(list, SIM_LINK_PROPERTY, mxID(___proto__), 0, NULL);
-		simCheckInstance(the, instance->value.instance.prototype, list);
-		list->depth--;
-	}
-	if (!simIsFrozen(the, instance))
-		simAliasReport(the, list, "not frozen", 0);
-	for (; property && (property->flag & XS_INTERNAL_FLAG); property = property->next) {
-		if (property->kind == XS_ARRAY_KIND) {
-			txSlot* item = property->value.array.address;
-			txIndex i, length = fxGetIndexSize(the, property);
-			for (i = 0; i < length; i++, item++) {
-				simPush(list, SIM_LINK_ITEM, XS_NO_ID, *((txIndex*)item), NULL);
-				simCheckProperty(the, item, list);
-				list->depth--;
-			}
-		}
-		else if ((property->kind == XS_CODE_KIND || property->kind == XS_CODE_X_KIND) && property->value.code.closures)
-			simCheckEnvironment(the, property->value.code.closures, list);
-		else if (property->kind == XS_PROXY_KIND) {
-			if (property->value.proxy.handler)
-				simCheckInstance(the, property->value.proxy.handler, list);
-			if (property->value.proxy.target)
-				simCheckInstance(the, property->value.proxy.target, list);
-		}
-		else if (property->kind == XS_STACK_KIND)
-			simAliasReport(the, list, "generator", 1);
-	}
-	for (; property; property = property->next) {
-		simPush(list, SIM_LINK_PROPERTY, property->ID, 0, NULL);
-		simCheckProperty(the, property, list);
-		list->depth--;
-	}
-}
-
-/* Check every preloaded module's exports (host modules, which stand for Moddable's own, excepted). */
-static void simCheckAliases(txMachine* the, txSlot* modules)
-{
-	simAliasList _list, *list = &_list;
-	txSlot* module;
-	memset(list, 0, sizeof(*list));
-	for (module = modules->next; module; module = module->next) {
-		const char* path = fxGetKeyName(the, module->ID);
-		const char* specifier;
-		txSlot* export;
-		if (module->kind != XS_REFERENCE_KIND || !path || simModulesIsHost(path))
-			continue;
-		specifier = simModulesSpecifier(path);
-		export = mxModuleExports(module)->kind == XS_REFERENCE_KIND ? mxModuleExports(module)->value.reference->next : NULL;
-		simPush(list, SIM_LINK_MODULE, XS_NO_ID, 0, specifier ? specifier : path);
-		for (; export; export = export->next) {
-			txSlot* closure = export->value.export.closure;
-			if (!closure)
-				continue;
-			simPush(list, SIM_LINK_EXPORT, export->ID, 0, NULL);
-			simReportVariable(the, list, closure);
-			if (closure->kind == XS_REFERENCE_KIND)
-				simCheckInstance(the, closure->value.reference, list);
-			list->depth--;
-		}
-		list->depth--;
-	}
-	simMarkFree(the, 1);
-	SIM_EACH_SLOT(slot) {
-		if (slot->kind == XS_INSTANCE_KIND)
-			slot->flag &= ~XS_LEVEL_FLAG;
-	}
-	simMarkFree(the, 0);
-	if (list->warnings || list->errors)
-		fprintf(stderr, "### %d warning(s), %d error(s) in preloaded modules\n", list->warnings, list->errors);
-	free(list->reported);
-}
-
 /* ---- the preload phase ---- */
-
-static const char* gPreloading = NULL;
 
 static void simPreloadFulfilled(txMachine* the)
 {
@@ -415,21 +290,12 @@ void simPreload(xsMachine* the, const char** specifiers, int count, int warnings
 	xsBeginHost(the);
 	{
 		simSnapshot(the);
+		/* no collection until the end of the phase: a slot freed and reused meanwhile would count as old */
+		xsEnableGarbageCollection(0);
 		gSimPreloading = 1;
 		xsTry {
-			txSlot* realm = mxProgram.value.reference->next->value.module.realm;
-			for (i = 0; i < count; i++) {
-				gPreloading = specifiers[i];
-				mxPushStringC((char*)specifiers[i]);
-				fxRunImport(the, realm, XS_NO_ID);
-				mxDub();
-				fxGetID(the, mxID(_then));
-				mxCall();
-				fxNewHostFunction(the, simPreloadFulfilled, 1, XS_NO_ID, XS_NO_ID);
-				fxNewHostFunction(the, simPreloadRejected, 1, XS_NO_ID, XS_NO_ID);
-				mxRunCount(2);
-				mxPop();
-			}
+			for (i = 0; i < count; i++)
+				simImport(the, specifiers[i], simPreloadFulfilled, simPreloadRejected);
 		}
 		xsCatch {
 			simReportException(the, "a preloaded module (the XS linker would fail the build)");
@@ -438,13 +304,17 @@ void simPreload(xsMachine* the, const char** specifiers, int count, int warnings
 	xsEndHost(the);
 	simDrainJobs(the);
 	gSimPreloading = 0;
-	gPreloading = NULL;
 	xsBeginHost(the);
 	{
 		txSlot* realm = mxProgram.value.reference->next->value.module.realm;
+		xsEnableGarbageCollection(1);
 		xsCollectGarbage();
+		xsBeginHost(the);
+		simGuardWeakCollections(the);      /* before simPetrify freezes the built-in constructors' prototypes */
+		xsEndHost(the);
 		simPetrify(the);
 		simFreezeBuiltIns(the);
+		simPetrifyFrozen(the);
 		if (warnings)
 			simCheckAliases(the, mxOwnModules(realm)->value.reference);
 	}

@@ -68,6 +68,7 @@ void simHeapSizes(xsMachine* the, simHeap* heap);
 int simModulesLoadMap(const char* path);
 void simModulesSetArgs(int argc, char** argv);
 void simRunMain(xsMachine* the, const char* path);
+void simImport(txMachine* the, const char* specifier, txCallback fulfilled, txCallback rejected); /* import().then() */
 int simModulesIsHost(const char* path);            /* a host module (binds native functions) */
 const char* simModulesSpecifier(const char* path); /* the map's specifier for a module file, or NULL */
 const char** simModulesPreloads(int* count);       /* the map's "!preload" specifiers, in order */

@@ -311,6 +311,8 @@ void xs_tcp_read(xsMachine* the)
 		else
 			simTCPUpdateInterest(tcp);     /* resume reading from the kernel */
 	}
+	else if (!tcp->reading && !tcp->dead)
+		simTCPUpdateInterest(tcp);         /* a partial read outside onReadable reopens the window, as on lwIP */
 }
 
 /* write(buffer) or, in "number" format, write(byte) -> the writable count left.

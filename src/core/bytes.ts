@@ -1,18 +1,40 @@
 // What send() accepts, turned into bytes.
+import TextEncoder from "text/encoder";
 
 /** Data a socket can send: a string (sent as UTF-8), an ArrayBuffer, or any typed array / DataView. */
 export type SendData = string | ArrayBuffer | ArrayBufferView;
 
 const EMPTY = new Uint8Array(0);
 
+// Made on first use (a host object cannot be constructed while a board's preload runs; a RegExp made by a
+// preloaded module body is frozen, and replace() with a global one writes its lastIndex).
+let encoder: TextEncoder | undefined;
+let suspect: RegExp | undefined;
+let lone: RegExp | undefined;
+
 /**
- * The bytes of `data` as a Uint8Array: a string is encoded as UTF-8 (XS ArrayBuffer.fromString, no copy
- * afterwards), an ArrayBuffer or view is wrapped without copying. Numbers are sent as their decimal text, as
- * Lua's luaL_checklstring does. Returns undefined for anything else.
+ * UTF-8 of a string as TextEncoder (WHATWG) makes it. XS keeps strings in modified UTF-8: U+0000 as C0 80, a lone
+ * surrogate as its own 3-byte sequence (ED A0..BF xx), and a pair joined by concatenation as two of them (CESU-8),
+ * and ArrayBuffer.fromString copies that as is. So: a string of ASCII only (as many bytes as characters) is copied
+ * as is; any other is checked for U+0000 and surrogates (one native regex scan) and, when it has some, lone
+ * surrogates become U+FFFD and Moddable's text/encoder writes U+0000 as 00 and pairs as 4-byte sequences.
+ */
+function utf8(data: string): Uint8Array {
+	const buffer = ArrayBuffer.fromString(data);
+	if (buffer.byteLength === data.length) return new Uint8Array(buffer);    // ASCII (U+0000 takes 2 bytes)
+	if (!(suspect ??= /[\0\ud800-\udfff]/).test(data)) return new Uint8Array(buffer);
+	lone ??= /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+	return (encoder ??= new TextEncoder()).encode(data.replace(lone, "\ufffd"));
+}
+
+/**
+ * The bytes of `data` as a Uint8Array: a string is encoded as UTF-8 as WHATWG's TextEncoder does (lone surrogates
+ * as EF BF BD, U+0000 as 00; see utf8()), an ArrayBuffer or view is wrapped without copying. Numbers are sent
+ * as their decimal text, as Lua's luaL_checklstring does. Returns undefined for anything else.
  */
 export function toBytes(data: unknown): Uint8Array | undefined {
 	if (typeof data === "number") data = String(data);
-	if (typeof data === "string") return data !== "" ? new Uint8Array(ArrayBuffer.fromString(data)) : EMPTY;
+	if (typeof data === "string") return data === "" ? EMPTY : utf8(data);
 	if (data instanceof ArrayBuffer) return new Uint8Array(data);
 	if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 	return undefined;

@@ -1,6 +1,6 @@
-// Inactivity limits of accepted connections (NodeMCU's server "timeout" as its docs describe it: a client
-// silent for that long is disconnected). One shared sweep timer checks every watched connection, so a
-// connection costs no timer of its own and receiving bytes costs one Date.now().
+// Inactivity limits of accepted connections (NodeMCU's server "timeout": a client with no traffic for that long
+// is disconnected; traffic is bytes either way, received or sent, so a client that only downloads stays). One shared sweep timer checks every watched connection, so a
+// connection costs no timer of its own and moving bytes costs one Date.now().
 import Timer from "timer";
 import { IDLE_SWEEP_MS } from "xsnet/core/limits";
 
@@ -8,7 +8,7 @@ import { IDLE_SWEEP_MS } from "xsnet/core/limits";
 export interface IdleWatched {
 	/** Inactivity limit, ms. */
 	idleMs: number;
-	/** Date.now() of the last bytes received (or of the accept). */
+	/** Date.now() of the last bytes received or sent (or of the accept). */
 	lastActive: number;
 	/** The limit passed: end the connection. */
 	expire(): void;

@@ -16,11 +16,33 @@ export const RECEIVE_CHUNK_BYTES = 65536;
 export const RECEIVE_SCRATCH_BYTES = 8192;
 
 /**
+ * Pull-mode receive (luatos/socket): bytes a connection reads from the host socket ahead of the application, so
+ * that a close by the peer is seen while earlier bytes are still unread (as LuatOS's receive list allows; hosts
+ * report the close only once they hold no unread byte). Beyond it the host socket keeps what arrives (the simulator
+ * up to SIM_TCP_READ_MAX = 64 KiB, a board up to its lwIP TCP_WND) and the TCP window closes: the peer stops until
+ * the application reads. Small, because bytes read ahead are copied once more when taken (a JS copy), while the
+ * rest goes from the host socket straight into the application's buffer.
+ */
+export const RECEIVE_BUFFER_BYTES = 4096;
+
+/**
  * Largest UDP payload send() accepts, in bytes: Ethernet MTU 1500 - IPv4 header 20 - UDP header 8.
  * NodeMCU's lwIP has IP fragmentation off and silently drops larger datagrams (nodemcu-firmware #2982);
  * we raise an error instead, on every platform alike (the loopback simulator could carry more).
  */
 export const UDP_PAYLOAD_MAX = 1472;
+
+/**
+ * luatos/socket: largest UDP payload tx() sends, in bytes. The seed: "UDP单次发送不要超过1460字节" (do not send more
+ * than 1460 bytes at once); tx() of a larger datagram returns false.
+ */
+export const LUATOS_UDP_TX_MAX = 1460;
+
+/**
+ * luatos/socket: clients a listening ctrl holds for accept() (LuatOS's listen backlog is 0..8). The backlog given to
+ * listen() bounds it when it is above 0; more clients are closed at once.
+ */
+export const LUATOS_ACCEPT_QUEUE_MAX = 8;
 
 /** Longest host name accepted, in bytes (RFC 1035; NodeMCU raises "illegal argument" from 256 on). */
 export const DNS_NAME_MAX = 255;
@@ -58,20 +80,49 @@ export const SNTP_PORT = 123;
 export const SNTP_DELAY_SAMPLES = 8;
 
 /**
- * NodeMCU's server "timeout": how long an accepted client may stay silent (send nothing) before it is
- * disconnected with ERR_ABRT, in seconds: default, minimum, maximum (NodeMCU's documented range).
+ * NodeMCU's server "timeout": how long an accepted client may go without traffic (no byte received from it nor
+ * handed to the host socket for it) before it is disconnected with ERR_ABRT, in seconds: default, minimum, maximum (NodeMCU's documented range).
  */
 export const SERVER_TIMEOUT_DEFAULT_S = 30;
 export const SERVER_TIMEOUT_MIN_S = 1;
 export const SERVER_TIMEOUT_MAX_S = 28800;
 
 /**
- * Send queue: bytes given to send() that the host socket cannot take yet wait in the socket's queue and are
- * written from onWritable. There is no byte limit (NodeMCU's "out of memory" at ~2.9 KB queued is gone): the
- * queue is bounded only by the JS heap. A chunk larger than this is written in slices of at most this many bytes,
- * so one huge send() never needs a second copy of itself.
+ * A chunk larger than this is written to the host socket in slices of at most this many bytes, so one huge send()
+ * never needs a second copy of itself.
  */
 export const SEND_SLICE_BYTES = 65536;
+
+/**
+ * Send queue bound, per socket, in bytes: bytes given to send() / tx() that the host socket cannot take yet wait in
+ * the socket's queue (written from onWritable); a send whose bytes would take the queue past this limit is refused
+ * whole (nodemcu/net: Error "send queue full", luatos/socket: tx() gives [false, true, false]) and nothing already
+ * queued is touched; once the queue drains, sends are accepted again. The bytes the host socket takes at once do
+ * not count. 1 MiB lets a program queue a few hundred KiB before its connection is up; the simulator has the heap
+ * for it. A board has a few hundred KiB of RAM in all: its build should call setSendQueueLimit() at start-up with
+ * what it can spare per connection (ESP32: 16-32 KiB, a few times lwIP's TCP_SND_BUF of 5744; ESP8266: 4-8 KiB).
+ */
+export const SEND_QUEUE_DEFAULT_BYTES = 1048576;
+
+// A module-level `let` (not an object): writable at run time on a board too, where a preloaded module's objects are
+// frozen.
+let sendQueueMax = SEND_QUEUE_DEFAULT_BYTES;
+
+/** The send queue bound now in force, in bytes (see SEND_QUEUE_DEFAULT_BYTES). */
+export function sendQueueLimit(): number {
+	return sendQueueMax;
+}
+
+/**
+ * Change the send queue bound of every socket, in bytes, from the next send() on: an integer >= 1 (Infinity = no
+ * bound). `import { setSendQueueLimit } from "xsnet/core/limits"`.
+ * @throws RangeError for anything else.
+ */
+export function setSendQueueLimit(bytes: number): void {
+	if (typeof bytes !== "number" || !(bytes >= 1) || (bytes !== Infinity && !Number.isInteger(bytes)))
+		throw new RangeError("send queue limit must be an integer >= 1 (bytes) or Infinity");
+	sendQueueMax = bytes;
+}
 
 /**
  * TCP_NODELAY on every connection (Nagle's algorithm off). The send queue already hands the host socket as much

@@ -11,9 +11,17 @@
 // - onError(code): the connection is over; code is an lwIP err_t, 0 or undefined = the peer closed normally,
 //   reported only after every received byte was read;
 // - close() is graceful: bytes already written are delivered, then FIN.
+//
+// Two receive modes: push (default: every received byte goes to owner.tcpReceived, decoded per `format`;
+// nodemcu/net) and pull (pullMode(): bytes wait until the owner read()s them, owner.tcpReadable says when new ones
+// arrived; luatos/socket). Pull mode reads at most RECEIVE_BUFFER_BYTES ahead of the application; the rest stays in
+// the host socket, whose window then closes, so not reading is the flow control.
 import TCP from "embedded:io/socket/tcp";
-import TextDecoder from "text/decoder";
-import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
+import { Utf8Decoder } from "xsnet/core/utf8";
+import {
+	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY, sendQueueLimit,
+} from "xsnet/core/limits";
+import { ReceiveQueue } from "xsnet/core/rxqueue";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import type { CancelLookup } from "xsnet/core/dns";
@@ -46,13 +54,21 @@ export interface TcpOwner {
 	tcpResolved(connection: TcpConnection, address: string | undefined): void;
 	/** Handshake done (outgoing connections only). */
 	tcpConnected(connection: TcpConnection): void;
-	/** Bytes arrived, decoded per `format`; never empty. */
+	/** Bytes arrived, decoded per `format`; never empty. Push mode only. */
 	tcpReceived(connection: TcpConnection, data: string | ArrayBuffer): void;
+	/**
+	 * Pull mode only: bytes arrived while `signalled` was false (it is true now); read() clears it. So this is
+	 * called once per batch of arrivals the owner has not read from yet, never during read().
+	 */
+	tcpReadable?(connection: TcpConnection): void;
 	/** All bytes of one write() call were handed to the host socket; once per write(), in order. */
 	tcpSent(connection: TcpConnection, token: unknown): void;
 	/** The connection is over: 0 = closed by the peer, else an lwIP error number (errors.ts). */
 	tcpClosed(connection: TcpConnection, error: number): void;
 }
+
+/** Results of TcpConnection.write(). */
+export const WRITE_OK = 0, WRITE_REFUSED = 1, WRITE_QUEUE_FULL = 2;
 
 /** Connection states. */
 export const IDLE = 0, RESOLVING = 1, CONNECTING = 2, CONNECTED = 3, CLOSING = 4, CLOSED = 5;
@@ -63,8 +79,6 @@ interface Chunk {
 	token: unknown;
 	next: Chunk | undefined;
 }
-
-const STREAM = Object.freeze({ stream: true });
 
 /** Shared by every connection's text decoding (drainText); allocated on first use. */
 let scratch: ArrayBuffer | undefined;
@@ -103,13 +117,19 @@ export class TcpConnection implements IdleWatched {
 	declare private room: number | undefined;       // bytes write() takes now
 	declare private available: number | undefined;  // bytes onReadable reported and not yet read
 	declare private fmt: ReceiveFormat | undefined; // undefined = "string"
-	declare private decoder: TextDecoder | undefined;
+	declare private decoder: Utf8Decoder | undefined;
 	declare private head: Chunk | undefined;
 	declare private tail: Chunk | undefined;
 	declare private queued: number | undefined;
 	declare private held: boolean | undefined;
 	declare private done: unknown[] | undefined;    // tokens of completed writes whose tcpSent is still due
 	declare private doneScheduled: boolean | undefined;
+	// Pull mode when not undefined: the bytes read from the host and not yet by the owner; null until the first.
+	declare private pulled: ReceiveQueue | null | undefined;
+	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
+	declare signalled: boolean | undefined;
+	/** TCP keep-alive for connect(): idle time and probe interval in ms (ECMA-419 `keepAlive`); 0/undefined = off. */
+	declare keepAliveMs: number | undefined;
 
 	constructor(owner: TcpOwner) {
 		this.owner = owner;
@@ -120,13 +140,13 @@ export class TcpConnection implements IdleWatched {
 	declare private cancelLookup: CancelLookup | undefined;
 	/** Inactivity limit in ms (accepted connections of a server with a timeout), see core/idle.ts. */
 	declare idleMs: number;
-	/** Date.now() of the last bytes received, while an inactivity limit applies. */
+	/** Date.now() of the last bytes received or handed to the host socket, while an inactivity limit applies. */
 	declare lastActive: number;
 
 	/**
 	 * Wrap a socket accepted by a listener (`native` = Listener.read()). The connection is CONNECTED at once.
-	 * @param idleMs inactivity limit: when the peer sends nothing for that long (ms), the connection is aborted
-	 *   and its owner gets tcpClosed(ERR_ABRT); 0 or undefined = none.
+	 * @param idleMs inactivity limit: when no byte moves for that long (ms), neither received nor handed to the
+	 *   host socket, the connection is aborted and its owner gets tcpClosed(ERR_ABRT); 0 or undefined = none.
 	 * @throws whatever the host TCP constructor throws.
 	 */
 	static accept(native: unknown, owner: TcpOwner, idleMs?: number): TcpConnection {
@@ -157,6 +177,109 @@ export class TcpConnection implements IdleWatched {
 		if (value === this.format) return;
 		this.fmt = value;
 		if (this.decoder) this.decoder = undefined;
+	}
+
+	/**
+	 * Switch to pull mode (before connect(), or at once for an accepted connection): received bytes are kept until
+	 * read() takes them; owner.tcpReadable announces arrivals; tcpReceived is not called.
+	 */
+	pullMode(): void {
+		if (this.pulled === undefined) this.pulled = null;
+	}
+
+	/**
+	 * Pull mode: bytes that read() can return now (read ahead, plus what the host socket holds). After the
+	 * connection ended, what was received before the end and not read.
+	 */
+	get readableBytes(): number {
+		const q = this.pulled;
+		if (q === undefined) return 0;
+		return (q ? q.length : 0) + (this.socket ? this.available ?? 0 : 0);
+	}
+
+	/**
+	 * Pull mode: take up to `limit` received bytes (all readable bytes when `limit` is larger), in order, as one
+	 * ArrayBuffer (empty when none); clears `signalled`. Works after the connection ended, on what is left.
+	 */
+	read(limit: number): ArrayBuffer {
+		const q = this.pulled;
+		const readable = this.readableBytes;
+		if (limit > readable) limit = readable;
+		if (!limit) {
+			this.signalled = false;
+			return new ArrayBuffer(0);
+		}
+		if (q && limit <= q.length) {
+			this.signalled = false;
+			const out = q.take(limit);
+			this.fill();
+			return out;
+		}
+		const out = new Uint8Array(limit);
+		this.readInto(out);
+		return out.buffer as ArrayBuffer;
+	}
+
+	/**
+	 * Pull mode: copy up to `target.length` received bytes into `target`, in order: the bytes read ahead, then
+	 * straight from the host socket (its read(buffer), one copy); returns the count. Clears `signalled`.
+	 */
+	readInto(target: Uint8Array): number {
+		const q = this.pulled;
+		this.signalled = false;
+		if (q === undefined) return 0;
+		let done = q ? q.takeInto(target) : 0;
+		const socket = this.socket;
+		while (done < target.length && socket && this.available! > 0) {
+			let n = target.length - done;
+			if (n > this.available!) n = this.available!;
+			let got: number;
+			try {
+				got = socket.read(target.subarray(done, done + n));
+			}
+			catch {
+				got = 0;
+			}
+			if (!got) {
+				this.available = 0;
+				break;
+			}
+			this.available! -= got;
+			done += got;
+		}
+		this.fill();
+		return done;
+	}
+
+	/** Pull mode: read from the host socket while less than RECEIVE_BUFFER_BYTES are read ahead. */
+	private fill(): void {
+		for (;;) {
+			const room = RECEIVE_BUFFER_BYTES - (this.pulled?.length ?? 0);
+			if (room <= 0 || !this.pullChunk(room)) return;
+		}
+	}
+
+	/** Pull mode: move one chunk (at most `max` bytes) from the host socket to the queue; false when it has none. */
+	private pullChunk(max = RECEIVE_CHUNK_BYTES): boolean {
+		const socket = this.socket;
+		let n = this.available ?? 0;
+		if (!socket || n <= 0) return false;
+		if (n > max) n = max;
+		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
+		let buffer: ArrayBuffer | undefined;
+		try {
+			buffer = socket.read(n);
+		}
+		catch {
+			buffer = undefined;
+		}
+		if (!buffer || !buffer.byteLength) {
+			this.available = 0;
+			return false;
+		}
+		this.available! -= buffer.byteLength;
+		(this.pulled ??= new ReceiveQueue()).push(buffer);
+		return true;
 	}
 
 	/** Bytes given to write() and not yet taken by the host socket. */
@@ -197,6 +320,7 @@ export class TcpConnection implements IdleWatched {
 	private open(address: string): void {
 		this.address = address;
 		const options: Record<string, unknown> = { address, port: this.port };
+		if (this.keepAliveMs) options.keepAlive = this.keepAliveMs;
 		const socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
@@ -208,18 +332,22 @@ export class TcpConnection implements IdleWatched {
 	 * in owner.tcpSent once all of them were handed to the host, never during this call. Allowed while RESOLVING,
 	 * CONNECTING or CONNECTED; the bytes must not be changed afterwards unless `copy` is true (then the part that
 	 * cannot be written at once is copied).
-	 * @returns false (and queues nothing) in any other state.
+	 * @returns WRITE_OK; WRITE_REFUSED (nothing queued) in any other state; WRITE_QUEUE_FULL (nothing queued) when
+	 *   the bytes the host socket cannot take at once would take the queue past limits.ts sendQueueLimit().
 	 */
-	write(bytes: Uint8Array, token: unknown, copy: boolean): boolean {
+	write(bytes: Uint8Array, token: unknown, copy: boolean): number {
 		const state = this.state;
-		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return false;
+		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return WRITE_REFUSED;
+		const fast = !this.head && state === CONNECTED && this.room! > 0;
+		const now = fast ? (this.room! < bytes.length ? this.room! : bytes.length) : 0;
+		if ((this.queued ?? 0) + bytes.length - now > sendQueueLimit()) return WRITE_QUEUE_FULL;
 		let offset = 0;
-		if (!this.head && state === CONNECTED && this.room! > 0) {
-			// fast path: nothing queued, write what fits now
+		if (fast) {
+			// nothing queued: write what fits now
 			offset = this.put(bytes, 0);
 			if (offset === bytes.length) {
 				this.complete(token);
-				return true;
+				return WRITE_OK;
 			}
 		}
 		if (copy) {
@@ -231,12 +359,12 @@ export class TcpConnection implements IdleWatched {
 		else this.head = chunk;
 		this.tail = chunk;
 		this.queued = (this.queued ?? 0) + bytes.length - offset;
-		return true;
+		return WRITE_OK;
 	}
 
 	/** Write bytes[offset..] as far as room allows; returns the new offset. */
 	private put(bytes: Uint8Array, offset: number): number {
-		const socket = this.socket!;
+		const socket = this.socket!, start = offset;
 		while (offset < bytes.length && this.room! > 0) {
 			let n = bytes.length - offset;
 			if (n > this.room!) n = this.room!;
@@ -258,6 +386,7 @@ export class TcpConnection implements IdleWatched {
 			this.room = left;
 			offset += n;
 		}
+		if (this.idleMs && offset > start) this.lastActive = Date.now();     // sending is activity too
 		return offset;
 	}
 
@@ -324,6 +453,14 @@ export class TcpConnection implements IdleWatched {
 		this.available = bytes;
 		if (this.idleMs) this.lastActive = Date.now();
 		if (this.state === CONNECTING) this.connected();
+		if (this.pulled !== undefined) {
+			this.fill();
+			if (!this.signalled && this.state === CONNECTED) {
+				this.signalled = true;
+				this.owner?.tcpReadable?.(this);
+			}
+			return;
+		}
 		this.drain();
 	}
 
@@ -371,8 +508,8 @@ export class TcpConnection implements IdleWatched {
 			}
 			this.available! -= got;
 			if (this.owner && this.state === CONNECTED) {
-				const decoder = this.decoder ??= new TextDecoder();
-				const text = decoder.decode(got === n ? view : view.subarray(0, got), STREAM);
+				const decoder = this.decoder ??= new Utf8Decoder(true);
+				const text = decoder.decode(got === n ? view : view.subarray(0, got));
 				if (text !== "") this.owner.tcpReceived(this, text);     // (str.length is O(n) in XS)
 			}
 		}
@@ -383,8 +520,8 @@ export class TcpConnection implements IdleWatched {
 			this.owner!.tcpReceived(this, buffer);
 			return;
 		}
-		const decoder = this.decoder ??= new TextDecoder();
-		const text = decoder.decode(buffer, STREAM);
+		const decoder = this.decoder ??= new Utf8Decoder(true);
+		const text = decoder.decode(new Uint8Array(buffer));
 		if (text !== "") this.owner!.tcpReceived(this, text);     // (str.length is O(n) in XS)
 	}
 
@@ -453,9 +590,14 @@ export class TcpConnection implements IdleWatched {
 	 */
 	private finish(error: number): void {
 		if (this.done?.length && this.owner) this.flushSent();
+		if (this.pulled !== undefined) {
+			// what the host still holds was received before the end: keep it readable (the host socket goes now)
+			while (this.pullChunk())
+				;
+		}
 		const owner = this.owner;
 		if (owner && this.state === CONNECTED && this.decoder) {
-			const tail = this.decoder.decode();
+			const tail = this.decoder.end();
 			if (tail !== "") owner.tcpReceived(this, tail);
 		}
 		this.release();
@@ -469,6 +611,7 @@ export class TcpConnection implements IdleWatched {
 	 */
 	close(): void {
 		this.owner = null;
+		if (this.pulled) this.pulled.clear();
 		if (this.state === CONNECTED && this.head) {
 			this.state = CLOSING;
 			return;

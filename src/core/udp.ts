@@ -1,11 +1,14 @@
 // A UDP endpoint over ECMA-419 embedded:io/socket/udp: binding, sending with per-send completion events,
 // receive decoding. No API personality here: events go to a UdpOwner.
+// Two receive modes, as TcpConnection's: push (udpReceived for every datagram; nodemcu/net) and pull (pullMode():
+// datagrams wait in the host socket until take() removes them, udpReadable announces arrivals; luatos/socket).
 import UDP from "embedded:io/socket/udp";
-import TextDecoder from "text/decoder";
+import { decodeUtf8 } from "xsnet/core/utf8";
 import { post } from "xsnet/core/tasks";
 import type { ReceiveFormat } from "xsnet/core/tcp";
 
-type Packet = ArrayBuffer & { address: string; port: number };
+/** A received datagram: its bytes, with the sender's address and port. */
+export type Packet = ArrayBuffer & { address: string; port: number };
 
 interface HostUDP {
 	read(): Packet | undefined;
@@ -24,10 +27,9 @@ export interface UdpOwner {
 	udpReceived(endpoint: UdpEndpoint, data: string | ArrayBuffer, port: number, address: string): void;
 	/** The datagram of one send() was handed to the host (posted, never during send()). */
 	udpSent(endpoint: UdpEndpoint, token: unknown): void;
+	/** Pull mode only: datagrams arrived while `signalled` was false (it is true now); take() clears it. */
+	udpReadable?(endpoint: UdpEndpoint): void;
 }
-
-// One decoder for every endpoint: datagrams are decoded whole (no streaming state is kept between calls).
-let decoder: TextDecoder | undefined;
 
 function onReadable(this: HostUDP, count: number): void {
 	this.xsnetEndpoint?.readable(count);
@@ -46,6 +48,10 @@ export class UdpEndpoint {
 	declare private boundPort: number | undefined;
 	declare private sentDue: number | undefined;      // posted udpSent jobs of the current binding
 	declare private sentStale: number | undefined;    // posted udpSent jobs of earlier bindings: skipped
+	declare private pull: boolean | undefined;
+	declare private head: Packet | undefined;         // pull mode: the next datagram, read from the host by peek()
+	/** Pull mode: datagrams arrived since the last take() (see UdpOwner.udpReadable). */
+	declare signalled: boolean | undefined;
 
 	constructor(owner: UdpOwner) {
 		this.owner = owner;
@@ -105,8 +111,43 @@ export class UdpEndpoint {
 		if (this.socket && this.owner) this.owner.udpSent(this, token);
 	}
 
+	/**
+	 * Switch to pull mode: datagrams stay in the host socket (its queue is the bound, as lwIP's recvmbox) until
+	 * take(); owner.udpReadable announces arrivals; udpReceived is not called.
+	 */
+	pullMode(): void {
+		this.pull = true;
+	}
+
+	/** Pull mode: the next non-empty datagram without removing it, undefined when none waits. */
+	peek(): Packet | undefined {
+		while (!this.head) {
+			const socket = this.socket;
+			if (!socket) return undefined;
+			const packet = socket.read();
+			if (!packet) return undefined;
+			if (packet.byteLength) this.head = packet;
+		}
+		return this.head;
+	}
+
+	/** Pull mode: remove and return the next datagram (undefined when none); clears `signalled`. */
+	take(): Packet | undefined {
+		const packet = this.peek();
+		this.head = undefined;
+		this.signalled = false;
+		return packet;
+	}
+
 	/** Host: onReadable(count) = datagrams waiting. */
 	readable(count: number): void {
+		if (this.pull) {
+			if (!this.signalled && count > 0) {
+				this.signalled = true;
+				this.owner?.udpReadable?.(this);
+			}
+			return;
+		}
 		while (count-- > 0) {
 			const socket = this.socket;
 			if (!socket) return;
@@ -116,7 +157,7 @@ export class UdpEndpoint {
 			if (!owner || !packet.byteLength) continue;
 			const port = packet.port, address = packet.address;
 			if (this.fmt === "buffer") owner.udpReceived(this, packet, port, address);
-			else owner.udpReceived(this, (decoder ??= new TextDecoder()).decode(packet), port, address);
+			else owner.udpReceived(this, decodeUtf8(new Uint8Array(packet), true), port, address);
 		}
 	}
 
@@ -139,6 +180,8 @@ export class UdpEndpoint {
 	close(): void {
 		const socket = this.socket;
 		this.socket = undefined;
+		this.head = undefined;
+		this.signalled = false;
 		if (this.sentDue) {
 			this.sentStale = (this.sentStale ?? 0) + this.sentDue;
 			this.sentDue = 0;

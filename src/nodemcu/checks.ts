@@ -4,21 +4,11 @@ import type { ReceiveFormat } from "xsnet/core/tcp";
 import { isValidHostName } from "xsnet/core/dns";
 import { parseIPv4 } from "xsnet/core/ip";
 import { DNS_SERVERS_MAX, SERVER_TIMEOUT_DEFAULT_S, SERVER_TIMEOUT_MIN_S, SERVER_TIMEOUT_MAX_S } from "xsnet/core/limits";
+import { toPort, isNumberLike } from "xsnet/core/lua";
 import type { Fn } from "nodemcu/types";
 
 export function fail(message: string): never {
 	throw new Error(message);
-}
-
-/** A port: an integer 0..65535 given as a number or a decimal string (Lua accepts numeric strings). */
-export function toPort(value: unknown): number | undefined {
-	if (typeof value === "string" && /^[0-9]{1,5}$/.test(value)) value = parseInt(value, 10);
-	if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 65535) return undefined;
-	return value;
-}
-
-export function isPortLike(value: unknown): boolean {
-	return typeof value === "number" || (typeof value === "string" && /^[0-9]+$/.test(value));
 }
 
 /** A callback argument: a function, or null/undefined for "none"; else "invalid callback function". */
@@ -37,7 +27,7 @@ export function listenArguments(args: ArrayLike<unknown>): { port: number; ip: s
 	let i = 0;
 	let port = 0;
 	let ip = "0.0.0.0";
-	if (isPortLike(args[0])) {
+	if (isNumberLike(args[0])) {
 		const p = toPort(args[0]);
 		if (p === undefined) fail("invalid port");
 		port = p;

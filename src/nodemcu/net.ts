@@ -43,7 +43,7 @@ export function createConnection(type?: number, secure?: number): NetSocket | Ne
  * - `createServer(timeout)`, any other single number (2 included): the timeout in seconds (3.x);
  * - `createServer(type, timeout)`: the type (net.TCP, or net.UDP for a UDP socket) and the timeout (2.x).
  * So a 1-second timeout is `createServer(net.TCP, 1)`. The timeout, in seconds (1..28800, default 30), is what
- * NodeMCU's docs promise: an accepted client that sends nothing for that long is disconnected, and its socket
+ * NodeMCU's docs promise: an accepted client with no traffic either way for that long is disconnected, and its socket
  * gets "reconnection" (or "disconnection") with -13 (ERR_ABRT). NodeMCU itself uses TCP keepalive there, which
  * never drops an idle live client; and NodeMCU 3.x reads its first argument as the timeout, so its
  * `createServer(net.TCP, 30)` and `createServer(net.TCP)` get 1 second.

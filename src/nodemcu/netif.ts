@@ -3,6 +3,7 @@
 import { interfaceInfo, isMulticast, joinGroup, leaveGroup, socketTTL, TTL_MIN, TTL_MAX } from "xsnet/core/netif";
 import type { InterfaceInfo } from "xsnet/core/netif";
 import { parseIPv4 } from "xsnet/core/ip";
+import { toInteger } from "xsnet/core/lua";
 import { fail } from "nodemcu/checks";
 
 /** What net.ifinfo() returns (a Lua table in NodeMCU). */
@@ -83,10 +84,10 @@ export function ttlMethod(hostSocket: object | undefined, value: unknown): numbe
 	if (!hostSocket) fail("socket is not open/bound yet");
 	let n: number | undefined;
 	if (value !== undefined && value !== null) {
-		if (typeof value === "string" && /^-?[0-9]+$/.test(value)) value = parseInt(value, 10);
-		if (typeof value !== "number" || !Number.isInteger(value)) fail("wrong arg type");
-		if (value !== -1) {
-			n = ((value % 256) + 256) % 256;
+		const ttl = toInteger(value);
+		if (ttl === undefined) fail("wrong arg type");
+		if (ttl !== -1) {
+			n = ((ttl % 256) + 256) % 256;
 			if (n < TTL_MIN || n > TTL_MAX) fail(`ttl out of range [${TTL_MIN}-${TTL_MAX}]`);
 		}
 	}

@@ -4,6 +4,7 @@ import type { EchoOwner } from "xsnet/core/ping";
 import { lookup } from "xsnet/core/dns";
 import { ERR_DNS_TIMEOUT } from "xsnet/core/errors";
 import { callSafe } from "xsnet/core/tasks";
+import { toInteger } from "xsnet/core/lua";
 import { fail, checkHostName } from "nodemcu/checks";
 import type { Fn } from "nodemcu/types";
 
@@ -44,9 +45,9 @@ class NetPing implements EchoOwner {
 /** A count argument: an integer >= 0 (number or decimal string, as Lua converts); 0 = the default. */
 function toCount(value: unknown): number {
 	if (value === undefined || value === null) return ECHO_COUNT_DEFAULT;
-	if (typeof value === "string" && /^[0-9]+$/.test(value)) value = parseInt(value, 10);
-	if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xFFFFFFFF) fail("wrong arg type");
-	return value || ECHO_COUNT_DEFAULT;
+	const count = toInteger(value);
+	if (count === undefined || count < 0 || count > 0xFFFFFFFF) fail("wrong arg type");
+	return count || ECHO_COUNT_DEFAULT;
 }
 
 /**

@@ -1,12 +1,14 @@
 // NodeMCU's net.socket: a TCP client or accepted connection, on xsnet's core TcpConnection.
 // References to "net.c" are nodemcu-firmware's app/modules/net.c (ESP8266) and components/modules/net.c (ESP32).
-import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, CLOSED } from "xsnet/core/tcp";
+import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, CLOSED, WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { TcpOwner, ReceiveFormat } from "xsnet/core/tcp";
 import { isCallerMemory } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
 import { callSafe } from "xsnet/core/tasks";
+import { sendQueueLimit } from "xsnet/core/limits";
 import { socketDns } from "nodemcu/lookup";
-import { fail, toPort, optionalCallback, sendBytes, checkFormat, checkHostName } from "nodemcu/checks";
+import { toPort } from "xsnet/core/lua";
+import { fail, optionalCallback, sendBytes, checkFormat, checkHostName } from "nodemcu/checks";
 import { ttlMethod } from "nodemcu/netif";
 import type { Fn, SocketCallback, ErrorCallback, ReceiveCallback, DnsCallback } from "nodemcu/types";
 
@@ -103,11 +105,14 @@ export class NetSocket implements TcpOwner {
 	/**
 	 * Send `data`: a string (as UTF-8), an ArrayBuffer or a typed array / DataView (the bytes are copied when they
 	 * cannot be handed over at once, so the caller may reuse its buffer). Any number of consecutive sends of any
-	 * size are queued and sent in order, never dropped; the queue feeds the host socket as it drains.
+	 * size are queued and sent in order, never dropped; the queue feeds the host socket as it drains. The queue is
+	 * bounded (xsnet/core/limits sendQueueLimit(), 1 MiB by default): a send() whose bytes would take it past the
+	 * bound raises "send queue full (...)" and queues none of them; `queuedBytes` tells how much waits.
 	 * "sent" fires once per send() call, in order, after that call's bytes were handed to the TCP stack, never
 	 * inside send(). Allowed while connecting (the bytes go out once connected).
 	 * @param fn optional: becomes the "sent" callback, exactly like on("sent", fn) (NodeMCU docs).
-	 * @throws Error "not connected", "wrong arg type", "no data to send", "invalid callback function".
+	 * @throws Error "not connected", "wrong arg type", "no data to send", "invalid callback function",
+	 *   "send queue full (N bytes queued, limit L)".
 	 */
 	send(data: SendData, fn?: SocketCallback | null): void {
 		const cb = optionalCallback(fn);
@@ -115,7 +120,17 @@ export class NetSocket implements TcpOwner {
 		const conn = this.conn;
 		if (!conn || conn.state === CLOSED) fail("not connected");
 		if (cb) this.onSent = cb;
-		if (!conn.write(bytes, undefined, isCallerMemory(data))) fail("not connected");
+		const result = conn.write(bytes, undefined, isCallerMemory(data));
+		if (result === WRITE_QUEUE_FULL) fail(`send queue full (${conn.queuedBytes} bytes queued, limit ${sendQueueLimit()})`);
+		if (result !== WRITE_OK) fail("not connected");
+	}
+
+	/**
+	 * Bytes accepted by send() that the TCP stack has not taken yet (the send queue, bounded by
+	 * xsnet/core/limits sendQueueLimit()); 0 when not connected.
+	 */
+	get queuedBytes(): number {
+		return this.conn?.queuedBytes ?? 0;
 	}
 
 	/**

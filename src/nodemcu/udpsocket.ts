@@ -7,7 +7,8 @@ import { parseIPv4 } from "xsnet/core/ip";
 import { callSafe } from "xsnet/core/tasks";
 import { socketDns } from "nodemcu/lookup";
 import { UDP_PAYLOAD_MAX } from "xsnet/core/limits";
-import { fail, toPort, optionalCallback, listenArguments, sendBytes, checkFormat, bindError } from "nodemcu/checks";
+import { toPort } from "xsnet/core/lua";
+import { fail, optionalCallback, listenArguments, sendBytes, checkFormat, bindError } from "nodemcu/checks";
 import { ttlMethod } from "nodemcu/netif";
 import type { Fn, UDPReceiveCallback, UDPSocketCallback, DnsCallback } from "nodemcu/types";
 

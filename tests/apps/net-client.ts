@@ -3,6 +3,7 @@
 import net from "nodemcu/net";
 import type { NetSocket } from "nodemcu/net";
 import args from "xsnet-sim/args";
+import { setSendQueueLimit } from "xsnet/core/limits";
 
 const log = (line: string) => trace(line + "\n");
 const mode = args[0];
@@ -144,6 +145,7 @@ switch (mode) {
 	// Many consecutive send()s of mixed sizes and types, none waiting for "sent": all bytes arrive in order,
 	// "sent" fires once per send(). Then close().
 	case "bulk-up": {
+		setSendQueueLimit(Infinity);   // queues MiBs in one turn: past the default send queue bound (1 MiB)
 		const total = Number(args[2]);
 		const pattern = makePattern(70000);
 		const sock = net.createConnection();
@@ -176,6 +178,7 @@ switch (mode) {
 	// One send() of a 4 MiB string, issued before the connection exists (queued from the start), then close
 	// from its "sent" callback.
 	case "big-send": {
+		setSendQueueLimit(Infinity);   // queues MiBs in one turn: past the default send queue bound (1 MiB)
 		const unit = String(args[2]);
 		const count = Number(args[3]);
 		const text = unit.repeat(count);
@@ -192,6 +195,7 @@ switch (mode) {
 
 	// send() a large amount then close() at once: everything is still delivered, then FIN.
 	case "close-drain": {
+		setSendQueueLimit(Infinity);   // queues MiBs in one turn: past the default send queue bound (1 MiB)
 		const total = Number(args[2]);
 		const pattern = makePattern(0);
 		const sock = net.createConnection();

@@ -1,0 +1,428 @@
+// One LuatOS socket control block ("network_ctrl", what socket.create returns): its state (0..8), what it
+// waits for, and its TCP connection, UDP endpoint or listener on xsnet's core. The rules are luat_network_adapter.c's
+// (NA), read from its state machine; socket.ts checks the arguments and shapes the results.
+import { TcpConnection, CLOSED as TCP_CLOSED, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
+import type { TcpOwner } from "xsnet/core/tcp";
+import { UdpEndpoint } from "xsnet/core/udp";
+import type { UdpOwner, Packet } from "xsnet/core/udp";
+import { lookup } from "xsnet/core/dns";
+import type { CancelLookup } from "xsnet/core/dns";
+import { parseIPv4 } from "xsnet/core/ip";
+import { LUATOS_UDP_TX_MAX } from "xsnet/core/limits";
+import { deliver, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
+import { log } from "luatos/log";
+import { post } from "xsnet/core/tasks";
+import type { Utf8Decoder } from "xsnet/core/utf8";
+
+/** States (NW_STATE_*), as state() reports them. */
+export const LINK_OFF = 0, OFF_LINE = 1, WAIT_DNS = 2, CONNECTING = 3, ONLINE = 5, LISTEN = 6, DISCONNECTING = 7;
+
+// What the ctrl waits for (NW_WAIT_*): a failure is reported as that event with param -1.
+const WAIT_NONE = 0, WAIT_LINK = 1, WAIT_ON_LINE = 2, WAIT_TX_OK = 3, WAIT_OFF_LINE = 4, WAIT_EVENT = 5;
+
+// Socket ids (the publish form's socket_id, and toString); a number, writable on a board.
+let lastId = 0;
+
+/** Where rx() puts bytes: appends them (a zbuff at `used`). */
+export type Sink = (bytes: ArrayBuffer, count: number) => void;
+
+export class SocketCtrl implements TcpOwner, UdpOwner {
+	readonly adapter: number;
+	readonly id: number;
+	/** NW_STATE_*: 0..7. */
+	state = LINK_OFF;
+	// `declare`d fields exist only once assigned (a ctrl that is never used costs a few slots).
+	declare cb: Function | undefined;
+	declare task: string | undefined;
+	declare released: boolean | undefined;
+	declare debugOn: boolean | undefined;
+	// config()
+	declare udp: boolean | undefined;
+	declare localPort: number | undefined;
+	declare keepIdle: number | undefined;
+	// connection
+	declare wait: number | undefined;              // WAIT_*
+	declare conn: TcpConnection | undefined;       // client, carried (single-client server) or accepted
+	declare endpoint: UdpEndpoint | undefined;
+	declare server: import("luatos/server").Server | undefined;
+	declare remoteAddress: string | undefined;     // connected peer
+	declare remotePort: number | undefined;
+	declare dnsIps: string[] | undefined;          // remoteIP()
+	declare ended: boolean | undefined;            // the connection ended by itself (LuatOS need_close)
+	declare txDue: number | undefined;             // tx() calls whose bytes are not handed over yet
+	declare cancelLookup: CancelLookup | undefined;
+	/** read()'s streaming UTF-8 decoder of a TCP connection (a character split between reads stays whole). */
+	declare decoder: Utf8Decoder | undefined;
+
+	constructor(adapter: number, handler: Function | string | undefined) {
+		this.adapter = adapter;
+		this.id = ++lastId;
+		if (typeof handler === "function") this.cb = handler;
+		else if (handler !== undefined) this.task = handler;
+	}
+
+	/** A unique text per ctrl, as Lua's tostring(userdata): programs key tables by it. */
+	toString(): string {
+		return "NWCTRL*: " + this.id;
+	}
+
+	/** True while a socket is open or being opened (LuatOS: socket_id >= 0). */
+	get busy(): boolean {
+		return (this.conn !== undefined && this.conn.state !== TCP_CLOSED) || this.endpoint !== undefined ||
+			this.server !== undefined || this.cancelLookup !== undefined;
+	}
+
+	/**
+	 * Deliver `event` with `param`: `now` from the event loop (a core callback: a host event or a posted job), else
+	 * (inside an API call) posted.
+	 */
+	emit(event: number, param: number, now?: boolean): void {
+		deliver(this, event, param, now);
+	}
+
+	/** Report a failure to what is being waited on (NA statemachine: event = wait target, param -1). */
+	private failWaited(now: boolean): void {
+		const w = this.wait;
+		this.wait = WAIT_NONE;
+		if (w === WAIT_ON_LINE) this.emit(ON_LINE, -1, now);
+		else if (w === WAIT_TX_OK) this.emit(TX_OK, -1, now);
+		else if (w === WAIT_OFF_LINE) this.emit(CLOSED, 0, now);
+		else if (w === WAIT_LINK) this.emit(LINK, -1, now);
+		else this.emit(EVENT, -1, now);
+	}
+
+	/** An event that resolves a wait for `w`: the wait ends. */
+	private resolved(w: number, event: number, now: boolean): void {
+		if (this.wait === w) this.wait = WAIT_NONE;
+		this.emit(event, 0, now);
+	}
+
+	// ---- client ----
+
+	/**
+	 * connect(): TCP to `host`:`port` (a name is looked up first: state 2, else 3), or UDP bound and "connected"
+	 * (port 0 = receive from anyone); a name with port 0 is a lookup only. ON_LINE follows.
+	 * @returns false when a socket is already open (LuatOS: (false, false)).
+	 */
+	connect(host: string, port: number): boolean {
+		if (this.busy) return false;
+		this.close();
+		const literal = parseIPv4(host);
+		this.remotePort = port;
+		this.wait = WAIT_ON_LINE;
+		this.state = literal ? CONNECTING : WAIT_DNS;
+		if (!this.udp && (literal || port !== 0)) {
+			const conn = new TcpConnection(this);
+			conn.pullMode();
+			if (this.keepIdle) conn.keepAliveMs = this.keepIdle * 1000;
+			this.conn = conn;
+			conn.connect(host, port);
+		}
+		else if (literal && this.udp) this.bind(literal, false);   // LuatOS's stack binds before connect() returns
+		else this.cancelLookup = lookup(host, (error, address) => this.looked(error, address, literal === undefined));
+		return true;
+	}
+
+	/** The lookup of a UDP connect or of a DNS-only connect (port 0) ended. */
+	private looked(error: number, address: string | undefined, isName: boolean): void {
+		this.cancelLookup = undefined;
+		if (error || !address) {
+			this.state = OFF_LINE;
+			this.failWaited(true);
+			return;
+		}
+		if (isName) this.dnsIps = [address];
+		if (!this.udp) {                        // a name and port 0: the lookup was all (NA network_state_wait_dns)
+			this.state = OFF_LINE;
+			this.resolved(WAIT_ON_LINE, ON_LINE, true);
+			return;
+		}
+		this.bind(address, true);
+	}
+
+	/** UDP: bind to config's local port and take `address` as the peer: state 5, ON_LINE(0); ON_LINE(-1) on failure. */
+	private bind(address: string, now: boolean): void {
+		const endpoint = new UdpEndpoint(this);
+		endpoint.pullMode();
+		try {
+			endpoint.open(this.localPort ?? 0, "0.0.0.0");
+		}
+		catch (e) {
+			log("E", "socket", `udp bind to port ${this.localPort ?? 0} failed: ${(e as Error)?.message ?? e}`);
+			this.state = OFF_LINE;
+			this.failWaited(now);
+			return;
+		}
+		this.endpoint = endpoint;
+		this.remoteAddress = address;
+		this.state = ONLINE;
+		this.resolved(WAIT_ON_LINE, ON_LINE, now);
+	}
+
+	/** @internal core: the name of a TCP connect was looked up. */
+	tcpResolved(conn: TcpConnection, address: string | undefined): void {
+		if (conn !== this.conn || !address) return;
+		if (this.state === WAIT_DNS) this.dnsIps = [address];
+		this.state = CONNECTING;
+	}
+
+	/** @internal core: TCP connected. */
+	tcpConnected(conn: TcpConnection): void {
+		if (conn !== this.conn) return;
+		this.remoteAddress = conn.address;
+		this.state = ONLINE;
+		this.resolved(WAIT_ON_LINE, ON_LINE, true);
+	}
+
+	/** @internal core (push mode only; pull mode here). */
+	tcpReceived(): void {
+	}
+
+	/** @internal core: new bytes (once until rx/read). NA: EVENT(0) even while a tx waits for TX_OK. */
+	tcpReadable(conn: TcpConnection): void {
+		if (conn !== this.conn || this.state !== ONLINE) return;
+		if (this.wait !== WAIT_TX_OK) this.wait = WAIT_NONE;
+		this.emit(EVENT, 0, true);
+	}
+
+	/** @internal core: the bytes of one tx() were handed to the TCP stack. */
+	tcpSent(conn: TcpConnection): void {
+		if (conn !== this.conn) return;
+		this.sent();
+	}
+
+	private sent(): void {
+		if (!this.txDue || --this.txDue) return;
+		if (this.state === DISCONNECTING) this.disconnected();
+		else this.resolved(WAIT_TX_OK, TX_OK, true);
+	}
+
+	/** @internal core: the connection ended (0 = the peer closed it, else an lwIP error number). */
+	tcpClosed(conn: TcpConnection, _error: number): void {
+		if (conn !== this.conn) {
+			this.server?.dropped(conn);
+			return;
+		}
+		if (this.state === DISCONNECTING) {
+			this.disconnected();
+			return;
+		}
+		if (this.wait === WAIT_ON_LINE) this.conn = undefined;     // connect failed: nothing to read
+		else this.ended = true;                                     // NA need_close: unread bytes stay readable once
+		const server = this.server;
+		if (server?.endsWithClient()) {
+			// LuatOS's 1:1 server socket is one socket: its client's end closes it, listener included (new clients are
+			// refused until the program listens again)
+			this.server = undefined;
+			server.close();
+		}
+		this.state = OFF_LINE;
+		this.txDue = 0;
+		this.failWaited(true);
+	}
+
+	// ---- UDP ----
+
+	/** The next datagram this ctrl accepts: a "connected" UDP ctrl (remote port set) takes only its peer's. */
+	nextDatagram(): Packet | undefined {
+		const endpoint = this.endpoint;
+		if (!endpoint) return undefined;
+		for (;;) {
+			const packet = endpoint.peek();
+			if (!packet) return undefined;
+			if (!this.remotePort || (packet.port === this.remotePort && packet.address === this.remoteAddress))
+				return packet;
+			const signalled = endpoint.signalled;
+			endpoint.take();                    // not for us (lwIP's udp_input skips a connected pcb)
+			endpoint.signalled = signalled;
+		}
+	}
+
+	/** @internal core: datagrams arrived. */
+	udpReadable(endpoint: UdpEndpoint): void {
+		if (endpoint !== this.endpoint || this.state !== ONLINE) return;
+		if (!this.nextDatagram()) {
+			endpoint.signalled = false;
+			return;
+		}
+		if (this.wait !== WAIT_TX_OK) this.wait = WAIT_NONE;
+		this.emit(EVENT, 0, true);
+	}
+
+	/** @internal core (push mode only). */
+	udpReceived(): void {
+	}
+
+	/** @internal core: one datagram of tx() was handed to the host. */
+	udpSent(endpoint: UdpEndpoint): void {
+		if (endpoint === this.endpoint) this.sent();
+	}
+
+	// ---- data ----
+
+	/** The "new data" flag (NA new_rx_flag): set by arrivals, cleared by rx() with a buffer and read(). */
+	get dataFlag(): boolean {
+		return !!(this.endpoint ? this.endpoint.signalled : this.conn?.signalled);
+	}
+
+	/** NA network_rx's test: online, or ended with unread data flagged (readable once). */
+	get readable(): boolean {
+		if (this.ended) return this.dataFlag;
+		return this.state === ONLINE && (this.conn !== undefined || this.endpoint !== undefined);
+	}
+
+	/**
+	 * tx(): queue `bytes` (TCP), or send one datagram to `address`:`port` (UDP; undefined = connect's peer).
+	 * TX_OK(0) follows once every tx() so far was handed over.
+	 * @returns WRITE_OK; WRITE_REFUSED when not online, or for a datagram over LUATOS_UDP_TX_MAX bytes or one the
+	 *   host refused; WRITE_QUEUE_FULL (TCP, nothing queued) when the send queue bound (limits.ts) would be passed.
+	 */
+	tx(bytes: Uint8Array, copy: boolean, address: string | undefined, port: number): number {
+		if (this.state !== ONLINE || this.ended) return WRITE_REFUSED;
+		const endpoint = this.endpoint;
+		if (endpoint) {
+			address ??= this.remoteAddress;
+			if (!port) port = this.remotePort ?? 0;
+			if (!address || !port || bytes.length > LUATOS_UDP_TX_MAX) return WRITE_REFUSED;
+			try {
+				endpoint.send(bytes, address, port, undefined);
+			}
+			catch (e) {
+				log("E", "socket", `udp send to ${address}:${port} failed: ${(e as Error)?.message ?? e}`);
+				return WRITE_REFUSED;
+			}
+		}
+		else {
+			const result = this.conn ? this.conn.write(bytes, undefined, copy) : WRITE_REFUSED;
+			if (result !== WRITE_OK) return result;
+		}
+		this.txDue = (this.txDue ?? 0) + 1;
+		this.wait = WAIT_TX_OK;
+		return WRITE_OK;
+	}
+
+	/** Bytes rx() without a buffer reports: TCP all readable bytes, UDP the next datagram's length. */
+	pending(): number {
+		if (this.endpoint) return this.nextDatagram()?.byteLength ?? 0;
+		return this.conn?.readableBytes ?? 0;
+	}
+
+	/** TCP: copy up to `target.length` received bytes into `target`; returns the count; clears the data flag. */
+	readInto(target: Uint8Array): number {
+		return this.conn?.readInto(target) ?? 0;
+	}
+
+	/**
+	 * Take up to `limit` bytes: TCP keeps the rest, UDP takes one datagram and drops what is beyond `limit`.
+	 * @returns the bytes and, for UDP, the datagram (its sender); clears the data flag.
+	 */
+	take(limit: number): { bytes: ArrayBuffer; from: Packet | undefined } {
+		const endpoint = this.endpoint;
+		if (endpoint) {
+			const packet = this.nextDatagram();
+			endpoint.take();
+			if (!packet) return { bytes: new ArrayBuffer(0), from: undefined };
+			return { bytes: limit < packet.byteLength ? packet.slice(0, limit) : packet, from: packet };
+		}
+		const conn = this.conn;
+		if (!conn) return { bytes: new ArrayBuffer(0), from: undefined };
+		return { bytes: conn.read(limit), from: undefined };
+	}
+
+	/** wait(): [ok, dataPending]; NA network_wait_event. */
+	waitEvent(): [boolean, boolean] {
+		if (this.dataFlag) {
+			this.wait = WAIT_EVENT;
+			return [true, true];
+		}
+		if (this.ended || this.state !== ONLINE) return [false, false];
+		this.wait = WAIT_EVENT;
+		return [true, false];
+	}
+
+	// ---- ending ----
+
+	/**
+	 * discon(): an online TCP socket closes gracefully (state 7; bytes still queued are sent first) and CLOSED(0)
+	 * follows: returns false. Anything else is closed at once: returns true (no event).
+	 */
+	discon(): boolean {
+		const conn = this.conn;
+		if (this.state === ONLINE && conn && !this.ended && conn.state !== TCP_CLOSED) {
+			this.state = DISCONNECTING;
+			this.wait = WAIT_OFF_LINE;
+			conn.signalled = false;
+			if (!this.txDue) post(disconnectLater, this);
+			return false;
+		}
+		this.close();
+		return true;
+	}
+
+	/** The graceful close of discon() is handed to the host: CLOSED(0). */
+	disconnected(): void {
+		if (this.state !== DISCONNECTING) return;     // close() or release() came first
+		this.close();
+		this.emit(CLOSED, 0, true);
+	}
+
+	/** Close everything at once, no event (socket.close); state 1. */
+	close(): void {
+		// (a field is only written when set: an unused `declare`d field costs no slot)
+		const conn = this.conn, endpoint = this.endpoint, server = this.server;
+		if (conn) {
+			this.conn = undefined;
+			conn.close();
+		}
+		if (endpoint) {
+			this.endpoint = undefined;
+			endpoint.close();
+		}
+		if (server) {
+			this.server = undefined;
+			server.close();
+		}
+		if (this.cancelLookup) {
+			this.cancelLookup();
+			this.cancelLookup = undefined;
+		}
+		this.reset();
+		this.state = OFF_LINE;
+	}
+
+	/** Forget the previous connection's leftovers. */
+	private reset(): void {
+		if (this.wait) this.wait = WAIT_NONE;
+		if (this.ended) this.ended = false;
+		if (this.txDue) this.txDue = 0;
+		if (this.dnsIps) this.dnsIps = undefined;
+		if (this.decoder) this.decoder = undefined;
+		if (this.remoteAddress !== undefined) this.remoteAddress = undefined;
+		if (this.remotePort !== undefined) this.remotePort = undefined;
+	}
+
+	/** linkup(): the adapter is up, so the state becomes 1 (NA network_wait_link_up) unless the socket is in use. */
+	linkup(): void {
+		if (this.state === LINK_OFF) this.state = OFF_LINE;
+	}
+
+	/** Set what is waited on (the server's listen). */
+	waitFor(w: "online"): void {
+		if (w === "online") this.wait = WAIT_ON_LINE;
+	}
+
+	/** An ON_LINE(0) that resolves a listen (`now`: from the event loop, else posted). */
+	online(now: boolean): void {
+		this.resolved(WAIT_ON_LINE, ON_LINE, now);
+	}
+
+	/** A listen that failed (inside listen()): ON_LINE(-1), posted. */
+	listenFailed(): void {
+		this.state = OFF_LINE;
+		this.failWaited(false);
+	}
+}
+
+function disconnectLater(ctrl: SocketCtrl): void {
+	ctrl.disconnected();
+}

@@ -1,0 +1,92 @@
+// LuatOS's `libnet` (script/libs/libnet.lua): the blocking forms of socket calls for a task made with
+// sys.taskInitEx(fn, taskName, cbFun), on a ctrl created with the same task name. Each is an async function
+// `(taskName, timeoutMs, ...socket arguments)`: it calls the socket function and, when that answers "in progress",
+// waits for the matching event with sys.waitMsg (timeout 0 or undefined = none). The results are exactly
+// libnet.lua's, including its quirks (noted per function).
+import { waitMsg } from "luatos/sys";
+import { linkup, connect as socketConnect, listen as socketListen, tx as socketTx, wait as socketWait, discon, close as socketClose, LINK, ON_LINE, TX_OK, CLOSED, EVENT } from "luatos/socket";
+import type { SocketCtrl } from "luatos/socket";
+
+type Ctrl = SocketCtrl | undefined | null;
+
+/** libnet.lua's test of a waitMsg result: a message whose second value (the event's param) is 0. */
+function succeeded(message: unknown): boolean {
+	return Array.isArray(message) && message[1] === 0;
+}
+
+/**
+ * Wait until the adapter of `ctrl` is up (socket.linkup, then the LINK event).
+ * @returns true when up, false on failure or timeout.
+ */
+export async function waitLink(taskName: string, timeout: number | undefined | null, ctrl: Ctrl): Promise<boolean> {
+	const [succ, result] = linkup(ctrl);
+	if (!succ) return false;
+	if (result) return true;
+	return succeeded(await waitMsg(taskName, LINK, timeout));
+}
+
+/**
+ * Connect (socket.connect's arguments after the first two) and wait for ON_LINE.
+ * @returns true when connected (or looked up, for port 0), false on failure or timeout.
+ */
+export async function connect(taskName: string, timeout: number | undefined | null, ctrl: Ctrl,
+	host: string | number, port: number, ipv6dns?: boolean | null): Promise<boolean> {
+	const [succ, result] = socketConnect(ctrl, host, port, ipv6dns);
+	if (!succ) return false;
+	if (result) return true;
+	return succeeded(await waitMsg(taskName, ON_LINE, timeout));
+}
+
+/**
+ * Listen (socket.listen's arguments, with its backlog) and wait for a client (ON_LINE).
+ * @returns true when a client connected, false on failure or timeout.
+ */
+export async function listen(taskName: string, timeout: number | undefined | null, ctrl: Ctrl,
+	backlog?: number | null): Promise<boolean> {
+	const [succ, result] = socketListen(ctrl, backlog);
+	if (!succ) return false;
+	if (result) return true;
+	return succeeded(await waitMsg(taskName, ON_LINE, timeout));
+}
+
+/**
+ * Send (socket.tx's arguments) and wait until it is handed over (TX_OK).
+ * @returns `[ok, full]`: `[true, false]` sent; `[false, true]` the send queue is full; `[false, full]` failure or
+ *   timeout, `full` being what socket.tx returned (undefined when tx failed: libnet.lua returns its nil).
+ */
+export async function tx(taskName: string, timeout: number | undefined | null, ctrl: Ctrl,
+	data: Parameters<typeof socketTx>[1], ip?: string | number | null, port?: number | null, flag?: number | null): Promise<[boolean, boolean | undefined]> {
+	const [succ, isFull, result] = socketTx(ctrl, data, ip, port, flag) as [boolean?, boolean?, boolean?];
+	if (!succ) return [false, isFull];
+	if (isFull) return [true, true];
+	if (result) return [true, isFull];
+	if (succeeded(await waitMsg(taskName, TX_OK, timeout))) return [true, false];
+	return [false, isFull];
+}
+
+/**
+ * Wait for a network event of `ctrl` (new data, the peer closing, an error), or for any message the task gets
+ * with socket.EVENT as its first value (`sys.sendMsg(taskName, socket.EVENT, 0)` wakes it).
+ * @returns `[ok, gotEvent]`: `[true, true]` data or a wake-up, `[false, false]` the connection failed (or is not
+ *   online), `[true, false]` timeout (or an unknown task name).
+ */
+export async function wait(taskName: string, timeout: number | undefined | null, ctrl: Ctrl): Promise<[boolean, boolean]> {
+	const [succ, result] = socketWait(ctrl);
+	if (!succ) return [false, false];
+	if (result) return [true, true];
+	const message = await waitMsg(taskName, EVENT, timeout);
+	if (Array.isArray(message)) return message[1] === 0 ? [true, true] : [false, false];
+	return [true, false];
+}
+
+/** Disconnect `ctrl`, wait for CLOSED up to `timeout` if it is in progress, then close it. Returns nothing. */
+export async function close(taskName: string, timeout: number | undefined | null, ctrl: Ctrl): Promise<void> {
+	const [succ, result] = discon(ctrl);
+	if (succ && !result) await waitMsg(taskName, CLOSED, timeout);
+	socketClose(ctrl);
+}
+
+/** The `libnet` module object. */
+const libnet = Object.freeze({ waitLink, connect, listen, tx, wait, close });
+
+export default libnet;

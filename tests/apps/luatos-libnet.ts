@@ -1,0 +1,93 @@
+// Task mode and libnet for tests/luatos-libnet.test.js. args[0] = scenario.
+import socket from "luatos/socket";
+import libnet from "luatos/libnet";
+import sys from "luatos/sys";
+import zbuff from "luatos/zbuff";
+import args from "xsnet-sim/args";
+import { setSendQueueLimit } from "xsnet/core/limits";
+
+const log = (line: string) => trace(line + "\n");
+const NAMES: Record<number, string> = {
+	[socket.LINK]: "LINK", [socket.ON_LINE]: "ON_LINE", [socket.TX_OK]: "TX_OK", [socket.CLOSED]: "CLOSED",
+	[socket.EVENT]: "EVENT",
+};
+const name = (event: unknown) => NAMES[event as number] ?? String(event);
+const show = (v: unknown) => JSON.stringify(v, (_k, x) => x === undefined ? "nil" : x);
+const port = Number(args[1]);
+
+switch (args[0]) {
+	// A task-style client: waitLink, connect, tx, wait (timeout, wake-up, data), rx, the peer closing, close.
+	// The peer answers "pong" to "ping" and closes after "bye".
+	case "client": {
+		const TASK = "client_task";
+		sys.taskInitEx(async () => {
+			const buf = zbuff.create(64)!;
+			const netc = socket.create(undefined, TASK)!;
+			log(`waitLink ${await libnet.waitLink(TASK, 0, netc)}`);
+			log(`config ${socket.config(netc, undefined, undefined, undefined, 300, 10, 3)}`);
+			log(`connect ${await libnet.connect(TASK, 15000, netc, "127.0.0.1", port)} state=${show(socket.state(netc))}`);
+			log(`wait-timeout ${show(await libnet.wait(TASK, 100, netc))}`);
+			sys.timerStart(() => sys.sendMsg(TASK, socket.EVENT, 0), 50);
+			log(`wait-wakeup ${show(await libnet.wait(TASK, 5000, netc))}`);
+			log(`tx ${show(await libnet.tx(TASK, 5000, netc, "ping"))}`);
+			log(`wait-data ${show(await libnet.wait(TASK, 5000, netc))}`);
+			log(`rx ${show(socket.rx(netc, buf))} ${buf.query()}`);
+			buf.del();
+			log(`tx-bye ${show(await libnet.tx(TASK, 5000, netc, "bye"))}`);
+			for (;;) {
+				const [ok, got] = await libnet.wait(TASK, 5000, netc);
+				const r = socket.rx(netc, buf);
+				log(`wait ${ok} ${got} rx ${show(r)}`);
+				if (!ok) break;
+			}
+			log(`tx-closed ${show(await libnet.tx(TASK, 5000, netc, "x"))}`);
+			await libnet.close(TASK, 5000, netc);
+			log(`closed ${show(socket.state(netc))}`);
+			socket.release(netc);
+		}, TASK, (msg: unknown[]) => log(`cbFun ${name(msg[0])} ${msg[1]}`));
+		break;
+	}
+
+	// Failures: refused, a timeout while the name is looked up (args[2] = a DNS server that never answers),
+	// calls on a ctrl that is not online, an unknown task name, an invalid ctrl.
+	case "failures": {
+		const TASK = "failing_task";
+		sys.taskInitEx(async () => {
+			const netc = socket.create(undefined, TASK)!;
+			log(`tx-offline ${show(await libnet.tx(TASK, 100, netc, "x"))}`);
+			log(`wait-offline ${show(await libnet.wait(TASK, 100, netc))}`);
+			log(`connect-refused ${await libnet.connect(TASK, 5000, netc, "127.0.0.1", port)} state=${show(socket.state(netc))}`);
+			socket.close(netc);
+			const t0 = Date.now();
+			log(`connect-timeout ${await libnet.connect(TASK, 300, netc, "silent.test", 80)} state=${show(socket.state(netc))} ${Date.now() - t0 >= 250}`);
+			socket.close(netc);
+			socket.config(netc, 0, true);
+			log(`listen-udp ${await libnet.listen(TASK, 100, netc)}`);
+			log(`close-invalid ${show(await libnet.close(TASK, 100, undefined))}`);
+			log(`connect-invalid ${await libnet.connect(TASK, 100, undefined, "127.0.0.1", port)}`);
+			socket.release(netc);
+			const other = socket.create(undefined, "no_such_task")!;
+			log(`connect-unknown-task ${await libnet.connect("no_such_task", 100, other, "127.0.0.1", port)}`);
+			socket.release(other);
+		}, TASK, (msg: unknown[]) => log(`cbFun ${name(msg[0])} ${msg[1]}`));
+		break;
+	}
+
+	// While libnet.tx waits for TX_OK, an EVENT(0) for new data goes to cbFun; socket.wait still reports the data.
+	case "tx-during-data": {
+		setSendQueueLimit(Infinity);   // queues MiBs in one turn: past the default send queue bound (1 MiB)
+		const TASK = "txdata_task";
+		sys.taskInitEx(async () => {
+			const buf = zbuff.create(64)!;
+			const netc = socket.create(undefined, TASK)!;
+			await libnet.connect(TASK, 5000, netc, "127.0.0.1", port);
+			const big = new Uint8Array(8 * 1024 * 1024);  // the peer reads nothing for a while: TX_OK waits
+			log(`tx-big ${show(await libnet.tx(TASK, 10000, netc, big))}`);
+			log(`wait ${show(socket.wait(netc))}`);
+			log(`rx ${show(socket.rx(netc, buf))} ${buf.query()}`);
+			await libnet.close(TASK, 5000, netc);
+			socket.release(netc);
+		}, TASK, (msg: unknown[]) => log(`cbFun ${name(msg[0])} ${msg[1]}`));
+		break;
+	}
+}
