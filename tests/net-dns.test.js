@@ -58,8 +58,9 @@ describe("DNS", function () {
         `get ok ${DNSMASQ}`, "get-1 ok undefined",
         "get-2 server index out of range [0-1]", "get-neg server index out of range [0-1]",
         "set-bad invalid dns server ip", "set-any invalid dns server ip", "set-bcast invalid dns server ip",
-        "set-index server index out of range [0-1]", "set-1 ok undefined", "get-1 ok 127.0.0.9",
-        "set-port ok undefined", "get-1 ok 127.0.0.10:5353",
+        "set-index server index out of range [0-1]", "set-1 ok undefined", "get-1 ok 127.0.0.9", "port-1 ok 53",
+        "set-port ok undefined", "get-1 ok 127.0.0.10", "port-1 ok 5353", "port-0 ok 53",
+        "port-2 server index out of range [0-1]",
         "resolve-nocb invalid callback function", "resolve-empty illegal argument",
         "resolve-long illegal argument", "resolve-number wrong arg type",
       ]);
@@ -88,7 +89,7 @@ describe("DNS", function () {
         s.send(dnsResponse(q, { answers: [{ type: "A", data: "10.4.4.4" }] }), rinfo.port, rinfo.address);
       });
       const r = await exitsCleanly(app("dns-servers", ["resolve", `127.0.0.1:${fake.port}`]));
-      assert.deepEqual(lines(r.stdout), [`servers undefined 127.0.0.1:${fake.port}`, "x.fake 10.4.4.4"]);
+      assert.deepEqual(lines(r.stdout), [`servers undefined 127.0.0.1 port ${fake.port}`, "x.fake 10.4.4.4"]);
       assert.deepEqual(fake.queries.map((q) => q.name), ["x.fake"]);
     });
   });

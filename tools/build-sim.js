@@ -2,22 +2,32 @@
 // Builds the simulator (hosts/sim + the XS engine sources from the npm package @agoric/xsnap) with the
 // machine's C compiler and make. Incremental: make rebuilds only what changed. Run by `npm install`
 // (postinstall), `npm test` and `xsnet run`.
+// `--sanitize` (or XSNET_SANITIZE=1) builds the sanitizer variant instead, into build/sim-asan: AddressSanitizer
+// on everything, UndefinedBehaviorSanitizer on the host's own files (hosts/sim/Makefile says why not on XS's).
+// tools/sim.js runs that binary when XSNET_SANITIZE=1 is set.
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { root, xsPackageDir } from "./sim.js";
 
-export function buildSim({ quiet = false } = {}) {
+/**
+ * Build the simulator. `sanitize` (default: XSNET_SANITIZE=1 is set): the AddressSanitizer + UBSan variant
+ * (build/sim-asan/xsnet-sim).
+ * @throws Error when make or the compiler is missing, or the build fails.
+ */
+export function buildSim({ quiet = false, sanitize = process.env.XSNET_SANITIZE === "1" } = {}) {
   const jobs = String(Math.max(1, os.cpus().length));
+  const out = path.join(root, "build", sanitize ? "sim-asan" : "sim");
   const r = spawnSync("make", ["-s", "-C", path.join(root, "hosts", "sim"), "-j", jobs,
-    `XS=${xsPackageDir()}`, `OUT=${path.join(root, "build", "sim")}`], { stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
+    `XS=${xsPackageDir()}`, `OUT=${out}`, ...(sanitize ? ["SANITIZE=1"] : [])],
+    { stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
   if (r.error) throw new Error(`cannot run make (${r.error.message}): the simulator needs make and a C compiler (gcc)`);
   if (r.status !== 0) throw new Error(`building the simulator failed${quiet ? ":\n" + r.stdout + r.stderr : ""}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    buildSim();
+    buildSim({ sanitize: process.argv.includes("--sanitize") || undefined });
   } catch (e) {
     console.error(`xsnet: ${e.message}`);
     process.exit(1);

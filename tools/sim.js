@@ -6,7 +6,10 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const simBinary = path.join(root, "build", "sim", "xsnet-sim");
+/** The sanitizer build (`node tools/build-sim.js --sanitize`): AddressSanitizer, UBSan on the host's files. */
+export const sanitizedSimBinary = path.join(root, "build", "sim-asan", "xsnet-sim");
+/** The simulator every command line runs: the sanitizer build when XSNET_SANITIZE=1 is set, else the normal one. */
+export const simBinary = process.env.XSNET_SANITIZE === "1" ? sanitizedSimBinary : path.join(root, "build", "sim", "xsnet-sim");
 export const jsRoot = path.join(root, "build", "js");
 
 /** Directory of the XS sources and modules inside the npm package @agoric/xsnap. */

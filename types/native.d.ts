@@ -27,9 +27,12 @@ declare module "xsnet/native" {
   /** IP time-to-live of a TCP or UDP socket (0..255), set first when `value` is given. lwIP: pcb->ttl.
    *  Throws "socket is not open/bound yet" for a closed socket. */
   export function ttl(socket: TCP | UDP, value?: number): number;
-  /** Join an IPv4 multicast group ("0.0.0.0" = any interface) for all UDP sockets. lwIP: igmp_joingroup(). */
+  /**
+   * Join an IPv4 multicast group ("0.0.0.0" = any interface) for all UDP sockets. lwIP: igmp_joingroup().
+   * Throws Error "multicast join failed: no such interface" (no interface has `ifAddress`) or "... out of memory".
+   */
   export function multicastJoin(ifAddress: string, group: string): void;
-  /** Leave a multicast group. lwIP: igmp_leavegroup(). */
+  /** Leave a multicast group. lwIP: igmp_leavegroup(). Throws Error "multicast leave failed: not a member". */
   export function multicastLeave(ifAddress: string, group: string): void;
   /** An ICMP socket. lwIP: raw_new(IP_PROTO_ICMP). */
   export class ICMP {

@@ -2,7 +2,11 @@
  * (up to SIM_LISTEN_BACKLOG ahead of the app) and onReadable(count) tells how many wait; read() hands
  * one over in a TCP instance that listener.js creates with `new TCP()` (as Moddable's Listener does).
  * A closed Listener throws SyntaxError from read() and its getters (Moddable's classes lose their host
- * data at close()); a second close() does nothing. */
+ * data at close()); a second close() does nothing.
+ * Out of descriptors (EMFILE, ENFILE) or kernel memory, accept() fails while connections wait: the Listener then
+ * stops watching its descriptor (level-triggered epoll would report it ready at once, forever), says so once on
+ * stderr, and tries again every SIM_LISTEN_RETRY_MS until an accept succeeds. The app is told nothing: the
+ * clients wait in the kernel's backlog, as on a board whose lwIP has no pcb left. */
 #include "sim.h"
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -14,6 +18,8 @@ typedef struct {
 	int count;
 	int port;
 	char address[16];
+	simTimer retry;            /* scheduled while accept() lacks descriptors: the descriptor is not watched */
+	uint8_t starved;           /* accept() failed for want of descriptors, and has not succeeded since */
 } simListener;
 
 void xs_listener_destructor(void* data);
@@ -35,18 +41,55 @@ void xs_listener_destructor(void* data)
 	simDeferFree(l);
 }
 
+/* The epoll events the listener needs now: none while the app is behind or descriptors are lacking. */
+static void simListenerWatch(simListener* l)
+{
+	if (l->r.watch.fd >= 0)
+		simWatchModify(&l->r.watch, (l->retry.scheduled || l->count == SIM_LISTEN_BACKLOG) ? 0 : EPOLLIN);
+}
+
+static void simListenerRetry(simTimer* timer)
+{
+	simListener* l = timer->data;
+	simListenerWatch(l);           /* watched again: a connection still waiting makes the loop call accept() */
+}
+
+/* accept() failed with `error`: 1 when the loop must stop for now (nothing waits, or no resource). */
+static int simListenerAcceptFailed(simListener* l, int error)
+{
+	if (error == EINTR || error == ECONNABORTED)
+		return 0;                   /* that connection is gone: take the next one */
+	if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+		if (!l->starved)
+			fprintf(stderr, "xsnet-sim: listener %s:%d cannot accept: %s; retrying every second\n",
+				l->address, l->port, strerror(error));
+		l->starved = 1;
+		simTimerSchedule(&l->retry, SIM_LISTEN_RETRY_MS);   /* cancelled when the Listener closes */
+		return 1;
+	}
+	if (error != EAGAIN && error != EWOULDBLOCK && gSimTrace)
+		fprintf(stderr, "[listener %d] accept: %s\n", l->r.watch.fd, strerror(error));
+	return 1;                       /* EAGAIN; or a network error of one connection (Linux), taken as EAGAIN */
+}
+
 static void simListenerEvents(simWatch* watch, uint32_t events)
 {
 	simListener* l = (simListener*)watch;
 	xsMachine* the = gSimMachine;
 	while (l->count < SIM_LISTEN_BACKLOG) {
 		int fd = accept4(l->r.watch.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			break;
+		if (fd < 0) {
+			if (simListenerAcceptFailed(l, errno))
+				break;
+			continue;
+		}
 		l->queue[l->count++] = fd;
 	}
-	if (l->count == SIM_LISTEN_BACKLOG)
-		simWatchModify(&l->r.watch, 0); /* the app is behind: leave the rest in the kernel's backlog */
+	if (l->starved && !l->retry.scheduled) {
+		l->starved = 0;             /* every waiting connection was taken */
+		fprintf(stderr, "xsnet-sim: listener %s:%d accepting again\n", l->address, l->port);
+	}
+	simListenerWatch(l);           /* the app is behind, or no descriptor: leave the rest in the kernel's backlog */
 	simReadableNotify(the, &l->r, l->count);
 }
 
@@ -97,6 +140,8 @@ void xs_listener_constructor(xsMachine* the)
 	}
 	l->r.watch.fd = fd;
 	l->r.watch.callback = simListenerEvents;
+	l->retry.callback = simListenerRetry;
+	l->retry.data = l;
 	l->port = ntohs(a.sin_port);
 	simFormatIPv4(a.sin_addr.s_addr, l->address);
 	simReadableOpen(the, &l->r, &gListenerHooks, &xsVar(1));
@@ -114,8 +159,7 @@ void xs_listener_accept(xsMachine* the)
 	simTCPAdopt(the, &xsArg(0), fd);   /* SyntaxError, before anything is taken, if xsArg(0) is no TCP */
 	l->count--;
 	memmove(l->queue, l->queue + 1, l->count * sizeof(int));
-	if (l->r.watch.fd >= 0)
-		simWatchModify(&l->r.watch, EPOLLIN);
+	simListenerWatch(l);
 	xsResult = xsArg(0);
 }
 
@@ -126,6 +170,8 @@ static void simListenerDrop(simReadable* r)
 	for (i = 0; i < l->count; i++)
 		close(l->queue[i]);
 	l->count = 0;
+	simTimerCancel(&l->retry);
+	l->starved = 0;
 }
 
 void xs_listener_close(xsMachine* the)

@@ -8,7 +8,7 @@
  *   --dns <ip[:port]>  DNS server 0, then 1 (repeatable); read by the app through xsnet/native
  *   --netif <name>     the interface net.ifinfo(0) reports (default: the first up, non-loopback IPv4 one)
  *   --timeout <s>      exit with status 124 if the app is still running after this many seconds
- *   --report-heap      print the heap in use at exit to stderr
+ *   --report-heap      print the heap in use at exit to stderr (64-bit byte counts: heap.c)
  *   --report-cpu       print the process's CPU time (user + system, seconds) at exit to stderr
  *   --trace-host       log host socket events to stderr
  *   --linker-warnings  print the XS linker's warnings about preloaded modules ("not frozen", "no const")
@@ -18,6 +18,7 @@
  * unhandled rejection (message and stack on stderr), 124 on --timeout.
  */
 #include "sim.h"
+#include <inttypes.h>
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -253,11 +254,10 @@ int main(int argc, char** argv)
 				usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6, usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6);
 		}
 		if (gReportHeap) {
-			txMachine* m = the;
-			fprintf(stderr, "xsnet-sim: heap %ld bytes in use (chunks %ld + slots %ld), peak %ld\n",
-				(long)(m->currentChunksSize + m->currentHeapCount * sizeof(txSlot)),
-				(long)m->currentChunksSize, (long)(m->currentHeapCount * sizeof(txSlot)),
-				(long)(m->peakChunksSize + m->peakHeapCount * sizeof(txSlot)));
+			simHeap heap;
+			simHeapSizes(the, &heap);
+			fprintf(stderr, "xsnet-sim: heap %" PRIu64 " bytes in use (chunks %" PRIu64 " + slots %" PRIu64 "), peak %"
+				PRIu64 "\n", heap.chunks + heap.slots, heap.chunks, heap.slots, heap.chunksPeak + heap.slotsPeak);
 		}
 	}
 	return 0;

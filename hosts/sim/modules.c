@@ -242,7 +242,9 @@ static void simBuildHosts(txMachine* the)
 	txID count, i;
 	txHostFunctionBuilder* builders;
 	mxDecodeID(p, count);
-	builders = calloc(count ? count : 1, sizeof(txHostFunctionBuilder)); /* kept: functions refer to it */
+	builders = calloc(count ? count : 1, sizeof(txHostFunctionBuilder));
+	if (!builders)
+		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
 	for (i = 0; i < count; i++) {
 		txS1 length = *((txS1*)p++);
 		txID id;
@@ -262,6 +264,11 @@ static void simBuildHosts(txMachine* the)
 		builders[i].id = XS_NO_ID;
 	}
 	fxBuildHosts(the, count, builders);
+#ifdef mxHostFunctionPrimitive
+	/* kept: such host functions point to their builder */
+#else
+	free(builders);   /* the functions copied what they need (fxNewHostFunction) */
+#endif
 	mxPullSlot(mxResult);
 }
 
@@ -357,18 +364,6 @@ void xs_sim_args(xsMachine* the)
 	xsResult = xsNewArray(0);
 	for (i = 0; i < gArgCount; i++)
 		xsSetAt(xsResult, xsInteger(i), xsString(gArgs[i]));
-}
-
-/* xsnet-sim/heap: used() -> bytes of XS heap in use (chunks + slots); gc() collects garbage. */
-void xs_sim_heap_used(xsMachine* the)
-{
-	txMachine* m = the;
-	xsResult = xsNumber((double)(m->currentChunksSize + m->currentHeapCount * sizeof(txSlot)));
-}
-
-void xs_sim_gc(xsMachine* the)
-{
-	xsCollectGarbage();
 }
 
 /* xsnet-sim/clock: cpu() -> seconds of CPU time this process has used (user + system). */

@@ -201,6 +201,37 @@ void xs_native_ttl(xsMachine* the)
 }
 
 /* ---- multicast membership: multicastJoin(interface, group), multicastLeave(...)  (lwIP: igmp) ---- */
+/* The reason a join failed, in the words modules/native/lwip uses for lwIP's err_t. */
+static const char* simMulticastReason(int error)
+{
+	switch (error) {
+	case ENODEV: case EADDRNOTAVAIL: case ENETUNREACH: return "no such interface";
+	case ENOBUFS: case ENOMEM: return "out of memory";
+	default: return strerror(error);
+	}
+}
+
+/* Whether the system lets a socket join `group` on `interface`: 0 or an errno. A UDP socket of its own, so
+ * that a join is checked whether or not the app has a UDP socket open (lwIP's igmp_joingroup() checks the
+ * interface at once too). */
+static int simMulticastProbe(uint32_t interface, uint32_t group)
+{
+	struct ip_mreq m;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), error = 0;
+	if (fd < 0)
+		return errno;
+	m.imr_multiaddr.s_addr = group;
+	m.imr_interface.s_addr = interface;
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) < 0)
+		error = errno;
+	close(fd);                  /* the probe's membership ends with it */
+	return error;
+}
+
+/* multicastJoin(ifAddress, group): TypeError "invalid address" (not a dotted quad), RangeError "invalid
+ * multicast ip" (outside 224.0.0.0/4), Error "multicast join failed: <reason>" when the system refuses (no
+ * interface has `ifAddress`, no route for 0.0.0.0, out of memory); joining twice is harmless.
+ * multicastLeave(...): Error "multicast leave failed: not a member" when the group was not joined there. */
 static void simMulticast(xsMachine* the, int join)
 {
 	uint32_t interface = simParseIPv4(the, &xsArg(0));
@@ -208,9 +239,15 @@ static void simMulticast(xsMachine* the, int join)
 	int error;
 	if ((ntohl(group) & 0xF0000000) != 0xE0000000)
 		xsRangeError("invalid multicast ip");
-	error = join ? simMulticastJoin(interface, group) : simMulticastLeave(interface, group);
-	if (error)
-		xsUnknownError("%s", strerror(error));
+	if (join) {
+		error = simMulticastProbe(interface, group);
+		if (!error)
+			error = simMulticastJoin(interface, group);
+		if (error)
+			xsUnknownError("multicast join failed: %s", simMulticastReason(error));
+	}
+	else if (simMulticastLeave(interface, group))
+		xsUnknownError("multicast leave failed: not a member");
 }
 
 void xs_native_multicast_join(xsMachine* the) { simMulticast(the, 1); }

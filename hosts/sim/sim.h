@@ -56,6 +56,14 @@ void simReportException(xsMachine* the, const char* where); /* print xsException
  * and promise-job draining. */
 void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot* argv);
 
+/* ---- the XS heap in 64-bit counts (heap.c): XS's own chunk counters are 32-bit and wrap above 2 GiB ---- */
+typedef struct {
+	uint64_t chunks, slots;           /* bytes in use (chunks: exact right after a collection) */
+	uint64_t chunksPeak, slotsPeak;   /* the most in use so far */
+	uint64_t chunksReserved;          /* bytes of chunk blocks allocated from the system */
+} simHeap;
+void simHeapSizes(xsMachine* the, simHeap* heap);
+
 /* ---- module loader (modules.c) ---- */
 int simModulesLoadMap(const char* path);
 void simModulesSetArgs(int argc, char** argv);
@@ -134,6 +142,7 @@ void simTCPAdopt(xsMachine* the, xsSlot* slot, int fd);
 #endif
 #define SIM_TCP_RECEIVE_WINDOW (64 * 1024) /* unread bytes a socket holds before it stops reading (lwIP's TCP_WND) */
 #define SIM_LISTEN_BACKLOG 16             /* connections accepted ahead of the app */
+#define SIM_LISTEN_RETRY_MS 1000          /* accept() retried this often while descriptors are lacking */
 #define SIM_UDP_QUEUE 32                  /* datagrams queued ahead of the app; more are dropped */
 #define SIM_UDP_MAX (65535 - 8 - 20)      /* largest datagram the host accepts (IPv4 limit) */
 

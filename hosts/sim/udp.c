@@ -37,31 +37,41 @@ struct simGroup {
 static simGroup* gGroups = NULL;
 static simUDP* gUDPs = NULL;
 
-static void simUDPMembership(int fd, uint32_t interface, uint32_t group, int join)
+/* 0, or the errno of setsockopt() */
+static int simUDPMembership(int fd, uint32_t interface, uint32_t group, int join)
 {
 	struct ip_mreq m;
 	m.imr_multiaddr.s_addr = group;
 	m.imr_interface.s_addr = interface;
-	setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof(m));
+	return setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m, sizeof(m)) < 0 ? errno : 0;
 }
 
-/* 0, or an errno */
+/* 0, or an errno: then no open socket joined (those that had are made to leave again) */
 int simMulticastJoin(uint32_t interface, uint32_t group)
 {
 	simGroup* g;
-	simUDP* u;
+	simUDP *u, *v;
 	for (g = gGroups; g; g = g->next)
 		if (g->interface == interface && g->group == group)
 			return 0;
+	for (u = gUDPs; u; u = u->next) {
+		int error = simUDPMembership(u->r.watch.fd, interface, group, 1);
+		if (error && error != EADDRINUSE) {
+			for (v = gUDPs; v != u; v = v->next)
+				simUDPMembership(v->r.watch.fd, interface, group, 0);
+			return error;
+		}
+	}
 	g = calloc(1, sizeof(simGroup));
-	if (!g)
+	if (!g) {
+		for (u = gUDPs; u; u = u->next)
+			simUDPMembership(u->r.watch.fd, interface, group, 0);
 		return ENOMEM;
+	}
 	g->interface = interface;
 	g->group = group;
 	g->next = gGroups;
 	gGroups = g;
-	for (u = gUDPs; u; u = u->next)
-		simUDPMembership(u->r.watch.fd, interface, group, 1);
 	return 0;
 }
 

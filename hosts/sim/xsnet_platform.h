@@ -20,6 +20,14 @@
 #include <pthread.h>
 #include <unistd.h>
 
+/* The sanitizer build (hosts/sim/Makefile SANITIZE=1) with GCC before 14, which has no __has_feature: XS exempts
+ * its word-at-a-time UTF-8 length scan (fxUnicodeLength, which reads whole aligned words past the string's end on
+ * purpose) from AddressSanitizer only when __has_feature(address_sanitizer) says so. */
+#if defined(__SANITIZE_ADDRESS__) && !defined(__has_feature)
+#define __has_feature(feature) __xsnet_has_feature_##feature
+#define __xsnet_has_feature_address_sanitizer 1
+#endif
+
 #define mxUseGCCAtomics 1
 #define mxUsePOSIXThreads 1
 

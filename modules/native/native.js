@@ -9,9 +9,10 @@ export function setDNSServer(index, address) @ "xs_native_set_dns_server";
 export function ifinfo(index) @ "xs_native_ifinfo";
 /** IP time-to-live of an ECMA-419 TCP or UDP socket, set first when `value` (0..255) is given (boards: not yet). */
 export function ttl(socket, value) @ "xs_native_ttl";
-/** Join an IPv4 multicast group on the interface with address `ifAddress` ("0.0.0.0": any), for every UDP socket. lwIP: igmp_joingroup(). */
+/** Join an IPv4 multicast group on the interface with address `ifAddress` ("0.0.0.0": any), for every UDP socket. lwIP: igmp_joingroup().
+ * Throws Error "multicast join failed: no such interface" (no interface has that address) or "... out of memory". */
 export function multicastJoin(ifAddress, group) @ "xs_native_multicast_join";
-/** Leave a multicast group. lwIP: igmp_leavegroup(). */
+/** Leave a multicast group. lwIP: igmp_leavegroup(). Throws Error "multicast leave failed: not a member". */
 export function multicastLeave(ifAddress, group) @ "xs_native_multicast_leave";
 /** An ICMP socket: write(message, address) sends one ICMP message (checksum included by the caller);
  *  onReadable(count) / read() -> ArrayBuffer (ICMP message, no IP header) with `address`. lwIP: raw_new(IP_PROTO_ICMP). */

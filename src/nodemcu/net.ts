@@ -37,12 +37,16 @@ export function createConnection(type?: number, secure?: number): NetSocket | Ne
 }
 
 /**
- * Create a TCP server. One argument is the timeout (3.x `createServer(timeout)`); two are type and timeout
- * (2.x `createServer(net.TCP, 30)`; net.UDP gives a UDP socket). The timeout, in seconds (1..28800, default 30),
- * is what NodeMCU's docs promise: an accepted client that sends nothing for that long is disconnected, and its
- * socket gets "reconnection" (or "disconnection") with -13 (ERR_ABRT); clients that talk stay connected.
- * NodeMCU itself uses TCP keepalive there, which never drops an idle live client. Unlike NodeMCU 3.x,
- * `createServer(net.TCP, 30)` means 30 s, not 1 s.
+ * Create a TCP server. The arguments, as the programs of every NodeMCU version write them:
+ * - `createServer()`: a TCP server, timeout 30 s;
+ * - `createServer(net.TCP)` (1, alone): the type (2.x programs, the ESP32 docs' send example), timeout 30 s;
+ * - `createServer(timeout)`, any other single number (2 included): the timeout in seconds (3.x);
+ * - `createServer(type, timeout)`: the type (net.TCP, or net.UDP for a UDP socket) and the timeout (2.x).
+ * So a 1-second timeout is `createServer(net.TCP, 1)`. The timeout, in seconds (1..28800, default 30), is what
+ * NodeMCU's docs promise: an accepted client with no traffic either way for that long is disconnected, and its socket
+ * gets "reconnection" (or "disconnection") with -13 (ERR_ABRT). NodeMCU itself uses TCP keepalive there, which
+ * never drops an idle live client; and NodeMCU 3.x reads its first argument as the timeout, so its
+ * `createServer(net.TCP, 30)` and `createServer(net.TCP)` get 1 second.
  * @throws Error "invalid type", "wrong arg type"; RangeError "timeout out of range [1-28800]".
  */
 export function createServer(timeout?: number): NetServer;
@@ -55,7 +59,7 @@ export function createServer(...args: (number | undefined)[]): NetServer | NetUD
 		type = args[0] ?? TCP;
 		timeout = args[1];
 	}
-	else timeout = args[0];
+	else if (args[0] !== TCP) timeout = args[0];
 	if (type !== TCP && type !== UDP) fail("invalid type");
 	const t = checkTimeout(timeout);
 	return type === UDP ? new NetUDPSocket() : new NetServer(t);
@@ -83,12 +87,21 @@ export const dns = Object.freeze({
 	},
 
 	/**
-	 * DNS server `index` (0 or 1, default 0) as "a.b.c.d" (or "a.b.c.d:port" when set with a port), undefined when
-	 * unset.
+	 * The address of DNS server `index` (0 or 1, default 0), "a.b.c.d", as NodeMCU's docs promise (also when it was
+	 * set with a port: getdnsport() tells that); undefined when unset.
 	 * @throws Error "server index out of range [0-1]".
 	 */
 	getdnsserver(index?: number): string | undefined {
-		return getServer(checkServerIndex(index));
+		return parseIPv4Endpoint(getServer(checkServerIndex(index)), DNS_PORT)?.address;
+	},
+
+	/**
+	 * Extension: the port of DNS server `index` (0 or 1, default 0): 53 unless setdnsserver() was given
+	 * "a.b.c.d:port"; undefined when the server is unset.
+	 * @throws Error "server index out of range [0-1]".
+	 */
+	getdnsport(index?: number): number | undefined {
+		return parseIPv4Endpoint(getServer(checkServerIndex(index)), DNS_PORT)?.port;
 	},
 
 	/**

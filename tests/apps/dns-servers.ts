@@ -38,7 +38,7 @@ switch (mode) {
 	// net.dns.setdnsserver("127.0.0.1:port") at run time, then a lookup that must reach that port
 	case "resolve": {
 		net.dns.setdnsserver(server, 1);
-		log(`servers ${net.dns.getdnsserver(0)} ${net.dns.getdnsserver(1)}`);
+		log(`servers ${net.dns.getdnsserver(0)} ${net.dns.getdnsserver(1)} port ${net.dns.getdnsport(1)}`);
 		net.dns.resolve("x.fake", (_sk, ip) => log(`x.fake ${ip}`));
 		break;
 	}

@@ -106,8 +106,12 @@ switch (mode) {
 		attempt("set-index", () => net.dns.setdnsserver("127.0.0.9", 2));
 		attempt("set-1", () => net.dns.setdnsserver("127.0.0.9", 1));
 		attempt("get-1", () => net.dns.getdnsserver(1));
+		attempt("port-1", () => net.dns.getdnsport(1));
 		attempt("set-port", () => net.dns.setdnsserver("127.0.0.10:5353", 1));
 		attempt("get-1", () => net.dns.getdnsserver(1));
+		attempt("port-1", () => net.dns.getdnsport(1));
+		attempt("port-0", () => net.dns.getdnsport());
+		attempt("port-2", () => net.dns.getdnsport(2));
 		attempt("resolve-nocb", () => net.dns.resolve("example.test", undefined as unknown as () => void));
 		attempt("resolve-empty", () => net.dns.resolve("", () => {}));
 		attempt("resolve-long", () => net.dns.resolve("a".repeat(256), () => {}));

@@ -72,8 +72,17 @@ static void xsnetMulticast(xsMachine* the, int join)
 	if (!ip4addr_aton(xsmcToString(xsArg(1)), &group) || !ip4_addr_ismulticast(&group))
 		xsRangeError("invalid multicast ip");
 	err = join ? igmp_joingroup(&interface, &group) : igmp_leavegroup(&interface, &group);
-	if (err != ERR_OK)
-		xsUnknownError("igmp error %d", (int)err);
+	if (err == ERR_OK)
+		return;
+	/* the simulator's messages (hosts/sim/native.c): ERR_VAL = no netif with that address (join) or no such
+	 * membership (leave); ERR_MEM = no igmp_group left (MEMP_NUM_IGMP_GROUP) */
+	if (!join)
+		xsUnknownError("multicast leave failed: not a member");
+	if (err == ERR_VAL)
+		xsUnknownError("multicast join failed: no such interface");
+	if (err == ERR_MEM)
+		xsUnknownError("multicast join failed: out of memory");
+	xsUnknownError("multicast join failed: lwIP error %d", (int)err);
 }
 
 /* multicastJoin(ifAddress, group), multicastLeave(ifAddress, group): lwIP's membership is global */

@@ -1,0 +1,40 @@
+/* xsnet simulator: the XS heap's size in 64-bit counts, for xsnet-sim/heap and --report-heap.
+ * XS keeps its chunk counters (currentChunksSize, peakChunksSize, maximumChunksSize) in 32-bit signed
+ * integers, which wrap above 2 GiB; the block list it allocates chunks from is walked here instead. Chunks are
+ * taken from the blocks in order and reclaimed only by the collector, which compacts each block (its `current`
+ * is then the end of the live chunks): the bytes up to `current` are the chunk bytes in use. */
+#include "sim.h"
+
+void simHeapSizes(xsMachine* the, simHeap* heap)
+{
+	txMachine* m = the;
+	txBlock* block;
+	heap->chunks = heap->chunksReserved = 0;
+	for (block = m->firstBlock; block; block = block->nextBlock) {
+		txByte* start = (txByte*)block + sizeof(txBlock);
+		heap->chunks += (uint64_t)(block->current - start);
+		heap->chunksReserved += (uint64_t)(block->limit - start);
+	}
+	heap->slots = (uint64_t)m->currentHeapCount * sizeof(txSlot);
+	/* XS's peak is exact while its counters cannot have wrapped. Beyond 2 GiB of blocks the peak of chunks in
+	 * use is bounded by the blocks reserved, which XS fills before it collects or grows. */
+	heap->chunksPeak = heap->chunksReserved > INT32_MAX || m->peakChunksSize < 0
+		? heap->chunksReserved : (uint64_t)m->peakChunksSize;
+	if (heap->chunksPeak < heap->chunks)
+		heap->chunksPeak = heap->chunks;
+	heap->slotsPeak = (uint64_t)m->peakHeapCount * sizeof(txSlot);
+}
+
+/* xsnet-sim/heap: used() -> bytes of XS heap in use (chunks + slots), exact right after gc(). */
+void xs_sim_heap_used(xsMachine* the)
+{
+	simHeap heap;
+	simHeapSizes(the, &heap);
+	xsResult = xsNumber((double)(heap.chunks + heap.slots));
+}
+
+/* xsnet-sim/heap: gc() collects garbage. */
+void xs_sim_gc(xsMachine* the)
+{
+	xsCollectGarbage();
+}
