@@ -1,0 +1,94 @@
+// Soak app (driven by tools/soak.js): the simulator's side of `npm run soak`. It connects to Node's control
+// server on 127.0.0.1:`args[0]` and runs its commands, one per line, answering one line each:
+//   heap                  -> "heap <bytes>"          JS heap in use right after a gc
+//   cycles <port> <n>     -> "cycles <n> failed <f> slowest <ms>"  n connect/send/close cycles as a client
+//   serve                 -> "port <p>"              a nodemcu/net echo server on 127.0.0.1 (binary, byte-exact)
+//   stop                  -> "stopped accepted <a> rx <bytes> tx <bytes> queueFull <q> errors <e>"
+//   exit                  -> closes the control connection; the app then ends
+import net from "nodemcu/net";
+import args from "xsnet-sim/args";
+import { gc, used } from "xsnet-sim/heap";
+
+type Socket = ReturnType<typeof net.createConnection>;
+type Server = ReturnType<typeof net.createServer>;
+
+/** What each client cycle sends (the Node server checks it byte for byte). */
+const CYCLE_PAYLOAD = "xsnet soak cycle: connect, send, close. 0123456789abcdefghijklmnopqrstuvwxyz\n";
+
+const ctrl = net.createConnection();
+let pending = "";
+function reply(line: string) { ctrl.send(line + "\n"); }
+
+let server: Server | undefined;
+let stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, errors: 0 };
+
+/** The echo server: every byte received is sent back; a peer that never reads is closed once its queue is full. */
+function serve() {
+  stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, errors: 0 };
+  const srv = net.createServer(30);
+  srv.listen(0, "127.0.0.1", (conn) => {
+    stats.accepted++;
+    conn.format = "buffer";
+    conn.on("receive", (s, data) => {
+      const bytes = data as ArrayBuffer;
+      stats.rx += bytes.byteLength;
+      try {
+        s.send(bytes);
+        stats.tx += bytes.byteLength;
+      } catch {
+        // "send queue full": the peer does not read (a hostile peer); give up on it
+        stats.queueFull++;
+        try { s.close(); } catch { /* already closed */ }
+      }
+    });
+    // resets and timeouts of hostile peers: counted; Node judges whether they were expected
+    conn.on("reconnection", () => { stats.errors++; });
+  });
+  server = srv;
+  reply(`port ${srv.getaddr()[0]}`);
+}
+
+function stop() {
+  if (server) server.close();
+  server = undefined;
+  reply(`stopped accepted ${stats.accepted} rx ${stats.rx} tx ${stats.tx} queueFull ${stats.queueFull} errors ${stats.errors}`);
+}
+
+/** `count` cycles against 127.0.0.1:`port`: connect, send CYCLE_PAYLOAD, close once "sent" fired. */
+function cycles(port: number, count: number) {
+  let done = 0, failed = 0, slowest = 0;
+  const next = () => {
+    if (done === count) { reply(`cycles ${count} failed ${failed} slowest ${slowest}`); return; }
+    done++;
+    const start = Date.now();
+    const finish = () => { slowest = Math.max(slowest, Date.now() - start); setTimeout(next, 0); };
+    const s: Socket = net.createConnection();
+    s.on("connection", (sk) => sk.send(CYCLE_PAYLOAD));
+    s.on("sent", (sk) => { sk.close(); finish(); });
+    s.on("reconnection", (_sk, err) => { failed++; trace(`soak: cycle ${done} failed: ${err}\n`); finish(); });
+    s.connect(port, "127.0.0.1");
+  };
+  next();
+}
+
+function run(line: string) {
+  const [cmd, a, b] = line.split(" ");
+  if (cmd === "heap") { gc(); reply(`heap ${used()}`); }
+  else if (cmd === "cycles") cycles(Number(a), Number(b));
+  else if (cmd === "serve") serve();
+  else if (cmd === "stop") stop();
+  else if (cmd === "exit") ctrl.close();
+  else reply(`error unknown command ${cmd}`);
+}
+
+ctrl.on("receive", (_s, data) => {
+  pending += data as string;
+  let nl;
+  while ((nl = pending.indexOf("\n")) >= 0) {
+    const line = pending.slice(0, nl);
+    pending = pending.slice(nl + 1);
+    run(line);
+  }
+});
+ctrl.on("reconnection", (_s, err) => { trace(`soak: control connection failed: ${err}\n`); });
+ctrl.connect(Number(args[0]), "127.0.0.1");
