@@ -8,11 +8,17 @@ type Job = (a: any, b: any) => void;
 
 // Module state is made at run time (an array made by a preloaded body would sit in flash, aliased in RAM).
 let queue: any[] | undefined;
+let spare: any[] | undefined;       // the last batch's array, emptied: the next batch reuses it
 let timer: Timer | undefined;
 
 /** Run `fn(a, b)` on a later turn of the event loop, after every job posted before it. */
 export function post(fn: Job, a?: unknown, b?: unknown): void {
-	(queue ??= []).push(fn, a, b);
+	let jobs = queue;
+	if (!jobs) {
+		jobs = queue = spare ?? [];
+		spare = undefined;
+	}
+	jobs.push(fn, a, b);
 	if (timer === undefined) timer = Timer.set(run, 0);
 }
 
@@ -29,6 +35,8 @@ function run(): void {
 			reportError(e);
 		}
 	}
+	jobs.length = 0;
+	spare = jobs;
 }
 
 /**

@@ -122,7 +122,8 @@ export class TcpConnection implements IdleWatched {
 	declare private tail: Chunk | undefined;
 	declare private queued: number | undefined;
 	declare private held: boolean | undefined;
-	declare private done: unknown[] | undefined;    // tokens of completed writes whose tcpSent is still due
+	declare private doneCount: number | undefined;  // completed writes whose tcpSent is still due
+	declare private doneTokens: unknown[] | undefined; // their tokens, only once one was not undefined
 	declare private doneScheduled: boolean | undefined;
 	// Pull mode when not undefined: the bytes read from the host and not yet by the owner; null until the first.
 	declare private pulled: ReceiveQueue | null | undefined;
@@ -407,7 +408,13 @@ export class TcpConnection implements IdleWatched {
 
 	/** One write() is fully handed over: its tcpSent is posted (FIFO with every other completion). */
 	private complete(token: unknown): void {
-		(this.done ??= []).push(token);
+		const count = this.doneCount ?? 0;
+		if (token !== undefined || this.doneTokens) {
+			// tokens are kept only when one is given (both personalities pass none): no array per batch then
+			const tokens = this.doneTokens ??= new Array(count).fill(undefined);
+			tokens.push(token);
+		}
+		this.doneCount = count + 1;
 		if (!this.doneScheduled) {
 			this.doneScheduled = true;
 			post(deliverSent, this);
@@ -417,12 +424,15 @@ export class TcpConnection implements IdleWatched {
 	/** Deliver due tcpSent events (a posted job: never inside write()). */
 	flushSent(): void {
 		this.doneScheduled = false;
-		const done = this.done;
-		if (!done?.length) return;
-		this.done = undefined;
-		for (let i = 0; i < done.length; i++) {
-			if (!this.owner) return;
-			this.owner.tcpSent(this, done[i]);
+		const count = this.doneCount;
+		if (!count) return;
+		const tokens = this.doneTokens;
+		this.doneCount = 0;
+		if (tokens) this.doneTokens = undefined;
+		for (let i = 0; i < count; i++) {
+			const owner = this.owner;
+			if (!owner) return;
+			owner.tcpSent(this, tokens ? tokens[i] : undefined);
 		}
 	}
 
@@ -593,7 +603,7 @@ export class TcpConnection implements IdleWatched {
 	 */
 	private finish(error: number): void {
 		if (error === ERR_OK && this.head) error = ERR_CLSD;
-		if (this.done?.length && this.owner) this.flushSent();
+		if (this.doneCount && this.owner) this.flushSent();
 		if (this.pulled !== undefined) {
 			// what the host still holds was received before the end: keep it readable (the host socket goes now)
 			while (this.pullChunk())
@@ -633,7 +643,8 @@ export class TcpConnection implements IdleWatched {
 		}
 		if (this.head) this.head = this.tail = undefined;
 		if (this.queued) this.queued = 0;
-		if (this.done) this.done = undefined;
+		if (this.doneCount) this.doneCount = 0;
+		if (this.doneTokens) this.doneTokens = undefined;
 		if (this.available) this.available = 0;
 		if (this.decoder) this.decoder = undefined;
 		const socket = this.socket;

@@ -187,7 +187,14 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	/** @internal core: the bytes of one tx() were handed to the TCP stack. */
 	tcpSent(conn: TcpConnection): void {
 		if (conn !== this.conn) return;
-		this.sent();
+		// sent() inline (once per tx of a request/response exchange): a call less on the hottest path
+		const due = this.txDue;
+		if (!due || (this.txDue = due - 1)) return;
+		if (this.state === DISCONNECTING) this.disconnected();
+		else {
+			if (this.wait === WAIT_TX_OK) this.wait = WAIT_NONE;
+			deliver(this, TX_OK, 0, true);
+		}
 	}
 
 	private sent(): void {
