@@ -14,7 +14,7 @@ import { WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import { Utf8Decoder } from "xsnet/core/utf8";
 import { rawOf, reserve, commit } from "luatos/zbuff-state";
 import type { ZBuff } from "luatos/zbuff";
-import { decodeText } from "luatos/zbuff-text";
+import { decodeUtf8 } from "xsnet/core/utf8";
 import { log } from "luatos/log";
 import {
 	LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, ADAPTER_COUNT,
@@ -254,7 +254,7 @@ export function read(ctrl: SocketCtrl | undefined | null, limit?: number | null)
 	const pending = c.pending();
 	if (!pending) return [true, ""];
 	const { bytes, from } = c.take(max > 0 && max < pending ? max : pending);
-	if (from) return [true, decodeText(new Uint8Array(bytes)), addressBytes(from.address), from.port];
+	if (from) return [true, decodeUtf8(new Uint8Array(bytes)), addressBytes(from.address), from.port];
 	const decoder = c.decoder ??= new Utf8Decoder();
 	return [true, decoder.decode(new Uint8Array(bytes))];
 }

@@ -2,7 +2,7 @@
 // and strings to and from bytes at the cursor. LuatOS runs on little-endian chips, so "native" order (no '<',
 // '>' or '=' given) is little-endian here on every host.
 import { toBytes } from "xsnet/core/bytes";
-import { decodeText } from "luatos/zbuff-text";
+import { decodeUtf8 } from "xsnet/core/utf8";
 import type { ZState } from "luatos/zbuff-state";
 
 /** Number kinds by format letter: [size in bytes, kind]. Kinds: 0 int, 1 uint, 2 float. */
@@ -146,7 +146,7 @@ export function unpack(z: ZState, format: unknown): unknown[] {
 			else if (code === " " || code === ",") continue;
 			else if (code === "A") {
 				if (i + count > len) break done;
-				out.push(decodeText(z.b.subarray(base + i, base + i + count)));
+				out.push(decodeUtf8(z.b.subarray(base + i, base + i + count)));
 				i += count;
 			}
 			else {

@@ -1,9 +1,9 @@
 // LuatOS's `zbuff` (luat/modules/luat_lib_zbuff.c): a byte buffer with one position that is both the cursor of
 // write/read/seek/pack/unpack and the "used" count of copy/query/del and of socket.tx/rx. Exact for all 256 byte
-// values; strings returned are UTF-8 text (zbuff-text.ts). Index access buf[i] goes through a Proxy behind the
+// values; strings returned are UTF-8 text (core/utf8.ts decodeUtf8: U+FFFD per invalid sequence, a BOM kept as U+FEFF). Index access buf[i] goes through a Proxy behind the
 // methods on the prototype chain (wrap() below).
 import { log } from "luatos/log";
-import { decodeText } from "luatos/zbuff-text";
+import { decodeUtf8 } from "xsnet/core/utf8";
 import { pack, unpack, readTyped, writeTyped, valueBytes } from "luatos/zbuff-codec";
 import { RAW, rawOf, self, reallocate } from "luatos/zbuff-state";
 import type { ZState } from "luatos/zbuff-state";
@@ -83,7 +83,7 @@ class ZBuffer {
 		const z = self(this, "read");
 		const n = Math.min(optInt("read", "length", length, 1), z.b.length - z.cursor);
 		if (n <= 0) return "";
-		const text = decodeText(z.b.subarray(z.cursor, z.cursor + n));
+		const text = decodeUtf8(z.b.subarray(z.cursor, z.cursor + n));
 		z.cursor += n;
 		return text;
 	}
@@ -134,7 +134,7 @@ class ZBuffer {
 			return "";
 		}
 		if (start + n > len) n = len - start;
-		return decodeText(z.b.subarray(start, start + n));
+		return decodeUtf8(z.b.subarray(start, start + n));
 	}
 
 	/** The allocated length in bytes (Lua's #buff). */
@@ -230,7 +230,7 @@ class ZBuffer {
 					Number(signed ? view.getBigInt64(0, little) : view.getBigUint64(0, little));
 			}
 		}
-		return decodeText(z.b.subarray(start, start + n));
+		return decodeUtf8(z.b.subarray(start, start + n));
 	}
 
 	/** Remove [offset, offset + length) from [0, used) (defaults: from 0, everything); later bytes move down. */
