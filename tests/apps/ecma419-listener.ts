@@ -7,24 +7,12 @@ import UDP from "embedded:io/socket/udp";
 import Timer from "timer";
 import TextDecoder from "text/decoder";
 import args from "xsnet-sim/args";
+import { line, thrown } from "./ecma419-probe.js";
 
 const [mode] = args;
 const address = "127.0.0.1";
 const Loose = Listener as any;
 
-function line(text: string): void {
-  trace(`${text}\n`);
-}
-/** The class name of what fn() throws, or "none". */
-function thrown(fn: () => unknown): string {
-  try {
-    fn();
-    return "none";
-  }
-  catch (e: any) {
-    return e?.constructor?.name ?? typeof e;
-  }
-}
 
 switch (mode) {
   case "constructor": {

@@ -7,25 +7,13 @@ import Listener from "embedded:io/socket/listener";
 import Timer from "timer";
 import TextDecoder from "text/decoder";
 import args from "xsnet-sim/args";
+import { line, thrown } from "./ecma419-probe.js";
 
 const [mode, portText] = args;
 const port = Number(portText);
 const address = "127.0.0.1";
 const Loose = TCP as any;
 
-function line(text: string): void {
-  trace(`${text}\n`);
-}
-/** The class name of what fn() throws, or "none". */
-function thrown(fn: () => unknown): string {
-  try {
-    fn();
-    return "none";
-  }
-  catch (e: any) {
-    return e?.constructor?.name ?? typeof e;
-  }
-}
 function text(buffer: ArrayBuffer | number | undefined): string {
   return buffer instanceof ArrayBuffer ? String.fromArrayBuffer(buffer) : String(buffer);
 }

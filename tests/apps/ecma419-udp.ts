@@ -6,25 +6,13 @@ import TCP from "embedded:io/socket/tcp";
 import Timer from "timer";
 import TextDecoder from "text/decoder";
 import args from "xsnet-sim/args";
+import { line, thrown } from "./ecma419-probe.js";
 
 const [mode, portText] = args;
 const port = Number(portText);
 const address = "127.0.0.1";
 const Loose = UDP as any;
 
-function line(text: string): void {
-  trace(`${text}\n`);
-}
-/** The class name of what fn() throws, or "none". */
-function thrown(fn: () => unknown): string {
-  try {
-    fn();
-    return "none";
-  }
-  catch (e: any) {
-    return e?.constructor?.name ?? typeof e;
-  }
-}
 
 switch (mode) {
   case "closed": {
