@@ -3,45 +3,12 @@
 #include "sim.h"
 
 #include <arpa/inet.h>
+#include "dnsserver.h"     /* modules/native/lin: the rules of a DNS server setting, as on Moddable's lin */
 
 #define SIM_DNS_SERVERS 2    /* lwIP's DNS_MAX_SERVERS on ESP8266/ESP32 NodeMCU builds */
-#define SIM_DNS_PORT 53
-#define SIM_DNS_SERVER_MAX (INET_ADDRSTRLEN + 6)   /* "a.b.c.d:65535" and its NUL */
+#define SIM_DNS_SERVER_MAX XSNET_SERVER_MAX
 static char gDNSServers[SIM_DNS_SERVERS][SIM_DNS_SERVER_MAX];
 
-/* "a.b.c.d" or "a.b.c.d:port" (port 1..65535 in 1 to 5 digits) -> `out` as getDNSServer reports it (port 53
- * left out; "" for 0.0.0.0, which clears the server as lwIP's dns_setserver does). Returns 0 when malformed.
- * The same rules as modules/native/lin/native.c and modules/native/lwip/native.c. */
-static int simParseDNSServer(const char* text, char* out)
-{
-	char address[INET_ADDRSTRLEN];
-	const char* colon = strchr(text, ':');
-	size_t length = colon ? (size_t)(colon - text) : strlen(text);
-	unsigned long port = SIM_DNS_PORT;
-	struct in_addr a;
-	if (length >= sizeof(address))
-		return 0;
-	memcpy(address, text, length);
-	address[length] = 0;
-	if (inet_pton(AF_INET, address, &a) != 1)
-		return 0;
-	if (colon) {
-		const char* digits = colon + 1;
-		size_t count = strspn(digits, "0123456789");
-		if (count < 1 || count > 5 || digits[count])
-			return 0;
-		port = strtoul(digits, NULL, 10);
-		if (port < 1 || port > 65535)
-			return 0;
-	}
-	if (a.s_addr == htonl(INADDR_ANY))
-		*out = 0;
-	else if (port == SIM_DNS_PORT)
-		snprintf(out, SIM_DNS_SERVER_MAX, "%s", address);
-	else
-		snprintf(out, SIM_DNS_SERVER_MAX, "%s:%lu", address, port);
-	return 1;
-}
 
 /* --dns: server `index`; NULL clears it. A malformed address is reported on stderr and leaves it unset. */
 void simSetDNSServer(int index, const char* address)
@@ -49,7 +16,7 @@ void simSetDNSServer(int index, const char* address)
 	if (index < 0 || index >= SIM_DNS_SERVERS)
 		return;
 	gDNSServers[index][0] = 0;
-	if (address && !simParseDNSServer(address, gDNSServers[index]))
+	if (address && !xsnetParseDNSServer(address, gDNSServers[index]))
 		fprintf(stderr, "xsnet-sim: invalid DNS server %s (a.b.c.d or a.b.c.d:port)\n", address);
 }
 
@@ -75,7 +42,7 @@ void xs_native_set_dns_server(xsMachine* the)
 		gDNSServers[index][0] = 0;
 		return;
 	}
-	if (!simParseDNSServer(xsToString(xsArg(1)), server))
+	if (!xsnetParseDNSServer(xsToString(xsArg(1)), server))
 		xsTypeError("invalid dns server ip");
 	memcpy(gDNSServers[index], server, sizeof(server));
 }
