@@ -5,14 +5,8 @@ import libnet from "luatos/libnet";
 import sys from "luatos/sys";
 import zbuff from "luatos/zbuff";
 import args from "xsnet-sim/args";
+import { log, name, show } from "./luatos-probe.js";
 
-const log = (line: string) => trace(line + "\n");
-const NAMES: Record<number, string> = {
-	[socket.LINK]: "LINK", [socket.ON_LINE]: "ON_LINE", [socket.TX_OK]: "TX_OK", [socket.CLOSED]: "CLOSED",
-	[socket.EVENT]: "EVENT",
-};
-const name = (event: unknown) => NAMES[event as number] ?? String(event);
-const show = (v: unknown) => JSON.stringify(v, (_k, x) => x === undefined ? "nil" : x);
 const port = Number(args[1]);
 
 switch (args[0]) {

@@ -5,15 +5,9 @@ import type { SocketCtrl } from "luatos/socket";
 import sys from "luatos/sys";
 import zbuff, { zbuffBytes } from "luatos/zbuff";
 import args from "xsnet-sim/args";
+import { log, name, show } from "./luatos-probe.js";
 import { setSendQueueLimit } from "xsnet/core/limits";
 
-const log = (line: string) => trace(line + "\n");
-const NAMES: Record<number, string> = {
-	[socket.LINK]: "LINK", [socket.ON_LINE]: "ON_LINE", [socket.TX_OK]: "TX_OK", [socket.CLOSED]: "CLOSED",
-	[socket.EVENT]: "EVENT",
-};
-const name = (event: number) => NAMES[event] ?? String(event);
-const show = (v: unknown) => JSON.stringify(v, (_k, x) => x === undefined ? "nil" : x);
 
 function fnv(bytes: Uint8Array, h = 0x811c9dc5): number {
 	for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;

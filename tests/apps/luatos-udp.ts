@@ -4,14 +4,8 @@ import type { SocketCtrl } from "luatos/socket";
 import sys from "luatos/sys";
 import zbuff, { zbuffBytes } from "luatos/zbuff";
 import args from "xsnet-sim/args";
+import { log, name, show } from "./luatos-probe.js";
 
-const log = (line: string) => trace(line + "\n");
-const NAMES: Record<number, string> = {
-	[socket.LINK]: "LINK", [socket.ON_LINE]: "ON_LINE", [socket.TX_OK]: "TX_OK", [socket.CLOSED]: "CLOSED",
-	[socket.EVENT]: "EVENT",
-};
-const name = (event: unknown) => NAMES[event as number] ?? String(event);
-const show = (v: unknown) => JSON.stringify(v, (_k, x) => x === undefined ? "nil" : x);
 /** LuatOS's 5-byte address as "len:b0.b1.b2.b3.b4". */
 const addr = (ip: unknown) => typeof ip === "string" ? `${ip.length}:${[...ip].map((c) => c.charCodeAt(0)).join(".")}` : show(ip);
 
