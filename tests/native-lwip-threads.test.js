@@ -2,7 +2,8 @@
 // XS machine that runs on the main thread while Debian's liblwip runs its tcpip thread (NO_SYS=0, as ESP-IDF runs
 // lwIP in its own task), first under ThreadSanitizer, then under AddressSanitizer. modules/native/check/threads/
 // host.c drives it: ICMP sockets pinging lwIP's own address over lwIP's loopback (nothing leaves the process),
-// sockets closed while a reply's message is posted, ifinfo and multicast join/leave between them.
+// sockets closed while a reply's message is posted, ifinfo and multicast join/leave between them, then ttl() on TCP
+// and UDP pcbs held as Moddable's socket records hold them.
 // What fails it: a raw-API call from the XS thread without lwIP's core lock (lwIP's own assertion aborts), the
 // reply queue touched by both threads without the lock (ThreadSanitizer), a record freed by close() while its
 // message is in flight (AddressSanitizer: heap-use-after-free).
@@ -18,7 +19,7 @@ describe("device native module on two threads (lwIP's tcpip thread + XS)", funct
   this.timeout(600_000); // the first run builds XS twice with the sanitizers (about 2 minutes of CPU each)
 
   for (const sanitizer of ["thread", "address"]) {
-    it(`ICMP, ifinfo and multicast from XS while lwIP runs its thread: clean under -fsanitize=${sanitizer}`, function () {
+    it(`ICMP, ifinfo, multicast and ttl from XS while lwIP runs its thread: clean under -fsanitize=${sanitizer}`, function () {
       if (!fs.existsSync("/usr/include/lwip/lwip/tcpip.h")) this.skip(); // tools/prereqs.js installs liblwip-dev
       const out = path.join(root, "build", "lwip-threads", sanitizer);
       const make = spawnSync("make", ["-s", "-j2", "-C", dir, `SAN=${sanitizer}`, `XS=${xsPackageDir()}`, `OUT=${out}`],
@@ -31,6 +32,8 @@ describe("device native module on two threads (lwIP's tcpip thread + XS)", funct
       assert.ok(n.replies >= n.waited && n.waited === n.rounds * 2, r.stdout); // every awaited echo reply came
       assert.equal(n.bad, 0, r.stdout);
       assert.equal(n.ifinfo, n.rounds, r.stdout);
+      const ttl = /ttl (\d+)\/(\d+)/.exec(r.stdout); // ttl() through the pcb at the head of Moddable's socket records
+      assert.ok(ttl && ttl[1] === ttl[2], r.stdout);
       // the use-count path ran: messages ran for sockets already closed
       assert.ok(n["closed-with-message-posted"] > n.rounds / 4 && n["messages-after-close"] >= n["closed-with-message-posted"], r.stdout);
     });

@@ -9,6 +9,7 @@
 #include "lwip/netif.h"
 #include "lwip/ip_addr.h"
 #include "lwip/igmp.h"
+#include "lwip/ip.h"
 #if LWIP_DHCP
 	#include "lwip/dhcp.h"
 #endif
@@ -142,10 +143,54 @@ static void xsnetMulticast(xsMachine* the, int join)
 void xs_native_multicast_join(xsMachine* the) { xsnetMulticast(the, 1); }
 void xs_native_multicast_leave(xsMachine* the) { xsnetMulticast(the, 0); }
 
-/* ttl(socket[, value]): Moddable's ECMA-419 classes keep their pcb private, so boards cannot reach it yet. */
+/* ttl(socket[, value]) -> the socket's IP time-to-live (1..255), set first to `value` when one is given.
+ * `socket`: a TCP or UDP socket of Moddable's lwIP ECMA-419 classes (modules/io/socket/lwip/tcp.c, udp.c). Those
+ * classes keep their pcb private; their host record (the socket's host data) begins with it, `struct tcp_pcb* skt`
+ * in TCPRecord and `struct udp_pcb* skt` in UDPRecord (Moddable SDK 2026-06, unchanged since 2019), and lwIP begins
+ * every pcb with the same IP_PCB members (struct ip_pcb), ttl among them: one read serves both. That layout is
+ * Moddable's, not an API: docs/nodemcu-net.md "ttl() on a board" weighs it against own ECMA-419 classes.
+ * The pcb is read on lwIP's thread, where Moddable's error callback clears `skt` when lwIP frees the pcb.
+ * UDP multicast packets keep lwIP's own mcast_ttl (the simulator sets both).
+ * Throws RangeError "invalid ttl" (not 0..255), Error "socket is not open/bound yet" (closed, or its pcb is gone). */
+typedef struct {
+	xsnetLwipCallData call;
+	struct ip_pcb** record;   /* the socket's host data: a record whose first member is its pcb */
+	int set;                  /* -1: read only */
+	int ttl;                  /* -1: no pcb */
+} xsnetTTLCall;
+
+static err_t xsnetTTLInLwip(xsnetLwipCallData* call)
+{
+	xsnetTTLCall* c = (xsnetTTLCall*)call;
+	struct ip_pcb* pcb = *c->record;
+	if (!pcb) {
+		c->ttl = -1;
+		return ERR_CLSD;
+	}
+	if (c->set >= 0)
+		pcb->ttl = (u8_t)c->set;
+	c->ttl = pcb->ttl;
+	return ERR_OK;
+}
+
 void xs_native_ttl(xsMachine* the)
 {
-	xsUnknownError("ttl() is not available on this platform yet");
+	xsnetTTLCall c;
+	c.set = -1;
+	if (xsmcArgc > 1 && xsmcTypeOf(xsArg(1)) != xsUndefinedType) {
+		c.set = xsmcToInteger(xsArg(1));
+		if (c.set < 0 || c.set > 255)
+			xsRangeError("invalid ttl");
+	}
+	if (xsmcTypeOf(xsArg(0)) != xsReferenceType)
+		xsUnknownError("socket is not open/bound yet");
+	c.record = xsmcGetHostData(xsArg(0));
+	if (!c.record)
+		xsUnknownError("socket is not open/bound yet");
+	xsnetLwipCall(xsnetTTLInLwip, &c);
+	if (c.ttl < 0)
+		xsUnknownError("socket is not open/bound yet");
+	xsmcSetInteger(xsResult, c.ttl);
 }
 
 #else /* lwIP 1.4 (ESP8266): not available yet */
