@@ -10,6 +10,7 @@
 #include "lwip/ip_addr.h"
 #include "lwip/igmp.h"
 #include "lwip/ip.h"
+#include "lwip/udp.h"
 #if LWIP_DHCP
 	#include "lwip/dhcp.h"
 #endif
@@ -150,12 +151,14 @@ void xs_native_multicast_leave(xsMachine* the) { xsnetMulticast(the, 0); }
  * every pcb with the same IP_PCB members (struct ip_pcb), ttl among them: one read serves both. That layout is
  * Moddable's, not an API: docs/nodemcu-net.md "ttl() on a board" weighs it against own ECMA-419 classes.
  * The pcb is read on lwIP's thread, where Moddable's error callback clears `skt` when lwIP frees the pcb.
- * UDP multicast packets keep lwIP's own mcast_ttl (the simulator sets both).
+ * A UDP socket (an ECMA-419 socket without TCP's remoteAddress) gets the value as its multicast TTL too, as the
+ * simulator sets IP_TTL and IP_MULTICAST_TTL (lwIP: udp_set_multicast_ttl, LWIP_MULTICAST_TX_OPTIONS).
  * Throws RangeError "invalid ttl" (not 0..255), Error "socket is not open/bound yet" (closed, or its pcb is gone). */
 typedef struct {
 	xsnetLwipCallData call;
 	struct ip_pcb** record;   /* the socket's host data: a record whose first member is its pcb */
 	int set;                  /* -1: read only */
+	int udp;                  /* the record is UDP's: its pcb is a struct udp_pcb */
 	int ttl;                  /* -1: no pcb */
 } xsnetTTLCall;
 
@@ -167,8 +170,13 @@ static err_t xsnetTTLInLwip(xsnetLwipCallData* call)
 		c->ttl = -1;
 		return ERR_CLSD;
 	}
-	if (c->set >= 0)
+	if (c->set >= 0) {
 		pcb->ttl = (u8_t)c->set;
+#if LWIP_MULTICAST_TX_OPTIONS
+		if (c->udp)
+			udp_set_multicast_ttl((struct udp_pcb*)pcb, (u8_t)c->set);
+#endif
+	}
 	c->ttl = pcb->ttl;
 	return ERR_OK;
 }
@@ -184,6 +192,7 @@ void xs_native_ttl(xsMachine* the)
 	}
 	if (xsmcTypeOf(xsArg(0)) != xsReferenceType)
 		xsUnknownError("socket is not open/bound yet");
+	c.udp = !xsmcHas(xsArg(0), xsID("remoteAddress"));
 	c.record = xsmcGetHostData(xsArg(0));
 	if (!c.record)
 		xsUnknownError("socket is not open/bound yet");

@@ -229,7 +229,7 @@ static void clearTCPRecord(void* record)
 
 /* ttl() of TCP and UDP sockets: the default, set and read back, refused once the pcb is gone. A host function:
  * returns the number of checks that held (TTL_CHECKS when all did). */
-#define TTL_CHECKS 7
+#define TTL_CHECKS 8
 static void checkTTL(xsMachine* the)
 {
 	ModdableTCPRecord tcp = { 0 };
@@ -243,6 +243,8 @@ static void checkTTL(xsMachine* the)
 	xsVar(0) = xsNewHostFunction(xs_native_ttl, 2);
 	xsVar(1) = xsNewHostObject(NULL);
 	xsSetHostData(xsVar(1), &tcp);
+	xsVar(3) = xsString("10.0.0.2");
+	xsSet(xsVar(1), xsID("remoteAddress"), xsVar(3));   /* ECMA-419 TCP has it, UDP not */
 	xsVar(2) = xsNewHostObject(NULL);
 	xsSetHostData(xsVar(2), &udp);
 	xsVar(3) = xsCallFunction1(xsVar(0), xsUndefined, xsVar(1));
@@ -258,6 +260,9 @@ static void checkTTL(xsMachine* the)
 	held += xsToInteger(xsVar(3)) == 1;
 	xsVar(3) = xsCallFunction1(xsVar(0), xsUndefined, xsVar(2));
 	held += xsToInteger(xsVar(3)) == 1;
+	LOCK_TCPIP_CORE();
+	held += udp_get_multicast_ttl(udp.skt) == 1 && tcp.skt->ttl == 7;
+	UNLOCK_TCPIP_CORE();
 	{
 		xsTry {
 			xsVar(3) = xsInteger(256);
