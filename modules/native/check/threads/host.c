@@ -14,10 +14,10 @@
  * between: ifinfo(0), multicastJoin/Leave, garbage collections. Then ttl() on TCP and UDP pcbs held as Moddable's
  * socket records hold them. Prints one line of counts; exit 0 when every awaited reply came and every check held.
  *
- * Here the Moddable runtime functions the device C uses are ours: modMessagePostToMachine (a queue served by the
- * main thread, as Moddable's ESP32 message queue) and modCriticalSectionBegin/End (one mutex). */
+ * The Moddable runtime functions the device C uses are runtime.c's. */
 #include "xsAll.h"
 #include "xs.h"
+#include "runtime.h"
 #include "lwip/tcpip.h"
 #include "lwip/netif.h"
 #include "lwip/ip_addr.h"
@@ -39,89 +39,6 @@ extern void xs_native_ifinfo(xsMachine* the);
 extern void xs_native_multicast_join(xsMachine* the);
 extern void xs_native_multicast_leave(xsMachine* the);
 extern void xs_native_ttl(xsMachine* the);
-
-/* ---- Moddable's runtime, as the device C expects it (moddable_device.h) ---- */
-
-typedef void (*modMessageDeliver)(void* the, void* refcon, uint8_t* message, uint16_t messageLength);
-typedef struct Message Message;
-struct Message {
-	Message* next;
-	modMessageDeliver callback;
-	void* refcon;
-};
-static pthread_mutex_t gQueueMutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t gQueueCondition = PTHREAD_COND_INITIALIZER;
-static Message* gQueue = NULL;
-static pthread_mutex_t gCritical = PTHREAD_MUTEX_INITIALIZER;
-
-void modCriticalSectionBegin(void) { pthread_mutex_lock(&gCritical); }
-void modCriticalSectionEnd(void) { pthread_mutex_unlock(&gCritical); }
-
-int modMessagePostToMachine(xsMachine* the, uint8_t* message, uint16_t messageLength, modMessageDeliver callback, void* refcon)
-{
-	Message* m = malloc(sizeof(Message));
-	Message** link;
-	if (!m)
-		return -1;
-	m->next = NULL;
-	m->callback = callback;
-	m->refcon = refcon;
-	pthread_mutex_lock(&gQueueMutex);
-	for (link = &gQueue; *link; link = &(*link)->next)
-		;
-	*link = m;
-	pthread_cond_signal(&gQueueCondition);
-	pthread_mutex_unlock(&gQueueMutex);
-	return 0;
-}
-
-/* Run the posted messages, waiting up to `ms` for the first. Returns how many ran. Main thread. */
-static int serviceMessages(xsMachine* the, int ms)
-{
-	struct timespec until;
-	int count = 0;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += (long)ms * 1000000L;
-	until.tv_sec += until.tv_nsec / 1000000000L;
-	until.tv_nsec %= 1000000000L;
-	for (;;) {
-		Message* m;
-		pthread_mutex_lock(&gQueueMutex);
-		while (!gQueue && ms > 0) {
-			if (pthread_cond_timedwait(&gQueueCondition, &gQueueMutex, &until) == ETIMEDOUT)
-				break;
-		}
-		m = gQueue;
-		if (m)
-			gQueue = m->next;
-		pthread_mutex_unlock(&gQueueMutex);
-		if (!m)
-			return count;
-		(*m->callback)(the, m->refcon, NULL, 0);
-		free(m);
-		count++;
-		ms = 0;
-	}
-}
-
-/* Wait up to `ms` until a message is posted, without running it. Returns 1 when one is. Main thread. */
-static int waitForMessage(int ms)
-{
-	struct timespec until;
-	int posted;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += (long)ms * 1000000L;
-	until.tv_sec += until.tv_nsec / 1000000000L;
-	until.tv_nsec %= 1000000000L;
-	pthread_mutex_lock(&gQueueMutex);
-	while (!gQueue) {
-		if (pthread_cond_timedwait(&gQueueCondition, &gQueueMutex, &until) == ETIMEDOUT)
-			break;
-	}
-	posted = gQueue != NULL;
-	pthread_mutex_unlock(&gQueueMutex);
-	return posted;
-}
 
 /* ---- lwIP: the tcpip thread and a netif that only loops back ---- */
 
@@ -193,19 +110,6 @@ static void onReadable(xsMachine* the)
 		else
 			gBadReplies++;
 	}
-}
-
-static uint16_t checksum(const uint8_t* data, int length)
-{
-	uint32_t sum = 0;
-	int i;
-	for (i = 0; i + 1 < length; i += 2)
-		sum += (uint32_t)(data[i] << 8 | data[i + 1]);
-	if (length & 1)
-		sum += (uint32_t)(data[length - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xFFFF) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 /* Stand-ins for the host records of Moddable's lwIP TCP and UDP classes as ttl() reads them (netif.c): the pcb
@@ -347,7 +251,7 @@ int main(int argc, char* argv[])
 				request[6] = (uint8_t)(round >> 8);
 				request[7] = (uint8_t)(round * BURST + i);
 				memset(request + 8, 'x', 16);
-				sum = checksum(request, sizeof(request));
+				sum = icmpChecksum(request, sizeof(request));
 				request[2] = (uint8_t)(sum >> 8);
 				request[3] = (uint8_t)sum;
 				xsVar(4) = xsArrayBuffer(request, sizeof(request));
