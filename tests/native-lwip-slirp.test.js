@@ -13,7 +13,7 @@ describe("standalone lwIP 2.1.3 + libslirp (tools/lwip-slirp.js)", function () {
 
   before(function () {
     if (!fs.existsSync("/usr/include/slirp/libslirp.h")) this.skip(); // tools/prereqs.js installs libslirp-dev
-    program = build();
+    program = build().program;
   });
 
   it("gets a DHCP lease from slirp and pings slirp's host address, inside `unshare --net`", function () {

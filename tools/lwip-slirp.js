@@ -5,7 +5,10 @@
 // libslirp (tools/lwip/slirpif.c), and the check program tools/lwip/slirp-ping.c (DHCP lease from slirp, ping of
 // slirp's host address; run it only inside `unshare --net`).
 //
-//   node tools/lwip-slirp.js [--out DIR]     builds DIR/slirp-ping (default build/lwip-slirp); prints its path
+//   node tools/lwip-slirp.js [--out DIR] [--sanitize thread|address]
+//     builds DIR/slirp-ping (default build/lwip-slirp[-SANITIZER]) and DIR/liblwip-slirp.a (lwIP and the slirp
+//     netif, for tests/native-lwip-threads.test.js); prints the program's path. --sanitize builds all of it with
+//     that sanitizer.
 //
 // The source: `apt-get source lwip` with Debian's deb-src lines enabled for that command alone (a private apt
 // state under DIR/apt: the machine's sources.list and package lists stay as they are). Needs dpkg-dev (which
@@ -45,7 +48,7 @@ export function debSrcStanzas(text) {
     .map((s) => s.replace(/^Types:.*$/m, "Types: deb-src")).join("\n\n") + "\n";
 }
 
-/** The unpacked lwIP source tree under `out`, fetched with `apt-get source lwip` when missing. */
+/** The unpacked lwIP source tree under `out`, fetched with `apt-get source lwip` when missing (once for all builds). */
 export function lwipSource(out) {
   const srcRoot = path.join(out, "src");
   const existing = fs.existsSync(srcRoot) && fs.readdirSync(srcRoot).find((d) => d.startsWith(`lwip-${LWIP_VERSION}`) &&
@@ -76,32 +79,46 @@ function compile(source, object, flags, deps) {
   run("gcc", [...flags, "-c", "-o", object, source]);
 }
 
-/** Build lwIP, the slirp netif and slirp-ping into `out`; returns the program's path. */
-export function build(out = path.join(root, "build", "lwip-slirp")) {
-  const lwip = lwipSource(out);
-  const includes = [`-I${here}`, `-I${path.join(lwip, "src", "include")}`, `-I${path.join(lwip, "port", "include")}`];
+/** The include directories of a program built against this lwIP: our lwipopts.h and slirpif.h, lwIP's, its port's. */
+export function includeDirs(lwip) {
+  return [here, path.join(lwip, "src", "include"), path.join(lwip, "port", "include")];
+}
+
+/**
+ * Build lwIP, the slirp netif and slirp-ping into `out` (with `sanitize`: -fsanitize=<it> throughout).
+ * Returns {program, archive, lwip}: slirp-ping's path, liblwip-slirp.a's path, the lwIP source tree.
+ */
+export function build({ sanitize, out = path.join(root, "build", sanitize ? `lwip-slirp-${sanitize}` : "lwip-slirp"),
+  source = path.join(root, "build", "lwip-source") } = {}) {
+  const lwip = lwipSource(source);
+  const includes = includeDirs(lwip).map((d) => `-I${d}`);
+  const san = sanitize ? [`-fsanitize=${sanitize}`, "-fno-omit-frame-pointer"] : [];
   const opts = path.join(here, "lwipopts.h");
   const objects = [];
   for (const file of LWIP_SOURCES) {
     const object = path.join(out, "obj", "lwip", file.replace(/\//g, "_").replace(/\.c$/, ".o"));
-    compile(path.join(lwip, file), object, ["-O2", "-g", "-w", "-D_GNU_SOURCE", ...includes], [opts]);
+    compile(path.join(lwip, file), object, ["-O2", "-g", ...san, "-w", "-D_GNU_SOURCE", ...includes], [opts]);
     objects.push(object);
   }
   for (const file of ["slirpif.c", "slirp-ping.c"]) {
     const object = path.join(out, "obj", file.replace(/\.c$/, ".o"));
-    compile(path.join(here, file), object, ["-O2", "-g", "-Wall", "-Werror", ...includes],
+    compile(path.join(here, file), object, ["-O2", "-g", ...san, "-Wall", "-Werror", ...includes],
       [opts, path.join(here, "slirpif.h")]);
     objects.push(object);
   }
   const program = path.join(out, "slirp-ping");
-  run("gcc", ["-o", program, ...objects, "-lslirp", "-lpthread"]);
-  return program;
+  run("gcc", [...san, "-o", program, ...objects, "-lslirp", "-lpthread"]);
+  const archive = path.join(out, "liblwip-slirp.a");
+  fs.rmSync(archive, { force: true });
+  run("ar", ["rcs", archive, ...objects.filter((o) => !o.endsWith("slirp-ping.o"))]);
+  return { program, archive, lwip };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const i = process.argv.indexOf("--out");
+  const option = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
   try {
-    console.log(build(i > 0 ? path.resolve(process.argv[i + 1]) : undefined));
+    const out = option("--out");
+    console.log(build({ sanitize: option("--sanitize"), ...(out ? { out: path.resolve(out) } : {}) }).program);
   } catch (e) {
     console.error(e.message);
     process.exit(1);
