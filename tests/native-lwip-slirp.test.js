@@ -13,6 +13,7 @@ describe("standalone lwIP 2.1.3 + libslirp (tools/lwip-slirp.js)", function () {
 
   before(function () {
     if (!fs.existsSync("/usr/include/slirp/libslirp.h")) this.skip(); // tools/prereqs.js installs libslirp-dev
+    if (process.getuid?.() !== 0) this.skip(); // `unshare --net` and apt-get source need root
     program = build().program;
   });
 
