@@ -26,6 +26,12 @@ export const PREREQS = [
   { command: "ip", deb: "iproute2", group: "test", for: "network namespaces of tests/net-native, net-ping, net-regress, native-sim" },
   { command: "unshare", deb: "util-linux", group: "test", for: "network namespaces of tests/net-native, net-ping, net-regress, native-sim" },
   { name: "lwIP headers", file: "/usr/include/lwip/lwip/dns.h", deb: "liblwip-dev", group: "test", for: "lwIP's headers for tests/native-lwip.test.js" },
+  { command: "xtensa-lx106-elf-gcc", deb: "gcc-xtensa-lx106", group: "test", for: "the ESP8266 compile check of tests/native-lwip.test.js" },
+  { name: "picolibc for xtensa-lx106", file: "/usr/lib/xtensa-lx106-elf/picolibc.specs", deb: "picolibc-xtensa-lx106-elf", group: "test", for: "the ESP8266 compile check of tests/native-lwip.test.js" },
+  { name: "libslirp headers", file: "/usr/include/slirp/libslirp.h", deb: "libslirp-dev", group: "test", for: "the lwIP + libslirp build of tools/lwip-slirp.js (tests/native-lwip-slirp.test.js)" },
+  { command: "dpkg-source", deb: "dpkg-dev", group: "test", for: "`apt-get source lwip` in tools/lwip-slirp.js (unpacks Debian's source package)" },
+  { command: "riscv64-unknown-elf-gcc", deb: "gcc-riscv64-unknown-elf", group: "test", for: "the ESP32-C3 (rv32imc) compile check of tests/native-lwip.test.js" },
+  { name: "picolibc for riscv64-unknown-elf", file: "/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs", deb: "picolibc-riscv64-unknown-elf", group: "test", for: "the ESP32-C3 (rv32imc) compile check of tests/native-lwip.test.js" },
 ];
 
 /** Where a command is looked up: PATH, then Debian's sbin directories (not on a normal user's PATH). */

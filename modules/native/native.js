@@ -7,7 +7,8 @@ export function getDNSServer(index) @ "xs_native_get_dns_server";
 export function setDNSServer(index, address) @ "xs_native_set_dns_server";
 /** Interface `index` (0 station, 1 access point): {ip, netmask, gateway?, hwaddr: ArrayBuffer(6), dhcp?}, or undefined. lwIP: netif. */
 export function ifinfo(index) @ "xs_native_ifinfo";
-/** IP time-to-live of an ECMA-419 TCP or UDP socket, set first when `value` (0..255) is given (boards: not yet). */
+/** IP time-to-live of an ECMA-419 TCP or UDP socket, set first when `value` (0..255) is given (boards: lwIP 2 only).
+ * Throws RangeError "invalid ttl", Error "socket is not open/bound yet". */
 export function ttl(socket, value) @ "xs_native_ttl";
 /** Join an IPv4 multicast group on the interface with address `ifAddress` ("0.0.0.0": any), for every UDP socket. lwIP: igmp_joingroup().
  * Throws Error "multicast join failed: no such interface" (no interface has that address) or "... out of memory". */

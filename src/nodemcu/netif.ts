@@ -77,8 +77,8 @@ export function multicastLeave(ifIp: string, multicastIp: string): void {
  * The default is the host's (64 on Linux; lwIP's 255 on ESP8266).
  * @param hostSocket the open host socket, undefined when the socket is not open.
  * @throws Error "socket is not open/bound yet", "wrong arg type" (not an integer), "ttl out of range [1-255]"
- *   (0 after the modulo: hosts do not send TTL-0 packets), or the host's message (a board whose sockets do not
- *   expose their TTL yet). Source: net.c net_ttl().
+ *   (0 after the modulo: hosts do not send TTL-0 packets), or the host's message (ESP8266's lwIP 1.4 builds:
+ *   "ttl() is not available on this platform yet"). Source: net.c net_ttl().
  */
 export function ttlMethod(hostSocket: object | undefined, value: unknown): number {
 	if (!hostSocket) fail("socket is not open/bound yet");

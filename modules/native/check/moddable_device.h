@@ -7,4 +7,7 @@
 typedef struct xsMachineRecord xsMachineCheck;
 typedef void (*modMessageDeliver)(void* the, void* refcon, uint8_t* message, uint16_t messageLength);
 int modMessagePostToMachine(xsMachineCheck* the, uint8_t* message, uint16_t messageLength, modMessageDeliver callback, void* refcon);
+/* Moddable's critical section (esp32: portENTER_CRITICAL_SAFE on a spinlock; esp: noInterrupts): macros there */
+void modCriticalSectionBegin(void);
+void modCriticalSectionEnd(void);
 #endif

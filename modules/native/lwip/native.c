@@ -5,12 +5,15 @@
  * lwIP has no port per server (DNS_SERVER_PORT is one compile-time constant), but xsnet's own resolver
  * (src/dns/resolver.ts over UDP) is what looks names up for xsnet, and it takes "a.b.c.d:port": a port other than
  * 53 is kept here, next to the address it was set with, and reported by getDNSServer only while lwIP still holds
- * that address (a DHCP lease that replaces the server drops the port with it). */
+ * that address (a DHCP lease that replaces the server drops the port with it).
+ * dns_getserver/dns_setserver run on lwIP's thread (lwipcall.h): DHCP sets the same servers there. gPorts and
+ * gPortAddresses are the XS task's alone. */
 #include "xsmc.h"
 #include "xsHost.h"
 #include "lwip/init.h"
 #include "lwip/dns.h"
 #include "lwip/ip_addr.h"
+#include "lwipcall.h"
 #include <string.h>
 
 #ifndef DNS_MAX_SERVERS
@@ -93,24 +96,53 @@ static void xsnetFormatPort(char* out, uint16_t port)
 	*out = 0;
 }
 
+/* one dns_getserver/dns_setserver call on lwIP's thread */
+typedef struct {
+	xsnetLwipCallData call;
+	u8_t index;
+	uint8_t set;        /* 1: dns_setserver(index, clear ? NULL : &server); 0: server = dns_getserver(index) */
+	uint8_t clear;
+	ip_addr_t server;
+} xsnetDNSCall;
+
+static err_t xsnetDNSInLwip(xsnetLwipCallData* call)
+{
+	xsnetDNSCall* c = (xsnetDNSCall*)call;
+	if (c->set) {
+#if LWIP_VERSION_MAJOR >= 2
+		dns_setserver(c->index, c->clear ? NULL : &c->server);
+#else
+		dns_setserver(c->index, c->clear ? (ip_addr_t*)IP_ADDR_ANY : &c->server); /* lwIP 1.4 ignores NULL */
+#endif
+		return ERR_OK;
+	}
+#if LWIP_VERSION_MAJOR >= 2
+	{
+		const ip_addr_t* server = dns_getserver(c->index);
+		if (server)
+			ip_addr_copy(c->server, *server);
+		else
+			ip_addr_set_zero(&c->server);
+	}
+#else
+	c->server = dns_getserver(c->index); /* lwIP 1.4 (ESP8266 Arduino core used by Moddable's esp builds): by value */
+#endif
+	return ERR_OK;
+}
+
 /* getDNSServer(index) -> "a.b.c.d" or "a.b.c.d:port" | undefined. lwIP: dns_getserver(). */
 void xs_native_get_dns_server(xsMachine* the)
 {
 	int index = xsnetServerIndex(the);
 	char text[XSNET_TEXT_MAX];
 	int length = 0;
-#if LWIP_VERSION_MAJOR >= 2
-	const ip_addr_t* server = dns_getserver((u8_t)index);
-	if (!server || ip_addr_isany(server))
+	xsnetDNSCall c;
+	c.index = (u8_t)index;
+	c.set = 0;
+	xsnetLwipCall(xsnetDNSInLwip, &c);
+	if (ip_addr_isany(&c.server))
 		return;
-	ipaddr_ntoa_r(server, text, XSNET_TEXT_MAX - 6);
-#else
-	/* lwIP 1.4 (ESP8266 Arduino core used by Moddable's esp builds) returns the server by value */
-	ip_addr_t server = dns_getserver((u8_t)index);
-	if (ip_addr_isany(&server))
-		return;
-	ipaddr_ntoa_r(&server, text, XSNET_TEXT_MAX - 6);
-#endif
+	ipaddr_ntoa_r(&c.server, text, XSNET_TEXT_MAX - 6);
 	if (gPorts[index] && !strcmp(text, gPortAddresses[index])) {
 		while (text[length])
 			length++;
@@ -124,24 +156,19 @@ void xs_native_get_dns_server(xsMachine* the)
 void xs_native_set_dns_server(xsMachine* the)
 {
 	int index = xsnetServerIndex(the);
-	ip_addr_t server;
+	xsnetDNSCall c;
 	char address[XSNET_ADDRESS_MAX];
-	uint16_t port;
+	uint16_t port = XSNET_DNS_PORT;
 	gPorts[index] = 0;
 	gPortAddresses[index][0] = 0;
-	if (xsmcArgc < 2 || xsmcTypeOf(xsArg(1)) == xsUndefinedType || xsmcTypeOf(xsArg(1)) == xsNullType) {
-#if LWIP_VERSION_MAJOR >= 2
-		dns_setserver((u8_t)index, NULL);
-#else
-		dns_setserver((u8_t)index, (ip_addr_t*)IP_ADDR_ANY); /* lwIP 1.4 ignores NULL */
-#endif
-		return;
-	}
-	if (!xsnetSplitServer(xsmcToString(xsArg(1)), address, &port) || !ipaddr_aton(address, &server))
+	c.index = (u8_t)index;
+	c.set = 1;
+	c.clear = xsmcArgc < 2 || xsmcTypeOf(xsArg(1)) == xsUndefinedType || xsmcTypeOf(xsArg(1)) == xsNullType;
+	if (!c.clear && (!xsnetSplitServer(xsmcToString(xsArg(1)), address, &port) || !ipaddr_aton(address, &c.server)))
 		xsTypeError("invalid dns server ip");
-	dns_setserver((u8_t)index, &server);
-	if (port != XSNET_DNS_PORT && !ip_addr_isany(&server)) {
+	xsnetLwipCall(xsnetDNSInLwip, &c);
+	if (!c.clear && port != XSNET_DNS_PORT && !ip_addr_isany(&c.server)) {
 		gPorts[index] = port;
-		ipaddr_ntoa_r(&server, gPortAddresses[index], XSNET_ADDRESS_MAX);
+		ipaddr_ntoa_r(&c.server, gPortAddresses[index], XSNET_ADDRESS_MAX);
 	}
 }

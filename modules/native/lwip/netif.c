@@ -1,4 +1,5 @@
 /* xsnet/native for boards: interface information and multicast membership, over lwIP 2.x.
+ * The netif list, DHCP state and IGMP groups are lwIP's: read and changed on lwIP's thread (lwipcall.h).
  * Written for xsnet against lwIP's public headers. */
 #include "xsmc.h"
 #include "xsHost.h"
@@ -8,11 +9,34 @@
 #include "lwip/netif.h"
 #include "lwip/ip_addr.h"
 #include "lwip/igmp.h"
+#include "lwip/ip.h"
+#include "lwip/udp.h"
 #if LWIP_DHCP
 	#include "lwip/dhcp.h"
 #endif
+#include "lwipcall.h"
+#include <string.h>
 
-/* Station = the netif named "st" (ESP-IDF), access point = "ap"; else index 0 = the default netif. */
+/* What ifinfo() reports, copied on lwIP's thread. */
+typedef struct {
+	xsnetLwipCallData call;
+	int index;
+	uint8_t found;
+	ip4_addr_t ip, netmask, gateway;
+	uint8_t hwaddr[6];
+	uint8_t hwaddrLength;
+	uint8_t dhcp;
+	ip4_addr_t dhcpServer, dhcpClient;
+} xsnetIfinfoCall;
+
+typedef struct {
+	xsnetLwipCallData call;
+	ip4_addr_t interface, group;
+	uint8_t join;
+	err_t err;
+} xsnetMulticastCall;
+
+/* Station = the netif named "st" (ESP-IDF), access point = "ap"; else index 0 = the default netif. lwIP's thread. */
 static struct netif* xsnetFindNetif(int index)
 {
 	struct netif* netif;
@@ -26,6 +50,32 @@ static struct netif* xsnetFindNetif(int index)
 	return index == 0 ? netif_default : NULL;
 }
 
+static err_t xsnetIfinfoInLwip(xsnetLwipCallData* call)
+{
+	xsnetIfinfoCall* c = (xsnetIfinfoCall*)call;
+	struct netif* netif = xsnetFindNetif(c->index);
+	c->found = netif != NULL;
+	if (!netif)
+		return ERR_OK;
+	ip4_addr_copy(c->ip, *netif_ip4_addr(netif));
+	ip4_addr_copy(c->netmask, *netif_ip4_netmask(netif));
+	ip4_addr_copy(c->gateway, *netif_ip4_gw(netif));
+	c->hwaddrLength = netif->hwaddr_len < 6 ? netif->hwaddr_len : 6;
+	memcpy(c->hwaddr, netif->hwaddr, c->hwaddrLength);
+	c->dhcp = 0;
+#if LWIP_DHCP
+	{
+		struct dhcp* dhcp = netif_dhcp_data(netif);
+		if (dhcp && dhcp->state != 0) {
+			c->dhcp = 1;
+			ip4_addr_copy(c->dhcpServer, *ip_2_ip4(&dhcp->server_ip_addr));
+			ip4_addr_copy(c->dhcpClient, dhcp->offered_ip_addr);
+		}
+	}
+#endif
+	return ERR_OK;
+}
+
 static void xsnetSetAddress(xsMachine* the, xsSlot* object, const char* key, const ip4_addr_t* a, int omitAny)
 {
 	char text[IP4ADDR_STRLEN_MAX];
@@ -37,62 +87,119 @@ static void xsnetSetAddress(xsMachine* the, xsSlot* object, const char* key, con
 	xsmcSet(*object, xsID(key), xsVar(0));
 }
 
-/* ifinfo(index) -> {ip, netmask, gateway?, hwaddr: ArrayBuffer(6), dhcp?} | undefined */
+/* ifinfo(index) -> {ip, netmask, gateway?, hwaddr: ArrayBuffer(6), dhcp?: {server_ip?, client_ip?}} | undefined.
+ * index 0: station, 1: access point (NodeMCU net.ifinfo). */
 void xs_native_ifinfo(xsMachine* the)
 {
-	struct netif* netif = xsnetFindNetif(xsmcToInteger(xsArg(0)));
-	if (!netif)
+	xsnetIfinfoCall c;
+	c.index = xsmcToInteger(xsArg(0));
+	xsnetLwipCall(xsnetIfinfoInLwip, &c);
+	if (!c.found)
 		return;
 	xsmcVars(2);
 	xsmcSetNewObject(xsResult);
-	xsnetSetAddress(the, &xsResult, "ip", netif_ip4_addr(netif), 0);
-	xsnetSetAddress(the, &xsResult, "netmask", netif_ip4_netmask(netif), 0);
-	xsnetSetAddress(the, &xsResult, "gateway", netif_ip4_gw(netif), 1);
-	xsmcSetArrayBuffer(xsVar(1), netif->hwaddr, netif->hwaddr_len < 6 ? netif->hwaddr_len : 6);
+	xsnetSetAddress(the, &xsResult, "ip", &c.ip, 0);
+	xsnetSetAddress(the, &xsResult, "netmask", &c.netmask, 0);
+	xsnetSetAddress(the, &xsResult, "gateway", &c.gateway, 1);
+	xsmcSetArrayBuffer(xsVar(1), c.hwaddr, c.hwaddrLength);
 	xsmcSet(xsResult, xsID("hwaddr"), xsVar(1));
-#if LWIP_DHCP
-	{
-		struct dhcp* dhcp = netif_dhcp_data(netif);
-		if (dhcp && dhcp->state != 0) {
-			xsmcSetNewObject(xsVar(1));
-			xsnetSetAddress(the, &xsVar(1), "server_ip", ip_2_ip4(&dhcp->server_ip_addr), 1);
-			xsnetSetAddress(the, &xsVar(1), "client_ip", &dhcp->offered_ip_addr, 1);
-			xsmcSet(xsResult, xsID("dhcp"), xsVar(1));
-		}
+	if (c.dhcp) {
+		xsmcSetNewObject(xsVar(1));
+		xsnetSetAddress(the, &xsVar(1), "server_ip", &c.dhcpServer, 1);
+		xsnetSetAddress(the, &xsVar(1), "client_ip", &c.dhcpClient, 1);
+		xsmcSet(xsResult, xsID("dhcp"), xsVar(1));
 	}
-#endif
+}
+
+static err_t xsnetMulticastInLwip(xsnetLwipCallData* call)
+{
+	xsnetMulticastCall* c = (xsnetMulticastCall*)call;
+	c->err = c->join ? igmp_joingroup(&c->interface, &c->group) : igmp_leavegroup(&c->interface, &c->group);
+	return c->err;
 }
 
 static void xsnetMulticast(xsMachine* the, int join)
 {
-	ip4_addr_t interface, group;
-	err_t err;
-	if (!ip4addr_aton(xsmcToString(xsArg(0)), &interface))
+	xsnetMulticastCall c;
+	if (!ip4addr_aton(xsmcToString(xsArg(0)), &c.interface))
 		xsTypeError("invalid if ip");
-	if (!ip4addr_aton(xsmcToString(xsArg(1)), &group) || !ip4_addr_ismulticast(&group))
+	if (!ip4addr_aton(xsmcToString(xsArg(1)), &c.group) || !ip4_addr_ismulticast(&c.group))
 		xsRangeError("invalid multicast ip");
-	err = join ? igmp_joingroup(&interface, &group) : igmp_leavegroup(&interface, &group);
-	if (err == ERR_OK)
+	c.join = (uint8_t)join;
+	xsnetLwipCall(xsnetMulticastInLwip, &c);
+	if (c.err == ERR_OK)
 		return;
 	/* the simulator's messages (hosts/sim/native.c): ERR_VAL = no netif with that address (join) or no such
 	 * membership (leave); ERR_MEM = no igmp_group left (MEMP_NUM_IGMP_GROUP) */
 	if (!join)
 		xsUnknownError("multicast leave failed: not a member");
-	if (err == ERR_VAL)
+	if (c.err == ERR_VAL)
 		xsUnknownError("multicast join failed: no such interface");
-	if (err == ERR_MEM)
+	if (c.err == ERR_MEM)
 		xsUnknownError("multicast join failed: out of memory");
-	xsUnknownError("multicast join failed: lwIP error %d", (int)err);
+	xsUnknownError("multicast join failed: lwIP error %d", (int)c.err);
 }
 
 /* multicastJoin(ifAddress, group), multicastLeave(ifAddress, group): lwIP's membership is global */
 void xs_native_multicast_join(xsMachine* the) { xsnetMulticast(the, 1); }
 void xs_native_multicast_leave(xsMachine* the) { xsnetMulticast(the, 0); }
 
-/* ttl(socket[, value]): Moddable's ECMA-419 classes keep their pcb private, so boards cannot reach it yet. */
+/* ttl(socket[, value]) -> the socket's IP time-to-live (1..255), set first to `value` when one is given.
+ * `socket`: a TCP or UDP socket of Moddable's lwIP ECMA-419 classes (modules/io/socket/lwip/tcp.c, udp.c). Those
+ * classes keep their pcb private; their host record (the socket's host data) begins with it, `struct tcp_pcb* skt`
+ * in TCPRecord and `struct udp_pcb* skt` in UDPRecord (Moddable SDK 2026-06, unchanged since 2019), and lwIP begins
+ * every pcb with the same IP_PCB members (struct ip_pcb), ttl among them: one read serves both. That layout is
+ * Moddable's, not an API: docs/nodemcu-net.md "ttl() on a board" weighs it against own ECMA-419 classes.
+ * The pcb is read on lwIP's thread, where Moddable's error callback clears `skt` when lwIP frees the pcb.
+ * A UDP socket (an ECMA-419 socket without TCP's remoteAddress) gets the value as its multicast TTL too, as the
+ * simulator sets IP_TTL and IP_MULTICAST_TTL (lwIP: udp_set_multicast_ttl, LWIP_MULTICAST_TX_OPTIONS).
+ * Throws RangeError "invalid ttl" (not 0..255), Error "socket is not open/bound yet" (closed, or its pcb is gone). */
+typedef struct {
+	xsnetLwipCallData call;
+	struct ip_pcb** record;   /* the socket's host data: a record whose first member is its pcb */
+	int set;                  /* -1: read only */
+	int udp;                  /* the record is UDP's: its pcb is a struct udp_pcb */
+	int ttl;                  /* -1: no pcb */
+} xsnetTTLCall;
+
+static err_t xsnetTTLInLwip(xsnetLwipCallData* call)
+{
+	xsnetTTLCall* c = (xsnetTTLCall*)call;
+	struct ip_pcb* pcb = *c->record;
+	if (!pcb) {
+		c->ttl = -1;
+		return ERR_CLSD;
+	}
+	if (c->set >= 0) {
+		pcb->ttl = (u8_t)c->set;
+#if LWIP_MULTICAST_TX_OPTIONS
+		if (c->udp)
+			udp_set_multicast_ttl((struct udp_pcb*)pcb, (u8_t)c->set);
+#endif
+	}
+	c->ttl = pcb->ttl;
+	return ERR_OK;
+}
+
 void xs_native_ttl(xsMachine* the)
 {
-	xsUnknownError("ttl() is not available on this platform yet");
+	xsnetTTLCall c;
+	c.set = -1;
+	if (xsmcArgc > 1 && xsmcTypeOf(xsArg(1)) != xsUndefinedType) {
+		c.set = xsmcToInteger(xsArg(1));
+		if (c.set < 0 || c.set > 255)
+			xsRangeError("invalid ttl");
+	}
+	if (xsmcTypeOf(xsArg(0)) != xsReferenceType)
+		xsUnknownError("socket is not open/bound yet");
+	c.udp = !xsmcHas(xsArg(0), xsID("remoteAddress"));
+	c.record = xsmcGetHostData(xsArg(0));
+	if (!c.record)
+		xsUnknownError("socket is not open/bound yet");
+	xsnetLwipCall(xsnetTTLInLwip, &c);
+	if (c.ttl < 0)
+		xsUnknownError("socket is not open/bound yet");
+	xsmcSetInteger(xsResult, c.ttl);
 }
 
 #else /* lwIP 1.4 (ESP8266): not available yet */

@@ -1,0 +1,19 @@
+/* runtime.c: Moddable's message queue and critical section for the two-thread checks, and what both checks share. */
+#ifndef XSNET_THREADS_RUNTIME_H
+#define XSNET_THREADS_RUNTIME_H
+#include "xsAll.h"
+#include "xs.h"
+#include <stdint.h>
+
+typedef void (*modMessageDeliver)(void* the, void* refcon, uint8_t* message, uint16_t messageLength);
+int modMessagePostToMachine(xsMachine* the, uint8_t* message, uint16_t messageLength, modMessageDeliver callback, void* refcon);
+void modCriticalSectionBegin(void);
+void modCriticalSectionEnd(void);
+
+/* Run the posted messages on this (the XS) thread, waiting up to `ms` for the first. Returns how many ran. */
+int serviceMessages(xsMachine* the, int ms);
+/* Wait up to `ms` until a message is posted, without running it. Returns 1 when one is. */
+int waitForMessage(int ms);
+/* The Internet checksum of an ICMP message (RFC 1071), to put in its checksum field. */
+uint16_t icmpChecksum(const uint8_t* data, int length);
+#endif
