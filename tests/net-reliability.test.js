@@ -42,7 +42,7 @@ describe("nodemcu/net reliability", function () {
       "s.sendall(sys.argv[2].encode())",
       "s.shutdown(socket.SHUT_WR)",
       "time.sleep(int(sys.argv[3]) / 1000)",
-      "s.settimeout(10)",
+      "s.settimeout(60)",   // the app computes an 8 MiB reply first: seconds on the sanitizer build under load
       "while True:",
       "  d = s.recv(65536)",
       "  if not d: break",
@@ -68,10 +68,11 @@ describe("nodemcu/net reliability", function () {
     }
   });
 
-  it("half-close: an 8 MiB reply after the peer's FIN: a byte-exact prefix arrives, exactly the sends reported \"sent\" (and part of the next); \"disconnection\" -15 (ERR_CLSD) once, no \"sent\" for the dropped sends", async () => {
+  it("half-close: an 8 MiB reply after the peer's FIN: a byte-exact prefix arrives, exactly the sends reported \"sent\" (and part of the next); \"disconnection\" -15 (ERR_CLSD) once, no \"sent\" for the dropped sends", async function () {
+    this.timeout(120000);   // two 8 MiB replies built byte by byte in XS: slow on the sanitizer build
     const total = 8 * 1048576, size = 4096, expected = replyBytes(total);
     for (const peer of ["node", "slow"]) {
-      const a = app("net-reliability", ["half-close-reply", total, size]);
+      const a = app("net-reliability", ["half-close-reply", total, size], { timeout: 100 });
       const port = Number((await a.waitFor(/listening (\d+)\n/))[1]);
       const got = peer === "node" ? await sendAndHalfClose(port, "GET /\n", 20000) : await slowHalfCloser(port, "GET /\n", 300);
       const r = await exitsCleanly(a);
