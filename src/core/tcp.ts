@@ -339,7 +339,13 @@ export class TcpConnection implements IdleWatched {
 			options.TCP = { io: TCP };
 			options.host = tls.host;
 			options.secure = tls.secure;
-			socket = new (tls.io as HostTCPConstructor)(hostOptions(options));
+			// closures: Moddable's TLSSocket calls the callbacks with `this` = its callbacks object, not the socket
+			socket = new (tls.io as HostTCPConstructor)({
+				...hostOptions(options),
+				onReadable: (bytes: number) => this.readable(bytes),
+				onWritable: (bytes: number) => this.writable(bytes),
+				onError: (code?: number) => this.failed(code),
+			});
 			this.handshakeTimer = Timer.set(() => {
 				this.handshakeTimer = undefined;
 				if (this.state === CONNECTING) this.finish(ERR_TLS_HANDSHAKE);

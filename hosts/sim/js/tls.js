@@ -222,7 +222,7 @@ class TLSSocket {
 		}
 		this.#flush();
 		const room = this.#room();
-		if (room > 0) this.#callbacks.onWritable?.(room);
+		if (room > 0) this.#callbacks.onWritable?.call(this, room);
 	}
 
 	#onReadable(count) {
@@ -280,10 +280,10 @@ class TLSSocket {
 		}
 		if (!wasReady && this.#ready) {
 			if (this.#ended) return;
-			this.#callbacks.onWritable?.(this.#room());
+			this.#callbacks.onWritable?.call(this, this.#room());
 		}
 		if (this.#ended) return;
-		if (this.#plainBytes > before) this.#callbacks.onReadable?.(this.#plainBytes);
+		if (this.#plainBytes > before) this.#callbacks.onReadable?.call(this, this.#plainBytes);
 		else if (this.#peerDone !== undefined && !this.#plainBytes) this.#fail(this.#peerDone);
 	}
 
@@ -305,7 +305,7 @@ class TLSSocket {
 		this.#session?.close();
 		this.#session = undefined;
 		this.#closeTCP();
-		this.#callbacks.onError?.(code);
+		this.#callbacks.onError?.call(this, code);
 	}
 }
 

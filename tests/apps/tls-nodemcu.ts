@@ -1,0 +1,72 @@
+// NodeMCU TLS scenarios for tests/tls-nodemcu.test.js. args: mode, port, host, CA PEM ("-": none), client PEM
+// (certificate + PKCS#8 key, "-": none). Reports with trace() lines; exits by itself when done.
+import net from "nodemcu/net";
+import tls from "nodemcu/tls";
+import type { NetSocket } from "nodemcu/net";
+import args from "xsnet-sim/args";
+
+const log = (line: string) => trace(line + "\n");
+const [mode, portText, host, caPem, clientPem] = args;
+const port = Number(portText);
+
+if (caPem && caPem !== "-") log(`verify ${tls.cert.verify(caPem)}`);
+if (clientPem && clientPem !== "-") log(`auth ${tls.cert.auth(clientPem)}`);
+
+// byte n of the bulk stream is (n * 7 + (n >> 10)) & 255; Node checks the same
+const byteAt = (n: number) => (n * 7 + (n >> 10)) & 255;
+
+function events(s: NetSocket, onConnection: (s: NetSocket) => void): void {
+	s.on("connection", (c) => { log("connection"); onConnection(c); });
+	s.on("reconnection", (_c, e) => log(`reconnection ${e}`));
+	s.on("disconnection", (_c, e) => log(`disconnection ${e}`));
+}
+
+switch (mode) {
+	// connect, send "hello", print the reply, close when the server closes
+	case "hello":
+	case "hello-net": {
+		if (mode === "hello") tls.setDebug(Number(args[5] ?? 0));
+		const s = mode === "hello-net" ? net.createConnection(net.TCP, 1) : tls.createConnection();
+		events(s, (c) => c.send("hello"));
+		s.on("receive", (_c, data) => log(`receive ${data}`));
+		s.connect(port, host);
+		break;
+	}
+	case "verify-off": {
+		log(`verify ${tls.cert.verify(false)}`);
+		const s = tls.createConnection();
+		events(s, (c) => c.send("hello"));
+		s.on("receive", (_c, data) => log(`receive ${data}`));
+		s.connect(port, host);
+		break;
+	}
+	// 1 MiB to an echo server in 16 KiB sends, 1 MiB back, both checked byte by byte
+	case "bulk": {
+		const TOTAL = 1 << 20, PIECE = 16384;
+		const s = tls.createConnection();
+		s.format = "buffer";
+		let sent = 0, received = 0, bad = -1;
+		const sendMore = (c: NetSocket) => {
+			if (sent >= TOTAL) return;
+			const piece = new Uint8Array(PIECE);
+			for (let i = 0; i < PIECE; i++) piece[i] = byteAt(sent + i);
+			sent += PIECE;
+			c.send(piece.buffer);
+		};
+		events(s, sendMore);
+		s.on("sent", sendMore);
+		s.on("receive", (c, data) => {
+			const b = new Uint8Array(data as ArrayBuffer);
+			for (let i = 0; i < b.length; i++) if (bad < 0 && b[i] !== byteAt(received + i)) bad = received + i;
+			received += b.length;
+			if (received >= TOTAL) {
+				log(`bulk received ${received} ${bad < 0 ? "exact" : "mismatch at " + bad}`);
+				c.close();
+			}
+		});
+		s.connect(port, host);
+		break;
+	}
+	default:
+		log(`unknown mode ${mode}`);
+}
