@@ -13,8 +13,8 @@ export function setSslLog(level: number): void {
 }
 
 /**
- * config()'s certificates as TLS settings. Without serverCert the server is not verified (LuatOS's
- * network_init_tls then sets MBEDTLS_SSL_VERIFY_NONE); with it, it is the trusted CA and the server's certificate
+ * config()'s certificates as TLS settings. Without serverCert the server is not verified (as LuatOS's TLS);
+ * with it, it is the trusted CA and the server's certificate
  * and name are checked. clientCert and clientKey (PKCS#8 "BEGIN PRIVATE KEY", what Moddable's ssl/cert reads)
  * give mutual TLS; an encrypted key (clientPassword) is not supported.
  * @returns the settings, or an error text (config() then logs it and returns false, as LuatOS on a certificate

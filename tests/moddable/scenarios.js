@@ -21,6 +21,7 @@ import {
   tcpServer, tcpConnect, closedPort, udpSocket, nextDatagram, startDnsmasq, onCleanup,
 } from "../support/net-peers.js";
 import { startApp } from "../support/sim.js";
+import { certificates, tlsServer } from "../support/tls-peers.js";
 
 const run = promisify(execFile);
 const js = (p) => `$(XSNET)/build/js/${p}`;   // the runner replaces $(XSNET) by the project root
@@ -156,6 +157,33 @@ export const apps = [
       expect(r[1] !== "0", "refused connect reported error 0");
       await app.waitFor(/check: done\n/);
       return `sent ${expected.length} bytes in 5 sends ("sent" x5), received ${m[2]}, closed with 0; refused connect: error ${r[1]}`;
+    },
+  },
+  {
+    name: "tls",
+    what: "nodemcu/tls over the SDK's ssl/session: a verified server (data both ways), an untrusted one refused",
+    source: "tests/moddable/tls.ts",
+    async config() {
+      const pki = certificates();
+      this.received = [];
+      const good = await tlsServer({ ...pki.server, maxVersion: "TLSv1.2" }, (s) => s.once("data", (d) => {
+        this.received.push(String(d));
+        s.end("world:" + d);
+      }));
+      this.rogue = await tlsServer({ ...pki.rogue, maxVersion: "TLSv1.2" });
+      return { port: good.port, roguePort: this.rogue.port, ca: pki.ca.cert };
+    },
+    async drive(app) {
+      await app.waitFor(/check: verify true\n/, 30000);
+      await app.waitFor(/check: connected\n/, 30000);
+      const m = await app.waitFor(/check: reply "(.*)" err (-?\d+)\n/, 30000);
+      expect(m[1] === "world:hello", `reply ${JSON.stringify(m[1])}`);
+      expect(m[2] === "0", `disconnection error ${m[2]} for the server's close`);
+      expect(this.received.join("") === "hello", `server received ${JSON.stringify(this.received)}`);
+      const r = await app.waitFor(/check: rogue (refused -?\d+|connected)\n/, 30000);
+      expect(r[1] === "refused -28", `untrusted server: ${r[1]}`);
+      await app.waitFor(/check: done\n/);
+      return `verified server: connected, "hello" -> "world:hello", closed with 0; untrusted CA: refused with -28`;
     },
   },
   {
