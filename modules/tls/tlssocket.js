@@ -25,6 +25,7 @@ class TLSSocket {
 	#position = 0;
 	#peerDone;             // the TCP's onError code once the peer ended (reported after the plaintext is read)
 	#later;
+	#connected = false;    // the TCP connection is up (its first onWritable)
 
 	constructor(options) {
 		const { TCP, host, secure = {}, onReadable, onWritable, onError, ...tcpOptions } = options;
@@ -128,6 +129,7 @@ class TLSSocket {
 		const tcp = this.#tcp;
 		if (!tcp || this.#ended) return;
 		tcp.writable = count;
+		this.#connected = true;
 		if (!this.#ready) this.#handshake();
 		else {
 			const room = this.#room();
@@ -146,7 +148,9 @@ class TLSSocket {
 	#onError(code) {
 		if (this.#ended) return;
 		if (!this.#ready) {
-			this.#fail(code ? code : TLS_HANDSHAKE_FAILED);
+			// before the TCP connection: the TCP's own failure (a board's onError has no code: the core reads it
+			// as a reset/refusal); during the handshake: the peer gave up on it
+			this.#fail(this.#connected ? (code || TLS_HANDSHAKE_FAILED) : code);
 			return;
 		}
 		this.#peerDone = code ?? 0;
