@@ -1,7 +1,7 @@
 // NodeMCU TLS (nodemcu/tls, net.createConnection(net.TCP, 1)) in the simulator against Node `tls` servers on
 // 127.0.0.1, with certificates generated at run time (tests/support/tls-peers.js). App: tests/apps/tls-nodemcu.ts.
 import assert from "node:assert/strict";
-import { app, cleanup, exitsCleanly, fakeDns, dnsResponse, lines } from "./support/net-peers.js";
+import { app, cleanup, closedPort, exitsCleanly, fakeDns, dnsResponse, lines } from "./support/net-peers.js";
 import { certificates, tlsServer, silentServer } from "./support/tls-peers.js";
 
 const byteAt = (n) => (n * 7 + (n >> 10)) & 255;
@@ -97,6 +97,11 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
       assert.ok(!out.includes("receive world:hello"));
       assert.equal(srv.sessions.length, 1);
     }
+  });
+
+  it("a refused TCP connection keeps its own error under TLS: reconnection -14", async () => {
+    const port = await closedPort();
+    assert.deepEqual(await run(["hello", port, "127.0.0.1", pki.ca.cert, "-"]), ["verify true", "reconnection -14"]);
   });
 
   it("a peer that stalls mid-handshake: reconnection -28 after 10 s (limits.ts TLS_HANDSHAKE_MS)", async function () {
