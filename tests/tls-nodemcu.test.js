@@ -78,6 +78,20 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
       ["verify true", "reconnection -28"]);
   });
 
+  it("a PEM with several CA certificates trusts each of them (simulator; a board's ssl/session takes the first)", async () => {
+    const srv = await tlsServer(pki.server, greeter);
+    assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pki.rogueCa.cert + pki.ca.cert, "-"]),
+      ["verify true", "connection", "receive world:hello", "disconnection 0"]);
+  });
+
+  it("tls.cert.verify/auth and tls.setDebug check their arguments with NodeMCU-style errors", async () => {
+    assert.deepEqual(await run(["args", 0, "-", pki.ca.cert, "-"]), [
+      "verify(1) wrong arg type", "verify(text) no certificate in PEM data", "verify(bad base64) malformed PEM data",
+      "auth(cert only) no PKCS#8 private key in PEM data", "auth(false) ok true",
+      "setDebug(5) level out of range [0-4]", "setDebug(2) ok undefined", "setDebug(0) ok undefined",
+    ]);
+  });
+
   it("verification off (tls.cert.verify(false)) connects to the untrusted server", async () => {
     const srv = await tlsServer(pki.rogue, greeter);
     assert.deepEqual(await run(["verify-off", srv.port, "127.0.0.1", "-", "-"]),

@@ -9,7 +9,7 @@ const log = (line: string) => trace(line + "\n");
 const [mode, portText, host, caPem, clientPem] = args;
 const port = Number(portText);
 
-if (caPem && caPem !== "-") log(`verify ${tls.cert.verify(caPem)}`);
+if (caPem && caPem !== "-" && mode !== "args") log(`verify ${tls.cert.verify(caPem)}`);
 if (clientPem && clientPem !== "-") log(`auth ${tls.cert.auth(clientPem)}`);
 
 // byte n of the bulk stream is (n * 7 + (n >> 10)) & 255; Node checks the same
@@ -65,6 +65,26 @@ switch (mode) {
 			}
 		});
 		s.connect(port, host);
+		break;
+	}
+	// argument checks of tls.*: NodeMCU-style errors, the VM goes on
+	case "args": {
+		const attempt = (label: string, fn: () => unknown) => {
+			try {
+				log(`${label} ok ${fn()}`);
+			}
+			catch (e) {
+				log(`${label} ${(e as Error).message}`);
+			}
+		};
+		attempt("verify(1)", () => tls.cert.verify(1 as never));
+		attempt("verify(text)", () => tls.cert.verify("no PEM here"));
+		attempt("verify(bad base64)", () => tls.cert.verify("-----BEGIN CERTIFICATE-----\n$$$\n-----END CERTIFICATE-----"));
+		attempt("auth(cert only)", () => tls.cert.auth(caPem));
+		attempt("auth(false)", () => tls.cert.auth(false));
+		attempt("setDebug(5)", () => tls.setDebug(5));
+		attempt("setDebug(2)", () => tls.setDebug(2));
+		attempt("setDebug(0)", () => tls.setDebug(0));
 		break;
 	}
 	default:
