@@ -15,12 +15,12 @@
 // Peers are registered with net-peers' onCleanup and stopped by the runner after each app.
 import net from "node:net";
 import dgram from "node:dgram";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import {
   tcpServer, tcpConnect, closedPort, udpSocket, nextDatagram, startDnsmasq, onCleanup,
 } from "../support/net-peers.js";
-import { startApp } from "../support/sim.js";
+import { startApp, root } from "../support/sim.js";
 import { certificates, tlsServer } from "../support/tls-peers.js";
 
 const run = promisify(execFile);
@@ -298,6 +298,26 @@ export const apps = [
       const m = await app.waitFor(/-- disconnected \((-?\d+)\)\n/, 10000);
       expect(m[1] === "0", `disconnected with ${m[1]}`);
       return "printed the answer, then \"-- disconnected (0)\"";
+    },
+  },
+  {
+    name: "example https-client",
+    what: "examples/https-client as shipped (nodemcu/tls, the CA of ca.ts) against its demo server on 8443",
+    modules: { "*": [js("examples/https-client/main"), js("examples/https-client/ca")] },
+    ports: { tcp: [8443] },
+    async config() {
+      const demo = spawn(process.execPath, ["examples/https-client/server.mjs"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+      onCleanup(() => demo.kill());
+      await new Promise((resolve, reject) => {
+        demo.stdout.on("data", (d) => /listening/.test(d) && resolve());
+        demo.on("exit", (code) => reject(new Error(`demo server exited (${code})`)));
+      });
+    },
+    async drive(app) {
+      await app.waitFor(/Hello over TLS, NodeMCU\./, 30000);
+      const m = await app.waitFor(/-- disconnected \((-?\d+)\)\n/, 10000);
+      expect(m[1] === "0", `disconnected with ${m[1]}`);
+      return "verified the demo server's certificate, printed its answer, then \"-- disconnected (0)\"";
     },
   },
   {
