@@ -1,9 +1,9 @@
 // The shipped examples, run as a user runs them: the hello-server (`npm start`) answers curl, and the
 // http-client example fetches from it.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { startApp, runApp } from "./support/sim.js";
+import { startApp, runApp, root } from "./support/sim.js";
 
 const run = promisify(execFile);
 
@@ -36,5 +36,22 @@ describe("examples", function () {
     assert.match(r.stdout, /^HTTP\/1\.0 200 OK\r\n/);
     assert.match(r.stdout, /<h1> Hello, NodeMCU\.<\/h1>/);
     assert.match(r.stdout, /-- disconnected \(0\)\n$/);
+  });
+
+  it("https-client fetches over TLS from its demo server, the certificate verified", async () => {
+    const demo = spawn(process.execPath, ["examples/https-client/server.mjs"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      await new Promise((resolve, reject) => {
+        demo.stdout.on("data", (d) => /listening/.test(d) && resolve());
+        demo.on("exit", (code) => reject(new Error(`demo server exited (${code})`)));
+      });
+      const r = await runApp("examples/https-client/main.ts", { timeout: 20 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.match(r.stdout, /<h1> Hello over TLS, NodeMCU\.<\/h1>/);
+      assert.match(r.stdout, /-- disconnected \(0\)\n$/);
+    } finally {
+      demo.kill();
+    }
   });
 });

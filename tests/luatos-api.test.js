@@ -16,7 +16,7 @@ describe("luatos/socket API surface", function () {
     ]);
   });
 
-  it("adapters, dft, localIP, setDNS (1-based), sslLog, config with TLS (false and a log line), linkup, debug, release", async () => {
+  it("adapters, dft, localIP, setDNS (1-based), sslLog, config with TLS (true; false with a log line for unusable certificates), linkup, debug, release", async () => {
     const r = await exitsCleanly(app("luatos-api", ["adapters"]));
     assert.deepEqual(lines(r.stdout), [
       "adapter() -> [true,2]",
@@ -43,8 +43,11 @@ describe("luatos/socket API surface", function () {
       "W/socket setDNS: adapter 3 does not exist",
       "setDNS(AP,1,ip) -> false",
       "sslLog(2) -> \"nil\"",
-      "E/socket config: TLS is not supported yet (xsnet has no TLS); use a plain connection",
-      "config tls -> false",
+      "config tls -> true",
+      "E/socket config: serverCert: no PEM certificate",
+      "config tls bad cert -> false",
+      "E/socket config: clientKey: encrypted keys (clientPassword) are not supported",
+      "config tls password -> false",
       "config udp port -> true",
       "config keepalive -> true",
       "linkup -> [true,true]",

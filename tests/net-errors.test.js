@@ -12,7 +12,7 @@ describe("nodemcu/net call forms and bad input", function () {
       // module functions
       "constants ok 1 2",
       "createConnection() ok socket", "createConnection(TCP) ok socket", "createConnection(TCP, 0) ok socket",
-      "createConnection(UDP) ok udpsocket", "createConnection(TCP, 1) secure connections not yet supported",
+      "createConnection(UDP) ok udpsocket", "createConnection(TCP, 1) ok socket",
       "createConnection(3) invalid type",
       // one argument is the timeout, two are type and timeout: no 1-second pitfall
       "createServer() ok server 30", "createServer(30) ok server 30", "createServer(TCP, 30) ok server 30",

@@ -12,11 +12,11 @@ import path from "node:path";
 import { buildSim } from "../tools/build-sim.js";
 import { root } from "../tools/sim.js";
 
-/** The socket and DNS test files (tests/<name>.test.js). */
+/** The socket, TLS and DNS test files (tests/<name>.test.js). */
 const FILES = [
   "ecma419-tcp", "ecma419-udp", "ecma419-listener",
   "net-tcp-client", "net-tcp-server", "net-udp", "net-flow", "net-errors", "net-regress", "net-server-forms",
-  "net-reliability", "luatos-socket", "luatos-server", "luatos-udp",
+  "net-reliability", "luatos-socket", "luatos-server", "luatos-udp", "tls-nodemcu", "luatos-tls",
   "net-dns", "dns-resolver",
   "sim-emfile", "sim-host-failures",
 ];

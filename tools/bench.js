@@ -2,13 +2,15 @@
 // Benchmarks (`npm run bench [-- --json]`): nodemcu/net and luatos/socket against raw ECMA-419 sockets in the
 // same simulator, and both against Node's `net` (a client in its own process, as the simulator is), all in one
 // run on loopback so that the ratios compare like with like on a noisy machine. Peers are Node servers on
-// 127.0.0.1; each figure is the median of `--runs` runs (default 3). `--only send,receive,receiveString,echo32,idle,accept,cycles` picks cases.
+// 127.0.0.1; each figure is the median of `--runs` runs (default 3). `--only send,receive,receiveString,echo32,idle,accept,cycles,tls` picks cases
+// (tls: tools/bench/tls.js).
 import net from "node:net";
 import { spawn } from "node:child_process";
 import { buildSim } from "./build-sim.js";
 import { compile } from "./compile.js";
 import path from "node:path";
 import { simCommand, root } from "./sim.js";
+import { tlsBench } from "./bench/tls.js";
 
 const MiB = 1024 * 1024;
 
@@ -249,6 +251,11 @@ export async function main(argv = process.argv.slice(2)) {
     const growth = await measureCycles("tools/bench/apps/nodemcu-cycles.ts", cycles);
     results.cycles = { count: cycles, endOverBaseline: growth };
     log(`${"cycles".padEnd(14)} heap after ${cycles} connect/close cycles: ${(growth * 100).toFixed(2)}% of the baseline\n`);
+  }
+  if (want("tls")) {
+    const t = await tlsBench({ runs, log, runApp, cpuOf });
+    Object.assign(results, t.results);
+    Object.assign(ratios, t.ratios);
   }
   if (json) process.stdout.write(JSON.stringify({ results, ratios }) + "\n");
   return 0;

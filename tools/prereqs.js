@@ -20,6 +20,8 @@ import path from "node:path";
 export const PREREQS = [
   { command: "make", deb: "make", group: "build", for: "building the simulator" },
   { command: "gcc", deb: "gcc", group: "build", for: "building the simulator, tests/native-lwip.test.js" },
+  { name: "OpenSSL's libssl headers", file: "/usr/include/openssl/ssl.h", deb: "libssl-dev", group: "build", for: "the simulator's TLS (hosts/sim/tls)" },
+  { command: "openssl", deb: "openssl", group: "test", for: "certificates generated at run time by tests/tls-*.test.js" },
   { command: "dnsmasq", deb: "dnsmasq-base", group: "test", for: "the DNS server of tests/net-dns.test.js, tests/net-ping.test.js" },
   { command: "curl", deb: "curl", group: "test", for: "the HTTP client of tests/net-tcp-server, ported-http-server, examples" },
   { command: "python3", deb: "python3", group: "test", for: "tests/net-native, net-ping (ICMP and TTL peers), flash-e2e (pty pair)" },

@@ -69,6 +69,8 @@ export function moduleMap(manifest = readManifest()) {
     ["embedded:io/socket/tcp", path.join(hostJs, "tcp.js"), "host"],
     ["embedded:io/socket/udp", path.join(hostJs, "udp.js"), "host"],
     ["embedded:io/socket/listener", path.join(hostJs, "listener.js"), "host"],
+    // a board gets it from modules/tls (xsnet's, over the SDK's ssl/session); here over OpenSSL (hosts/sim/tls)
+    ["embedded:io/socket/tcp/tls", path.join(hostJs, "tls.js"), "host"],
     ["timer", path.join(hostJs, "timer.js"), "host"],
     ["text/decoder", path.join(text, "decoder", "textdecoder.js"), "host"],
     ["text/encoder", path.join(text, "encoder", "textencoder.js"), "host"],

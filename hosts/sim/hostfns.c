@@ -1,5 +1,6 @@
 /* xsnet simulator: the table of native functions that host modules bind with `@ "name"`. */
 #include "sim.h"
+#include "tls/tls.h"
 
 #define SIM_FUNCTIONS(X) \
 	X(xs_timer_set, 3) X(xs_timer_repeat, 2) X(xs_timer_schedule, 3) X(xs_timer_clear, 1) X(xs_timer_delay, 1) \
@@ -16,10 +17,11 @@
 	X(xs_listener_constructor, 1) X(xs_listener_accept, 1) X(xs_listener_close, 0) \
 	X(xs_listener_get_port, 0) X(xs_listener_get_address, 0) \
 	X(xs_udp_constructor, 1) X(xs_udp_read, 0) X(xs_udp_write, 3) X(xs_udp_close, 0) \
-	X(xs_udp_get_port, 0) X(xs_udp_get_address, 0)
+	X(xs_udp_get_port, 0) X(xs_udp_get_address, 0) \
+	SIM_TLS_FUNCTIONS(X)
 
 #define SIM_DESTRUCTORS(X) \
-	X(xs_textdecoder_destructor) X(xs_tcp_destructor) X(xs_listener_destructor) X(xs_udp_destructor) X(xs_icmp_destructor)
+	X(xs_textdecoder_destructor) X(xs_tcp_destructor) X(xs_listener_destructor) X(xs_udp_destructor) X(xs_icmp_destructor) X(xs_tls_destructor)
 
 #define SIM_DECLARE(name, length) extern void name(xsMachine* the);
 #define SIM_DECLARE_D(name) extern void name(void* data);

@@ -28,6 +28,14 @@ export const ERR_DNS_FAILED = ERR_VAL;
 /** DNS lookup got no answer from any server within the retry schedule (limits.ts DNS_RETRY_GAPS_MS). */
 export const ERR_DNS_TIMEOUT = ERR_TIMEOUT;
 
+/**
+ * TLS: the handshake failed, the server's certificate was refused (untrusted, expired, wrong name), the server
+ * refused ours, or the handshake did not finish within limits.ts TLS_HANDSHAKE_MS. The ESP8266 SDK's
+ * ESPCONN_HANDSHAKE ("ssl handshake failed"), which NodeMCU 2.x's secure sockets report; not an lwIP number.
+ * The simulator's embedded:io/socket/tcp/tls passes it to onError.
+ */
+export const ERR_TLS_HANDSHAKE = -28;
+
 const STRINGS: readonly string[] = Object.freeze([
 	"Ok.", "Out of memory error.", "Buffer error.", "Timeout.", "Routing problem.", "Operation in progress.",
 	"Illegal value.", "Operation would block.", "Address in use.", "Already connecting.", "Already connected.",
@@ -37,5 +45,6 @@ const STRINGS: readonly string[] = Object.freeze([
 
 /** lwIP's lwip_strerr() text for an error number ("Connection reset." for -14); "Unknown error." otherwise. */
 export function errorString(code: number): string {
+	if (code === ERR_TLS_HANDSHAKE) return "TLS handshake failed.";
 	return STRINGS[-code] ?? "Unknown error.";
 }

@@ -26,6 +26,13 @@ export const RECEIVE_SCRATCH_BYTES = 8192;
 export const RECEIVE_BUFFER_BYTES = 4096;
 
 /**
+ * TLS connections: the most the TCP connection plus the TLS handshake and certificate check may take, in ms; then
+ * the connection is aborted with ERR_TLS_HANDSHAKE (a peer that stalls mid-handshake). mbedTLS leaves it to the
+ * application; 10 s is esp-tls's default timeout.
+ */
+export const TLS_HANDSHAKE_MS = 10000;
+
+/**
  * Largest UDP payload send() accepts, in bytes: Ethernet MTU 1500 - IPv4 header 20 - UDP header 8.
  * NodeMCU's lwIP has IP fragmentation off and silently drops larger datagrams (nodemcu-firmware #2982);
  * we raise an error instead, on every platform alike (the loopback simulator could carry more).

@@ -28,6 +28,10 @@ import type { CancelLookup } from "xsnet/core/dns";
 import { post, reportError } from "xsnet/core/tasks";
 import { watchIdle, unwatchIdle } from "xsnet/core/idle";
 import type { IdleWatched } from "xsnet/core/idle";
+import type { TlsTarget } from "xsnet/core/tls";
+import { TLS_HANDSHAKE_MS } from "xsnet/core/limits";
+import { ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
+import Timer from "timer";
 
 /** The host socket as this module uses it (ECMA-419 TCP plus the simulator's localAddress/localPort). */
 export interface HostTCP {
@@ -129,6 +133,13 @@ export class TcpConnection implements IdleWatched {
 	declare private pulled: ReceiveQueue | null | undefined;
 	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
 	declare signalled: boolean | undefined;
+	/**
+	 * connect() over TLS when set (before connect()): the host's embedded:io/socket/tcp/tls with these options
+	 * (core/tls.ts); tcpConnected then means handshake and certificate check done. A failure ends in
+	 * tcpClosed(ERR_TLS_HANDSHAKE), also when it takes longer than TLS_HANDSHAKE_MS.
+	 */
+	declare tls: TlsTarget | undefined;
+	declare private handshakeTimer: unknown;
 	/** TCP keep-alive for connect(): idle time and probe interval in ms (ECMA-419 `keepAlive`); 0/undefined = off. */
 	declare keepAliveMs: number | undefined;
 
@@ -322,7 +333,25 @@ export class TcpConnection implements IdleWatched {
 		this.address = address;
 		const options: Record<string, unknown> = { address, port: this.port };
 		if (this.keepAliveMs) options.keepAlive = this.keepAliveMs;
-		const socket = new HostTCPClass(hostOptions(options));
+		const tls = this.tls;
+		let socket: HostTCP;
+		if (tls) {
+			options.TCP = { io: TCP };
+			options.host = tls.host;
+			options.secure = tls.secure;
+			// closures: Moddable's TLSSocket calls the callbacks with `this` = its callbacks object, not the socket
+			socket = new (tls.io as HostTCPConstructor)({
+				...hostOptions(options),
+				onReadable: (bytes: number) => this.readable(bytes),
+				onWritable: (bytes: number) => this.writable(bytes),
+				onError: (code?: number) => this.failed(code),
+			});
+			this.handshakeTimer = Timer.set(() => {
+				this.handshakeTimer = undefined;
+				if (this.state === CONNECTING) this.finish(ERR_TLS_HANDSHAKE);
+			}, TLS_HANDSHAKE_MS);
+		}
+		else socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
 		this.state = CONNECTING;
@@ -448,6 +477,7 @@ export class TcpConnection implements IdleWatched {
 	/** The handshake is done (first onWritable, or data arrived before it). */
 	private connected(): void {
 		this.state = CONNECTED;
+		if (this.handshakeTimer !== undefined) this.stopHandshakeTimer();
 		try {
 			const s = this.socket!;
 			if (s.remoteAddress) this.address = s.remoteAddress;
@@ -633,9 +663,15 @@ export class TcpConnection implements IdleWatched {
 		if (this.state !== CLOSING) this.release();
 	}
 
+	private stopHandshakeTimer(): void {
+		Timer.clear(this.handshakeTimer as Timer);
+		this.handshakeTimer = undefined;
+	}
+
 	/** Give the host socket back and forget everything. */
 	private release(): void {
 		this.state = CLOSED;
+		if (this.handshakeTimer !== undefined) this.stopHandshakeTimer();
 		if (this.idleMs) unwatchIdle(this);
 		if (this.cancelLookup) {
 			this.cancelLookup();

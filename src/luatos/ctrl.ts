@@ -8,6 +8,8 @@ import type { UdpOwner, Packet } from "xsnet/core/udp";
 import { lookup } from "xsnet/core/dns";
 import type { CancelLookup } from "xsnet/core/dns";
 import { parseIPv4 } from "xsnet/core/ip";
+import { tlsTarget } from "xsnet/core/tls";
+import type { TlsSettings } from "xsnet/core/tls";
 import { LUATOS_UDP_TX_MAX } from "xsnet/core/limits";
 import { deliver, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
 import { log } from "luatos/log";
@@ -15,7 +17,7 @@ import { post } from "xsnet/core/tasks";
 import type { Utf8Decoder } from "xsnet/core/utf8";
 
 /** States (NW_STATE_*), as state() reports them. */
-export const LINK_OFF = 0, OFF_LINE = 1, WAIT_DNS = 2, CONNECTING = 3, ONLINE = 5, LISTEN = 6, DISCONNECTING = 7;
+export const LINK_OFF = 0, OFF_LINE = 1, WAIT_DNS = 2, CONNECTING = 3, HANDSHAKE = 4, ONLINE = 5, LISTEN = 6, DISCONNECTING = 7;
 
 // What the ctrl waits for (NW_WAIT_*): a failure is reported as that event with param -1.
 const WAIT_NONE = 0, WAIT_LINK = 1, WAIT_ON_LINE = 2, WAIT_TX_OK = 3, WAIT_OFF_LINE = 4, WAIT_EVENT = 5;
@@ -40,6 +42,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	declare udp: boolean | undefined;
 	declare localPort: number | undefined;
 	declare keepIdle: number | undefined;
+	declare tls: TlsSettings | undefined;
 	// connection
 	declare wait: number | undefined;              // WAIT_*
 	declare conn: TcpConnection | undefined;       // client, carried (single-client server) or accepted
@@ -110,11 +113,12 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		const literal = parseIPv4(host);
 		if (this.udp) this.remotePort = port;
 		this.wait = WAIT_ON_LINE;
-		this.state = literal ? CONNECTING : WAIT_DNS;
+		this.state = literal ? this.connecting() : WAIT_DNS;
 		if (!this.udp && (literal || port !== 0)) {
 			const conn = new TcpConnection(this);
 			conn.pullMode();
 			if (this.keepIdle) conn.keepAliveMs = this.keepIdle * 1000;
+			if (this.tls) conn.tls = tlsTarget(host, this.tls);
 			this.conn = conn;
 			conn.connect(host, port);
 		}
@@ -163,7 +167,15 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	tcpResolved(conn: TcpConnection, address: string | undefined): void {
 		if (conn !== this.conn || !address) return;
 		if (this.state === WAIT_DNS) this.dnsIps = [address];
-		this.state = CONNECTING;
+		this.state = this.connecting();
+	}
+
+	/**
+	 * The state once the address is known: 3, or 4 over TLS. ECMA-419's TLS socket reports nothing between the TCP
+	 * connection and the end of the handshake, so a TLS connection is in state 4 from the start of the TCP connect.
+	 */
+	private connecting(): number {
+		return this.tls && !this.udp ? HANDSHAKE : CONNECTING;
 	}
 
 	/** @internal core: TCP connected. */

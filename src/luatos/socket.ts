@@ -16,6 +16,7 @@ import { rawOf, reserve, commit } from "luatos/zbuff-state";
 import type { ZBuff } from "luatos/zbuff";
 import { decodeUtf8 } from "xsnet/core/utf8";
 import { log } from "luatos/log";
+import { tlsSettings, setSslLog } from "luatos/tls";
 import {
 	LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, ADAPTER_COUNT,
 	isRegistered, isReady, getDefault, setDefault, lastRegistered, addresses,
@@ -83,8 +84,10 @@ export function debug(ctrl: SocketCtrl | undefined | null, on?: boolean): void {
  * Configure the next connect/listen: local port (UDP bind and server port; 0 = any; a TCP client's is chosen by
  * the stack, as LuatOS's lwIP adapter does), UDP instead of TCP, TLS, TCP keep-alive idle time in seconds (the
  * interval and count are taken but the host uses one value: idle = interval).
- * @returns true; false (with an error line) when TLS is asked for (not supported yet); undefined for an invalid
- *   ctrl.
+ * TLS (isTls, TCP clients): serverCert (PEM) is the trusted CA, and the server's certificate and name are then
+ * checked; without it the server is not verified (as LuatOS). clientCert + clientKey (PEM, PKCS#8 key): mutual TLS.
+ * See luatos/tls.ts and docs/luatos-socket.md "TLS".
+ * @returns true; false (with an error line) for unusable certificates or keys; undefined for an invalid ctrl.
  * @throws TypeError naming the argument; RangeError for a port outside 0..65535.
  */
 export function config(ctrl: SocketCtrl | undefined | null, localPort?: number | null, isUdp?: boolean | null,
@@ -103,10 +106,12 @@ export function config(ctrl: SocketCtrl | undefined | null, localPort?: number |
 	optString(fn, "clientCert", clientCert);
 	optString(fn, "clientKey", clientKey);
 	optString(fn, "clientPassword", clientPassword);
-	if (tls) {
-		log("E", "socket", "config: TLS is not supported yet (xsnet has no TLS); use a plain connection");
+	const secure = tls ? tlsSettings(serverCert, clientCert, clientKey, clientPassword) : undefined;
+	if (typeof secure === "string") {
+		log("E", "socket", `config: ${secure}`);
 		return false;
 	}
+	c.tls = secure;
 	c.localPort = port;
 	c.udp = !!udp;
 	c.keepIdle = idle > 0 ? idle : 0;
@@ -290,6 +295,10 @@ export function listen(ctrl: SocketCtrl | undefined | null, backlog?: number | n
 		log("E", "socket", "listen: a UDP ctrl cannot listen (receive with connect(ctrl, ip, 0))");
 		return [false, false];
 	}
+	if (c.tls) {
+		log("E", "socket", "listen: TLS servers are not supported (config without isTls)");
+		return [false, false];
+	}
 	c.close();
 	c.waitFor("online");
 	let server: Server;
@@ -373,9 +382,12 @@ export function setDNS(adapter: number | undefined | null, index: number | undef
 	return true;
 }
 
-/** Set the TLS log level: accepted, no effect until TLS exists. @throws TypeError (level not an integer). */
+/**
+ * Set the TLS library's log level for connections opened afterwards: 0 off, 1-2 handshake steps and alerts, 3-4
+ * every record too (the simulator: OpenSSL's, on stderr). @throws TypeError (level not an integer).
+ */
 export function sslLog(level?: number | null): void {
-	optInteger("socket.sslLog", "level", level, 1);
+	setSslLog(optInteger("socket.sslLog", "level", level, 1));
 }
 
 /** `[ip, netmask, gateway]` of `adapter` (nil = the default); `[]` when it does not exist here. */

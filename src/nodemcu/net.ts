@@ -16,6 +16,7 @@ import type { ResolveCallback } from "nodemcu/types";
 import { NetSocket } from "nodemcu/socket";
 import { NetServer } from "nodemcu/server";
 import { NetUDPSocket } from "nodemcu/udpsocket";
+import { createConnection as createTlsConnection } from "nodemcu/tls";
 
 export { TCP, UDP, NetSocket, NetServer, NetUDPSocket };
 export type * from "nodemcu/types";
@@ -23,7 +24,8 @@ export type * from "nodemcu/types";
 /**
  * Create a TCP client socket. Forms: `createConnection()` (3.x), `createConnection(net.TCP[, 0])` (2.x / ESP32),
  * `createConnection(net.UDP)` (2.x, deprecated: a UDP socket).
- * @throws Error "invalid type"; "secure connections not yet supported" when `secure` is non-zero (no TLS yet).
+ * `secure` non-zero (2.x): a TLS socket, as nodemcu/tls's createConnection() (NodeMCU's tls.socket).
+ * @throws Error "invalid type".
  */
 export function createConnection(): NetSocket;
 export function createConnection(type: typeof TCP, secure?: number): NetSocket;
@@ -31,9 +33,10 @@ export function createConnection(type: typeof UDP, secure?: number): NetUDPSocke
 export function createConnection(type?: number, secure?: number): NetSocket | NetUDPSocket;
 export function createConnection(type?: number, secure?: number): NetSocket | NetUDPSocket {
 	if (type !== undefined && type !== null && type !== TCP && type !== UDP) fail("invalid type");
+	if (type === UDP) return new NetUDPSocket();
 	if (secure !== undefined && secure !== null && secure !== 0 && secure !== false as unknown)
-		fail("secure connections not yet supported");
-	return type === UDP ? new NetUDPSocket() : new NetSocket();
+		return createTlsConnection();
+	return new NetSocket();
 }
 
 /**

@@ -1,5 +1,6 @@
 // NodeMCU's net.socket: a TCP client or accepted connection, on xsnet's core TcpConnection.
 // References to "net.c" are nodemcu-firmware's app/modules/net.c (ESP8266) and components/modules/net.c (ESP32).
+import type { TlsTarget } from "xsnet/core/tls";
 import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, CLOSED, WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { TcpOwner, ReceiveFormat } from "xsnet/core/tcp";
 import { isCallerMemory } from "xsnet/core/bytes";
@@ -27,6 +28,8 @@ export class NetSocket implements TcpOwner {
 	declare private onReceive: Fn | undefined;
 	declare private onSent: Fn | undefined;
 	declare private onDns: Fn | undefined;
+	/** @internal TLS sockets (nodemcu/tls): the TLS options of a connection to `host`. */
+	declare tlsFor: ((host: string) => TlsTarget) | undefined;
 
 	/** @internal Sockets are made by net.createConnection() and by servers; `connection` is an accepted one. */
 	constructor(connection?: TcpConnection) {
@@ -72,6 +75,7 @@ export class NetSocket implements TcpOwner {
 		if (cb) this.onConnection = cb;
 		const conn = new TcpConnection(this);
 		if (this.fmt) conn.format = this.fmt;
+		if (this.tlsFor) conn.tls = this.tlsFor(h);
 		this.conn = conn;
 		conn.connect(h, p);
 	}

@@ -2,6 +2,9 @@
 // tests/luatos-api.test.js. args[0] = scenario.
 import socket, * as named from "luatos/socket";
 import zbuff from "luatos/zbuff";
+// PEM-shaped text for config()'s argument checks (the TLS tests use real certificates: tests/luatos-tls.test.js)
+const CERT = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+const KEY = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
 import args from "xsnet-sim/args";
 
 const log = (line: string) => trace(line + "\n");
@@ -53,6 +56,8 @@ switch (args[0]) {
 		attempt("sslLog(2)", () => socket.sslLog(2));
 		const c = socket.create(undefined, () => {})!;
 		attempt("config tls", () => socket.config(c, undefined, undefined, true));
+		attempt("config tls bad cert", () => socket.config(c, 0, false, true, 0, 0, 0, "no PEM here"));
+		attempt("config tls password", () => socket.config(c, 0, false, true, 0, 0, 0, undefined, CERT, KEY, "secret"));
 		attempt("config udp port", () => socket.config(c, 65535, true, false, undefined, undefined, undefined, undefined));
 		attempt("config keepalive", () => socket.config(c, 0, false, false, 300, 10, 3));
 		attempt("linkup", () => socket.linkup(c));

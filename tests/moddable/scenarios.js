@@ -15,12 +15,13 @@
 // Peers are registered with net-peers' onCleanup and stopped by the runner after each app.
 import net from "node:net";
 import dgram from "node:dgram";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import {
   tcpServer, tcpConnect, closedPort, udpSocket, nextDatagram, startDnsmasq, onCleanup,
 } from "../support/net-peers.js";
-import { startApp } from "../support/sim.js";
+import { startApp, root } from "../support/sim.js";
+import { certificates, tlsServer } from "../support/tls-peers.js";
 
 const run = promisify(execFile);
 const js = (p) => `$(XSNET)/build/js/${p}`;   // the runner replaces $(XSNET) by the project root
@@ -159,6 +160,36 @@ export const apps = [
     },
   },
   {
+    name: "tls",
+    what: "nodemcu/tls over the SDK's ssl/session: a verified server (data both ways), an untrusted one refused",
+    source: "tests/moddable/tls.ts",
+    async config() {
+      const pki = certificates();
+      this.received = [];
+      // the chain, leaf then CA: ssl/session checks the server's name only on a certificate that has its issuer
+      // after it in the chain (a leaf sent alone is refused with "subjectAltName match failed")
+      const chain = pki.server.cert + pki.ca.cert;
+      const good = await tlsServer({ key: pki.server.key, cert: chain, maxVersion: "TLSv1.2" }, (s) => s.once("data", (d) => {
+        this.received.push(String(d));
+        s.end("world:" + d);
+      }));
+      this.rogue = await tlsServer({ ...pki.rogue, maxVersion: "TLSv1.2" });
+      return { port: good.port, roguePort: this.rogue.port, ca: pki.ca.cert };
+    },
+    async drive(app) {
+      await app.waitFor(/check: verify true\n/, 30000);
+      await app.waitFor(/check: connected\n/, 30000);
+      const m = await app.waitFor(/check: reply "(.*)" err (-?\d+)\n/, 30000);
+      expect(m[1] === "world:hello", `reply ${JSON.stringify(m[1])}`);
+      expect(m[2] === "0", `disconnection error ${m[2]} for the server's close`);
+      expect(this.received.join("") === "hello", `server received ${JSON.stringify(this.received)}`);
+      const r = await app.waitFor(/check: rogue (refused -?\d+|connected)\n/, 30000);
+      expect(r[1] === "refused -28", `untrusted server: ${r[1]}`);
+      await app.waitFor(/check: done\n/);
+      return `verified server: connected, "hello" -> "world:hello", closed with 0; untrusted CA: refused with -28`;
+    },
+  },
+  {
     name: "udp",
     what: "net.createUDPSocket: greet a Node peer, echo 3 datagrams back to it",
     source: "tests/moddable/udp.ts",
@@ -267,6 +298,26 @@ export const apps = [
       const m = await app.waitFor(/-- disconnected \((-?\d+)\)\n/, 10000);
       expect(m[1] === "0", `disconnected with ${m[1]}`);
       return "printed the answer, then \"-- disconnected (0)\"";
+    },
+  },
+  {
+    name: "example https-client",
+    what: "examples/https-client as shipped (nodemcu/tls, the CA of ca.ts) against its demo server on 8443",
+    modules: { "*": [js("examples/https-client/main"), js("examples/https-client/ca")] },
+    ports: { tcp: [8443] },
+    async config() {
+      const demo = spawn(process.execPath, ["examples/https-client/server.mjs"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+      onCleanup(() => demo.kill());
+      await new Promise((resolve, reject) => {
+        demo.stdout.on("data", (d) => /listening/.test(d) && resolve());
+        demo.on("exit", (code) => reject(new Error(`demo server exited (${code})`)));
+      });
+    },
+    async drive(app) {
+      await app.waitFor(/Hello over TLS, NodeMCU\./, 30000);
+      const m = await app.waitFor(/-- disconnected \((-?\d+)\)\n/, 10000);
+      expect(m[1] === "0", `disconnected with ${m[1]}`);
+      return "verified the demo server's certificate, printed its answer, then \"-- disconnected (0)\"";
     },
   },
   {

@@ -1,0 +1,83 @@
+// luatos/socket over TLS: config(ctrl, ..., isTls, ..., serverCert, clientCert, clientKey) in the simulator
+// against Node `tls` servers on 127.0.0.1, certificates generated at run time (tests/support/tls-peers.js).
+// App: tests/apps/luatos-tls.ts.
+import assert from "node:assert/strict";
+import { app, cleanup, exitsCleanly, lines } from "./support/net-peers.js";
+import { certificates, tlsServer, silentServer } from "./support/tls-peers.js";
+
+const byteAt = (n) => (n * 7 + (n >> 10)) & 255;
+const greeter = (s) => s.once("data", (d) => s.end("world:" + d));
+
+async function run(args) {
+  const r = await exitsCleanly(app("luatos-tls", args));
+  return lines(r.stdout);
+}
+
+const ONLINE = [
+  "config true", "connect [true,false] state=[4,\"正在TLS握手\"]",
+  "event ON_LINE 0 state=[5,\"在线\"]", "tx [true,false,false]",
+];
+const REFUSED = ["config true", "connect [true,false] state=[4,\"正在TLS握手\"]", "event ON_LINE -1 state=[1,\"离线\"]"];
+
+describe("luatos/socket over TLS (config isTls; hosts/sim/tls on OpenSSL)", function () {
+  this.timeout(30000);
+  let pki;
+  before(function () {
+    this.timeout(60000);
+    pki = certificates();
+  });
+  afterEach(cleanup);
+
+  it("serverCert verified: state 4 during the handshake, ON_LINE(0), tx/read, the server's close is EVENT(-1)", async () => {
+    const srv = await tlsServer(pki.server, greeter);
+    const out = await run(["hello", srv.port, "127.0.0.1", pki.ca.cert, "-", "-"]);
+    assert.deepEqual(out.slice(0, 4), ONLINE);
+    assert.ok(out.includes('read [true,"world:hello"]'), out.join("\n"));
+    assert.match(out.at(-1), /^event EVENT -1/);     // the remote close, as on a plain socket
+  });
+
+  it("1 MiB both ways byte-exact (tx, rx into a zbuff), TLS 1.2 and 1.3", async () => {
+    for (const version of ["TLSv1.2", "TLSv1.3"]) {
+      let got = 0, bad = -1;
+      const srv = await tlsServer({ ...pki.server, minVersion: version, maxVersion: version }, (s) => s.on("data", (d) => {
+        for (let i = 0; i < d.length; i++) if (bad < 0 && d[i] !== byteAt(got + i)) bad = got + i;
+        got += d.length;
+        s.write(d);
+      }));
+      assert.deepEqual(await run(["bulk", srv.port, "127.0.0.1", pki.ca.cert, "-", "-"]),
+        ["config true", "connect [true,false] state=[4,\"正在TLS握手\"]", "event ON_LINE 0", "bulk received 1048576 exact"]);
+      assert.equal(got, 1 << 20);
+      assert.equal(bad, -1);
+      assert.equal(srv.sessions[0].protocol, version);
+    }
+  });
+
+  it("a certificate from an untrusted CA: ON_LINE(-1), no application byte", async () => {
+    let bytes = 0;
+    const rogue = await tlsServer(pki.rogue, (s) => s.on("data", (d) => { bytes += d.length; }));
+    assert.deepEqual(await run(["hello", rogue.port, "127.0.0.1", pki.ca.cert, "-", "-"]), REFUSED);
+    assert.equal(bytes, 0);
+  });
+
+  it("without serverCert the server is not verified (as LuatOS): the untrusted server is online", async () => {
+    const rogue = await tlsServer(pki.rogue, greeter);
+    const out = await run(["hello", rogue.port, "127.0.0.1", "-", "-", "-"]);
+    assert.deepEqual(out.slice(0, 4), ONLINE);
+    assert.ok(out.includes('read [true,"world:hello"]'));
+  });
+
+  it("mutual TLS: with clientCert/clientKey online; without, ON_LINE(-1) (TLS 1.2)", async () => {
+    const srv = await tlsServer({ ...pki.server, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: true, maxVersion: "TLSv1.2" }, greeter);
+    const out = await run(["hello", srv.port, "127.0.0.1", pki.ca.cert, pki.client.cert, pki.client.key]);
+    assert.deepEqual(out.slice(0, 4), ONLINE);
+    assert.equal(srv.sessions[0].authorized, true);
+    assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pki.ca.cert, "-", "-"]), REFUSED);
+  });
+
+  it("a peer stalling in the handshake: ON_LINE(-1) after 10 s", async () => {
+    const srv = await silentServer();
+    const t0 = Date.now();
+    assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pki.ca.cert, "-", "-"]), REFUSED);
+    assert.ok(Date.now() - t0 >= 9500);
+  });
+});

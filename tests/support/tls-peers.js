@@ -1,0 +1,98 @@
+// TLS peers for the TLS tests (tests/tls-*.test.js): certificates generated at run time with the openssl command
+// (Debian package openssl, tools/prereqs.js), and Node `tls` servers on 127.0.0.1 closed at cleanup.
+// Keys are RSA (what Moddable's ssl/session on boards verifies) in PKCS#8 PEM.
+import tls from "node:tls";
+import net from "node:net";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { onCleanup } from "./net-peers.js";
+
+let cached;
+
+function openssl(dir, args) {
+  execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+}
+
+/** A key (PKCS#8 PEM) and a certificate signed by `ca` (or self-signed when ca is undefined). */
+function issue(dir, name, subject, { ca, san, clientAuth = false } = {}) {
+  openssl(dir, ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", `${name}.key`]);
+  if (!ca) {
+    openssl(dir, ["req", "-x509", "-new", "-key", `${name}.key`, "-subj", subject, "-days", "2", "-sha256",
+      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", `${name}.pem`]);
+  } else {
+    openssl(dir, ["req", "-new", "-key", `${name}.key`, "-subj", subject, "-out", `${name}.csr`]);
+    const ext = [`basicConstraints=CA:FALSE`, `extendedKeyUsage=${clientAuth ? "clientAuth" : "serverAuth"}`];
+    if (san) ext.push(`subjectAltName=${san}`);
+    fs.writeFileSync(path.join(dir, `${name}.ext`), ext.join("\n") + "\n");
+    openssl(dir, ["x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.pem`, "-CAkey", `${ca}.key`, "-CAcreateserial",
+      "-days", "2", "-sha256", "-extfile", `${name}.ext`, "-out", `${name}.pem`]);
+  }
+  return { key: fs.readFileSync(path.join(dir, `${name}.key`), "utf8"), cert: fs.readFileSync(path.join(dir, `${name}.pem`), "utf8") };
+}
+
+/**
+ * The test PKI (made once per mocha run): ca (trusted by the apps), server (DNS tls.test and IP 127.0.0.1,
+ * signed by ca), client (signed by ca, for mutual TLS), rogueCa and rogue (a server certificate for the same
+ * names from a CA nobody trusts). Each {key, cert} in PEM.
+ */
+export function certificates() {
+  if (cached) return cached;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "xsnet-tls-"));
+  try {
+    const ca = issue(dir, "ca", "/CN=xsnet test CA");
+    const server = issue(dir, "server", "/CN=tls.test", { ca: "ca", san: "DNS:tls.test,IP:127.0.0.1" });
+    const client = issue(dir, "client", "/CN=xsnet client", { ca: "ca", clientAuth: true });
+    const rogueCa = issue(dir, "rogue-ca", "/CN=rogue CA");
+    const rogue = issue(dir, "rogue", "/CN=tls.test", { ca: "rogue-ca", san: "DNS:tls.test,IP:127.0.0.1" });
+    cached = { ca, server, client, rogueCa, rogue };
+    return cached;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A Node TLS server on 127.0.0.1 (ephemeral port) with `options` (tls.createServer's: cert, key, ca,
+ * requestCert, minVersion, maxVersion, ...); `onConnection(socket)` once a handshake succeeded. Returns
+ * {port, server, failures: [error messages of refused handshakes], sessions: [{protocol, servername, authorized}]}.
+ */
+export async function tlsServer(options, onConnection = () => {}) {
+  const sockets = new Set();
+  const failures = [];
+  const sessions = [];
+  const server = tls.createServer(options, (s) => {
+    sessions.push({ protocol: s.getProtocol(), servername: s.servername || undefined, authorized: s.authorized });
+    s.on("error", () => {});
+    onConnection(s);
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  server.on("tlsClientError", (e) => failures.push(e.code ?? e.message));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  onCleanup(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise((resolve) => server.close(() => resolve()));
+  });
+  return { port: server.address().port, server, failures, sessions };
+}
+
+/** A TCP server that accepts and then says nothing (a peer stalling in the handshake); records what it received. */
+export async function silentServer() {
+  const sockets = new Set();
+  const received = [];
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on("data", (d) => received.push(d));
+    s.on("error", () => {});
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  onCleanup(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise((resolve) => server.close(() => resolve()));
+  });
+  return { port: server.address().port, received };
+}
