@@ -122,7 +122,8 @@ export function writeModuleMap() {
 /** Path of the compiled module for an app given as .ts/.js source relative to the root (or absolute). */
 export function compiledPath(app) {
   const abs = path.resolve(root, app);
-  if (abs.startsWith(jsRoot + path.sep)) return abs;
+  // compiled already: under build/ (build/js, xsnet run's build/apps), or any existing JavaScript file
+  if (abs.startsWith(path.join(root, "build") + path.sep) || (/\.m?js$/.test(abs) && fs.existsSync(abs))) return abs;
   const rel = path.relative(root, abs);
   if (rel.startsWith("..")) {
     if (abs.endsWith(".js")) return abs;

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // xsnet command line: run an app in the simulator, flash a board, run the benchmarks.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { buildSim } from "./build-sim.js";
-import { compile } from "./compile.js";
-import { root, simCommand, jsRoot } from "./sim.js";
+import { compileApp, compileLibrary, CompileError } from "./compile.js";
+import { simCommand } from "./sim.js";
 
 const usage = `usage:
   xsnet run <app.ts|app.js> [--timeout <seconds>] [--dns <ip[:port]>]... [--heap <KiB>] [--stack <slots>]
@@ -17,44 +17,20 @@ const usage = `usage:
   xsnet bench [--json]   run the benchmarks`;
 
 /**
- * Compile the project's TypeScript (tools/compile.js, which the app's imports of nodemcu/net etc. need), and
- * a lone .ts file outside the project into build/js/ext. Returns the .js path to run.
+ * The module to run for `app`: a .js file as it is; a .ts file compiled alone (tools/compile.js compileApp)
+ * against the library, which is compiled once and reused. Exits with status 2 and the compiler's
+ * `file:line:column` messages when something does not compile.
  */
-function compileApp(app) {
-  const abs = path.resolve(app);
+export async function prepareApp(app) {
   try {
-    compile({ clean: false });
+    buildSim({ quiet: true });
+    await compileLibrary();
+    if (/\.m?js$/.test(app)) return path.resolve(app);
+    return (await compileApp(app)).js;
   } catch (e) {
-    console.error(`xsnet: ${e.message}`);
+    console.error(e instanceof CompileError ? e.message : `xsnet: ${e.message}`);
     process.exit(2);
   }
-  const inside = !path.relative(root, abs).startsWith("..");
-  if (abs.endsWith(".js") || inside) return abs;
-  // An app outside the project: compile it alone against the project's declarations.
-  const outDir = path.join(jsRoot, "ext");
-  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-  const r = spawnSync(process.execPath, [tsc, abs, "--outDir", outDir, "--rootDir", path.dirname(abs),
-    "--target", "ES2022", "--module", "ES2022", "--moduleResolution", "bundler", "--strict", "--skipLibCheck",
-    ...declarations()], { stdio: "inherit" });
-  if (r.status !== 0) {
-    console.error("xsnet: TypeScript compilation failed");
-    process.exit(2);
-  }
-  return path.join(outDir, path.basename(abs).replace(/\.ts$/, ".js"));
-}
-
-function declarations() {
-  const cfg = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8"));
-  const files = [];
-  for (const pattern of cfg.include) {
-    if (!pattern.endsWith(".d.ts")) continue;
-    const dir = path.join(root, path.dirname(pattern));
-    const base = path.basename(pattern);
-    if (base.includes("*")) {
-      if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir)) if (f.endsWith(".d.ts")) files.push(path.join(dir, f));
-    } else files.push(path.join(root, pattern));
-  }
-  return files;
 }
 
 async function run(argv) {
@@ -76,8 +52,7 @@ async function run(argv) {
   }
   if (!app) { console.error(usage); return 2; }
   if (!fs.existsSync(app)) { console.error(`xsnet: no such file: ${app}`); return 2; }
-  buildSim({ quiet: true });
-  const compiled = compileApp(app);
+  const compiled = await prepareApp(app);
   const { file, argv: simArgv } = simCommand(compiled, opts);
   const child = spawn(file, simArgv, { stdio: "inherit" });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
