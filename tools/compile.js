@@ -49,9 +49,15 @@ export function compile({ clean = true } = {}) {
   if (r.status !== 0) throw new CompileError("TypeScript compilation failed");
 }
 
+/** A hash of the files' names and contents; names inside xsnet or a node_modules folder count from there, so
+ * that the library's stamp made by `npm pack` holds once installed. */
 function hashFiles(files, extra = "") {
   const h = crypto.createHash("sha256").update(extra);
-  for (const f of files) h.update(f).update("\0").update(fs.readFileSync(f)).update("\0");
+  for (const f of files) {
+    const rel = path.relative(root, f);
+    const name = rel.startsWith("..") || rel.startsWith("node_modules") ? f.replace(/^.*\/node_modules\//, "") : rel;
+    h.update(name).update("\0").update(fs.readFileSync(f)).update("\0");
+  }
   return h.digest("hex");
 }
 
@@ -198,9 +204,10 @@ export async function compileApp(file) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    compile();
+    if (process.argv.includes("--lib")) await compileLibrary();  // the library only (npm pack: prepack)
+    else compile();
   } catch (e) {
-    console.error(`xsnet: ${e.message}`);
+    console.error(e instanceof CompileError && e.message.includes("error TS") ? e.message : `xsnet: ${e.message}`);
     process.exit(1);
   }
 }

@@ -13,6 +13,8 @@ const usage = `usage:
       Compile (TypeScript) and run an app in the simulator. The modules manifest.json preloads run first,
       as a board build preloads them (--linker-warnings prints the XS linker's warnings about them).
       Exits with the app's status: 0 when nothing is left pending, 1 on an uncaught exception, 124 on timeout.
+  xsnet init [folder]   make a project there (default: here): main.ts, manifest.json (includes xsnet's),
+      tsconfig.json (strict, xsnet's typings), package.json (npm start: the simulator; npm run build:esp32)
   xsnet flash ...        flash a board with esptool-js (xsnet flash --help)
   xsnet bench [--json]   run the benchmarks`;
 
@@ -63,6 +65,15 @@ async function main() {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case "run": return run(rest);
+    case "init": {
+      if (rest.length > 1 || rest[0]?.startsWith("-")) { console.error(usage); return 2; }
+      const { init } = await import("./init.js");
+      const written = init(rest[0]);
+      const where = rest[0] && rest[0] !== "." ? rest[0] : "this folder";
+      console.log(written.length ? `xsnet: wrote ${written.join(", ")} in ${where}` : `xsnet: ${where} has a project already`);
+      if (written.length) console.log(`next: ${rest[0] && rest[0] !== "." ? `cd ${rest[0]} && ` : ""}npm install && npm start`);
+      return 0;
+    }
     case "flash": return (await import("./flash/cli.js")).main(rest);
     case "bench": return (await import("./bench.js")).main(rest);
     case undefined: case "-h": case "--help": console.log(usage); return command ? 0 : 2;
