@@ -72,7 +72,8 @@ function listTs(dir) {
 }
 
 let ts;
-async function typescript() {
+/** The TypeScript compiler's API (loaded once). */
+export async function typescript() {
   ts ??= (await import(packageFile("typescript", "lib/typescript.js"))).default;
   return ts;
 }

@@ -4,7 +4,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { buildSim } from "./build-sim.js";
-import { compileApp, compileLibrary, CompileError } from "./compile.js";
+import { fileURLToPath } from "node:url";
+import { compileApp, compileLibrary, CompileError, typescript } from "./compile.js";
 import { simCommand } from "./sim.js";
 
 const usage = `usage:
@@ -15,6 +16,9 @@ const usage = `usage:
       Exits with the app's status: 0 when nothing is left pending, 1 on an uncaught exception, 124 on timeout.
   xsnet init [folder]   make a project there (default: here): main.ts, manifest.json (includes xsnet's),
       tsconfig.json (strict, xsnet's typings), package.json (npm start: the simulator; npm run build:esp32)
+  xsnet repl [--dns <ip[:port]>]... [--netif <name>]
+      An interactive console on the simulator: net, socket, sys, libnet, zbuff and print() in scope; a line or a
+      block at a time, events printed as they happen, history (~/.xsnet_repl_history), Ctrl-D leaves.
   xsnet flash ...        flash a board with esptool-js (xsnet flash --help)
   xsnet bench [--json]   run the benchmarks`;
 
@@ -73,6 +77,16 @@ async function main() {
       console.log(written.length ? `xsnet: wrote ${written.join(", ")} in ${where}` : `xsnet: ${where} has a project already`);
       if (written.length) console.log(`next: ${rest[0] && rest[0] !== "." ? `cd ${rest[0]} && ` : ""}npm install && npm start`);
       return 0;
+    }
+    case "repl": {
+      const opts = { dns: [] };
+      for (let i = 0; i < rest.length; i++) {
+        if (rest[i] === "--dns") opts.dns.push(rest[++i]);
+        else if (rest[i] === "--netif") opts.netif = rest[++i];
+        else { console.error(usage); return 2; }
+      }
+      const app = await prepareApp(fileURLToPath(new URL("./repl/app.ts", import.meta.url)));
+      return (await import("./repl.js")).repl(app, await typescript(), opts);
     }
     case "flash": return (await import("./flash/cli.js")).main(rest);
     case "bench": return (await import("./bench.js")).main(rest);
