@@ -6,6 +6,7 @@
 // on everything, UndefinedBehaviorSanitizer on the host's own files (hosts/sim/Makefile says why not on XS's).
 // tools/sim.js runs that binary when XSNET_SANITIZE=1 is set.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root, xsPackageDir } from "./sim.js";
@@ -18,11 +19,40 @@ import { root, xsPackageDir } from "./sim.js";
 export function buildSim({ quiet = false, sanitize = process.env.XSNET_SANITIZE === "1" } = {}) {
   const jobs = String(Math.max(1, os.cpus().length));
   const out = path.join(root, "build", sanitize ? "sim-asan" : "sim");
-  const r = spawnSync("make", ["-s", "-C", path.join(root, "hosts", "sim"), "-j", jobs,
-    `XS=${xsPackageDir()}`, `OUT=${out}`, ...(sanitize ? ["SANITIZE=1"] : [])],
-    { stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
-  if (r.error) throw new Error(`cannot run make (${r.error.message}): the simulator needs make and a C compiler (gcc)`);
-  if (r.status !== 0) throw new Error(`building the simulator failed${quiet ? ":\n" + r.stdout + r.stderr : ""}`);
+  const xs = xsPackageDir();
+  const make = (...targets) => {
+    const r = spawnSync("make", ["-s", "-C", path.join(root, "hosts", "sim"), "-j", jobs,
+      `XS=${xs}`, `OUT=${out}`, ...(sanitize ? ["SANITIZE=1"] : []), ...targets],
+      { stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
+    if (r.error) throw new Error(`cannot run make (${r.error.message}): the simulator needs make and a C compiler (gcc)`);
+    return r;
+  };
+  const binary = path.relative(process.cwd(), path.join(out, "xsnet-sim")) || "xsnet-sim";
+  if (quiet) {
+    const r = make();
+    if (r.status !== 0) throw new Error(`building the simulator failed:\n${r.stdout}${r.stderr}`);
+    return;
+  }
+  if (make("-q").status === 0) {
+    console.log(`xsnet: the simulator ${binary} is up to date`);
+    return;
+  }
+  const count = (dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".c")).length;
+  const { version } = JSON.parse(fs.readFileSync(path.join(xs, "..", "package.json"), "utf8"));
+  console.log(`xsnet: building the simulator ${binary}${sanitize ? " (AddressSanitizer, UBSan)" : ""} with ${jobs} jobs:`);
+  const steps = [
+    ["engine", `the XS engine: ${count(path.join(xs, "xs", "sources"))} C files of @agoric/xsnap ${version}, and Moddable's text modules (the first build takes a few minutes)`],
+    ["host", `the host: ${count(path.join(root, "hosts", "sim"))} C files of hosts/sim`],
+    [undefined, "linking"],
+  ];
+  for (const [target, what] of steps) {
+    const start = Date.now();
+    console.log(`xsnet:   ${what}`);
+    const r = make(...(target ? [target] : []));
+    if (r.status !== 0) throw new Error("building the simulator failed");
+    if (Date.now() - start > 1000) console.log(`xsnet:   ... ${((Date.now() - start) / 1000).toFixed(0)} s`);
+  }
+  console.log(`xsnet: built ${binary}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
