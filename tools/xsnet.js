@@ -6,14 +6,16 @@ import path from "node:path";
 import { buildSim } from "./build-sim.js";
 import { fileURLToPath } from "node:url";
 import { compileApp, compileLibrary, CompileError, typescript } from "./compile.js";
-import { simCommand } from "./sim.js";
+import { simCommand, debugSimBinary } from "./sim.js";
 
 const usage = `usage:
-  xsnet run <app.ts|app.js> [--timeout <seconds>] [--dns <ip[:port]>]... [--heap <KiB>] [--stack <slots>]
+  xsnet run <app.ts|app.js> [--debug] [--timeout <seconds>] [--dns <ip[:port]>]... [--heap <KiB>] [--stack <slots>]
             [--netif <name>] [--report-heap] [--linker-warnings] [-- app arguments]
       Compile (TypeScript) and run an app in the simulator. The modules manifest.json preloads run first,
       as a board build preloads them (--linker-warnings prints the XS linker's warnings about them).
       Exits with the app's status: 0 when nothing is left pending, 1 on an uncaught exception, 124 on timeout.
+      --debug: the simulator built with XS's debugger connects to xsbug on localhost:5002 (XSBUG_HOST,
+      XSBUG_PORT) for breakpoints, stepping and trace() in its log; its stack traces name file and line.
   xsnet init [folder]   make a project there (default: here): main.ts, manifest.json (includes xsnet's),
       tsconfig.json (strict, xsnet's typings), package.json (npm start: the simulator; npm run build:esp32)
   xsnet repl [--dns <ip[:port]>]... [--netif <name>]
@@ -27,9 +29,10 @@ const usage = `usage:
  * against the library, which is compiled once and reused. Exits with status 2 and the compiler's
  * `file:line:column` messages when something does not compile.
  */
-export async function prepareApp(app) {
+export async function prepareApp(app, { debug = false } = {}) {
   try {
-    buildSim({ quiet: true });
+    if (debug && !fs.existsSync(debugSimBinary)) console.error("xsnet: building the simulator with XS's debugger (once; a few minutes)");
+    buildSim({ quiet: true, debug });
     await compileLibrary();
     if (/\.m?js$/.test(app)) return path.resolve(app);
     return (await compileApp(app)).js;
@@ -52,13 +55,14 @@ async function run(argv) {
     else if (a === "--report-heap") opts.reportHeap = true;
     else if (a === "--linker-warnings") opts.linkerWarnings = true;
     else if (a === "--netif") opts.netif = argv[++i];
+    else if (a === "--debug") opts.debug = true;
     else if (a === "-h" || a === "--help") { console.log(usage); return 0; }
     else if (!app && !a.startsWith("-")) app = a;
     else { console.error(usage); return 2; }
   }
   if (!app) { console.error(usage); return 2; }
   if (!fs.existsSync(app)) { console.error(`xsnet: no such file: ${app}`); return 2; }
-  const compiled = await prepareApp(app);
+  const compiled = await prepareApp(app, { debug: opts.debug });
   const { file, argv: simArgv } = simCommand(compiled, opts);
   const child = spawn(file, simArgv, { stdio: "inherit" });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
