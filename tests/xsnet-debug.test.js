@@ -104,12 +104,13 @@ describe("xsnet run --debug (xsbug's protocol)", function () {
     assert.match(stderr, new RegExp(`no debugger at 127\\.0\\.0\\.1:${port}`));
   });
 
-  it("names the TypeScript file and line of an uncaught exception", async () => {
+  it("without --debug, names the TypeScript file and line of an uncaught exception, and seeks no debugger", async () => {
     const bad = path.join(dir, "throws.ts");
     fs.writeFileSync(bad, "interface Unused { a: number }\n\nfunction fail(): never {\n  throw new RangeError(\"boom\");\n}\nfail();\n");
-    const r = await exec(process.execPath, [xsnet, "run", "--debug", bad], { cwd: dir, env: { ...process.env, XSBUG_PORT: "1" } })
+    const r = await exec(process.execPath, [xsnet, "run", bad], { cwd: dir, env: { ...process.env, XSBUG_PORT: "1" } })
       .then(() => ({ code: 0 }), (e) => e);
     assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stderr, /debugger/);
     assert.match(r.stderr, new RegExp(`RangeError: boom\\n at fail \\(${bad.replace(/[.]/g, "\\.")}:4\\)\\n at \\(${bad.replace(/[.]/g, "\\.")}:6\\)`));
   });
 });

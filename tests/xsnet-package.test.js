@@ -40,7 +40,7 @@ describe("xsnet installed from its npm tarball", function () {
   it("ships the compiled library with its declarations, and not the tests", () => {
     const pkg = path.join(project, "node_modules", "xsnet");
     for (const f of ["build/js/src/nodemcu/net.js", "build/js/src/nodemcu/net.d.ts", "build/js/src/luatos/socket.d.ts",
-      "manifest.json", "tsconfig.app.json", "types/app.d.ts", "build/sim/xsnet-sim"])
+      "manifest.json", "tsconfig.app.json", "types/app.d.ts", "build/sim/xsnet-sim", "build/sim-debug/xsnet-sim"])
       assert.ok(fs.existsSync(path.join(pkg, f)), `${f} missing`);
     assert.ok(!fs.existsSync(path.join(pkg, "tests")));
     // typescript and @moddable/typings were hoisted out of xsnet's folder: found by module resolution

@@ -4,7 +4,7 @@
 // - compile(): the whole project (library, examples, test and benchmark apps) into build/js, from scratch: tsc
 //   never deletes the output of a source that is gone, and a stale module there would be picked up by the
 //   manifest's wildcards. `npm run build` and `npm test` use it.
-// - compileLibrary(): only the library (src/, with declarations) into build/js/src, skipped when its sources
+// - compileLibrary(): only the library (src/, with declarations and source maps) into build/js/src, skipped when its sources
 //   have not changed since the last time (a stamp of their contents). `xsnet run` and `xsnet repl` use it, so
 //   that nothing outside src/ (an example, a test app) can break someone's run.
 // - compileApp(file): one app (and the files it imports by relative paths), anywhere on disk, type-checked
@@ -101,7 +101,8 @@ const libStamp = path.join(jsRoot, "src", ".xsnet-lib-stamp");
 /** The stamp of the library's sources: its .ts files, the declarations and the compiler's version. */
 async function librarySourcesHash() {
   const files = [...listTs(path.join(root, "src")), ...declarationFiles()];
-  return hashFiles(files, require(packageFile("typescript", "package.json")).version);
+  // the compiler's version and this file's way of compiling (bump "lib-2" when the options change)
+  return hashFiles(files, `lib-2 ${require(packageFile("typescript", "package.json")).version}`);
 }
 
 /**
@@ -114,7 +115,7 @@ export async function compileLibrary() {
   if (fs.existsSync(libStamp) && fs.readFileSync(libStamp, "utf8") === hash) return false;
   const ts = await typescript();
   const options = {
-    ...baseOptions(ts), rootDir: root, outDir: jsRoot, declaration: true, noEmitOnError: true,
+    ...baseOptions(ts), rootDir: root, outDir: jsRoot, declaration: true, noEmitOnError: true, sourceMap: true,
     baseUrl: root, paths: { "nodemcu/*": ["src/nodemcu/*"], "xsnet/core/*": ["src/core/*"],
       "xsnet/dns/*": ["src/dns/*"], "luatos/*": ["src/luatos/*"] },
   };

@@ -78,8 +78,8 @@ export async function repl(app, ts, opts = {}) {
   const prompt = () => { rl.setPrompt(buffer ? "... " : "> "); rl.prompt(); };
 
   function start() {
-    const { file, argv } = simCommand(app, { ...opts, timeout: 0, args: [String(server.address().port)] });
-    sim = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    const { file, argv } = simCommand(app, { ...opts, debug: true, timeout: 0, args: [String(server.address().port)] });
+    sim = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, XSNET_XSBUG: "" } });
     sim.stdout.setEncoding("utf8");
     sim.stderr.setEncoding("utf8");
     sim.stdout.on("data", show);

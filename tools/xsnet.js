@@ -14,8 +14,9 @@ const usage = `usage:
       Compile (TypeScript) and run an app in the simulator. The modules manifest.json preloads run first,
       as a board build preloads them (--linker-warnings prints the XS linker's warnings about them).
       Exits with the app's status: 0 when nothing is left pending, 1 on an uncaught exception, 124 on timeout.
-      --debug: the simulator built with XS's debugger connects to xsbug on localhost:5002 (XSBUG_HOST,
-      XSBUG_PORT) for breakpoints, stepping and trace() in its log; its stack traces name file and line.
+      It runs the simulator built with XS's debugger: stack traces name file and line (of the TypeScript).
+      --debug: connect to xsbug on localhost:5002 (XSBUG_HOST, XSBUG_PORT) for breakpoints, stepping and
+      trace() in its log.
   xsnet init [folder]   make a project there (default: here): main.ts, manifest.json (includes xsnet's),
       tsconfig.json (strict, xsnet's typings), package.json (npm start: the simulator; npm run build:esp32)
   xsnet repl [--dns <ip[:port]>]... [--netif <name>]
@@ -29,10 +30,10 @@ const usage = `usage:
  * against the library, which is compiled once and reused. Exits with status 2 and the compiler's
  * `file:line:column` messages when something does not compile.
  */
-export async function prepareApp(app, { debug = false } = {}) {
+export async function prepareApp(app) {
   try {
-    if (debug && !fs.existsSync(debugSimBinary)) console.error("xsnet: building the simulator with XS's debugger (once; a few minutes)");
-    buildSim({ quiet: true, debug });
+    if (!fs.existsSync(debugSimBinary)) console.error("xsnet: building the simulator with XS's debugger (once; a few minutes)");
+    buildSim({ quiet: true, debug: true });
     await compileLibrary();
     if (/\.m?js$/.test(app)) return path.resolve(app);
     return (await compileApp(app)).js;
@@ -62,9 +63,10 @@ async function run(argv) {
   }
   if (!app) { console.error(usage); return 2; }
   if (!fs.existsSync(app)) { console.error(`xsnet: no such file: ${app}`); return 2; }
-  const compiled = await prepareApp(app, { debug: opts.debug });
-  const { file, argv: simArgv } = simCommand(compiled, opts);
-  const child = spawn(file, simArgv, { stdio: "inherit" });
+  const compiled = await prepareApp(app);
+  // the build with XS's debugger (stack traces with file and line), connecting to xsbug with --debug
+  const { file, argv: simArgv } = simCommand(compiled, { ...opts, debug: true });
+  const child = spawn(file, simArgv, { stdio: "inherit", env: { ...process.env, XSNET_XSBUG: opts.debug ? "1" : "" } });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   return new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
 }

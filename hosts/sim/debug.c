@@ -1,10 +1,11 @@
 /* xsnet simulator: the connection to xsbug, Moddable's debugger, and source maps.
  *
- * The debug build (hosts/sim/Makefile DEBUG=1, into build/sim-debug; `xsnet run --debug`) compiles XS with
- * mxDebug: the engine then speaks xsbug's protocol (XML messages over TCP) itself, and the host supplies the
- * connection, as Moddable's hosts do: at machine creation the engine calls fxConnect(), which connects to
- * localhost:5002 (XSBUG_HOST, XSBUG_PORT override) and, when nothing listens there, leaves the machine running
- * without a debugger. Commands that xsbug sends while the app waits in the event loop (a new breakpoint, a
+ * The debug build (hosts/sim/Makefile DEBUG=1, into build/sim-debug; what `xsnet run` runs) compiles XS with
+ * mxDebug: stack traces name file and line, and the engine speaks xsbug's protocol (XML messages over TCP)
+ * itself; the host supplies the connection, as Moddable's hosts do. At machine creation the engine calls
+ * fxConnect(), which, when the environment variable XSNET_XSBUG is set (`xsnet run --debug`), connects to
+ * localhost:5002 (XSBUG_HOST, XSBUG_PORT override) and, when nothing listens there, says so and leaves the
+ * machine running without a debugger. Commands that xsbug sends while the app waits in the event loop (a new breakpoint, a
  * break request) are read by a watch of the loop; while the machine is stopped at a breakpoint the engine
  * reads them itself through fxReceive(), which blocks.
  *
@@ -54,6 +55,8 @@ void simSourceMap(void* it, const char* path, char* name)
 			slash = strrchr(map, '/');
 			snprintf(source, sizeof(source), "%.*s%s", slash ? (int)(slash - map + 1) : 0, map, sourceName);
 		}
+		if (realpath(source, map))   /* "../../src/x.ts" of a map: the file's own path, for xsbug's breakpoints */
+			snprintf(source, sizeof(source), "%s", map);
 		parser->path = fxNewParserSymbol(parser, source);
 	}
 }
@@ -83,6 +86,9 @@ void fxConnect(txMachine* the)
 	int fd = -1, error = 0, flag = 1;
 	socklen_t length = sizeof(error);
 	struct pollfd pfd;
+	const char* wanted = getenv("XSNET_XSBUG");
+	if (!wanted || !wanted[0])
+		return;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_INET;
 	hints.ai_socktype = SOCK_STREAM;
