@@ -156,5 +156,6 @@ export function simCommand(app, opts = {}) {
   if (opts.linkerWarnings) argv.push("--linker-warnings");
   argv.push(compiledPath(app));
   if (opts.args && opts.args.length) argv.push("--", ...opts.args.map(String));
-  return { file: opts.debug ? debugSimBinary : simBinary, argv };
+  // XSNET_SANITIZE=1 wins: the sanitizer build, without XS's debugger
+  return { file: opts.debug && process.env.XSNET_SANITIZE !== "1" ? debugSimBinary : simBinary, argv };
 }

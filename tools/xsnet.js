@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// xsnet command line: run an app in the simulator, flash a board, run the benchmarks.
+// xsnet command line: run an app in the simulator (with xsbug), make a project, a console on the simulator,
+// flash a board, run the benchmarks.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -30,9 +31,9 @@ const usage = `usage:
  * against the library, which is compiled once and reused. Exits with status 2 and the compiler's
  * `file:line:column` messages when something does not compile.
  */
-export async function prepareApp(app) {
+async function prepareApp(app) {
   try {
-    if (!fs.existsSync(debugSimBinary)) console.error("xsnet: building the simulator with XS's debugger (once; a few minutes)");
+    if (!fs.existsSync(debugSimBinary) && process.env.XSNET_SANITIZE !== "1") console.error("xsnet: building the simulator with XS's debugger (once; a few minutes)");
     buildSim({ quiet: true, debug: true });
     await compileLibrary();
     if (/\.m?js$/.test(app)) return path.resolve(app);
