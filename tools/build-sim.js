@@ -4,8 +4,10 @@
 // (postinstall), `npm test` and `xsnet run`.
 // `--sanitize` (or XSNET_SANITIZE=1) builds the sanitizer variant instead, into build/sim-asan: AddressSanitizer
 // on everything, UndefinedBehaviorSanitizer on the host's own files (hosts/sim/Makefile says why not on XS's).
-// tools/sim.js runs that binary when XSNET_SANITIZE=1 is set.
+// tools/sim.js runs that binary when XSNET_SANITIZE=1 is set. `--debug` builds XS with its debugger (mxDebug) into
+// build/sim-debug, for `xsnet run --debug` (xsbug; stack traces with file and line).
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root, xsPackageDir } from "./sim.js";
@@ -15,19 +17,48 @@ import { root, xsPackageDir } from "./sim.js";
  * (build/sim-asan/xsnet-sim).
  * @throws Error when make or the compiler is missing, or the build fails.
  */
-export function buildSim({ quiet = false, sanitize = process.env.XSNET_SANITIZE === "1" } = {}) {
+export function buildSim({ quiet = false, sanitize = process.env.XSNET_SANITIZE === "1", debug = false } = {}) {
   const jobs = String(Math.max(1, os.cpus().length));
-  const out = path.join(root, "build", sanitize ? "sim-asan" : "sim");
-  const r = spawnSync("make", ["-s", "-C", path.join(root, "hosts", "sim"), "-j", jobs,
-    `XS=${xsPackageDir()}`, `OUT=${out}`, ...(sanitize ? ["SANITIZE=1"] : [])],
-    { stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
-  if (r.error) throw new Error(`cannot run make (${r.error.message}): the simulator needs make and a C compiler (gcc)`);
-  if (r.status !== 0) throw new Error(`building the simulator failed${quiet ? ":\n" + r.stdout + r.stderr : ""}`);
+  const out = path.join(root, "build", sanitize ? "sim-asan" : debug ? "sim-debug" : "sim");
+  const xs = xsPackageDir();
+  const make = (...targets) => {
+    const r = spawnSync("make", ["-s", "-C", path.join(root, "hosts", "sim"), "-j", jobs,
+      `XS=${xs}`, `OUT=${out}`, ...(sanitize ? ["SANITIZE=1"] : []), ...(debug && !sanitize ? ["DEBUG=1"] : []), ...targets],
+      { stdio: quiet ? "pipe" : "inherit", encoding: "utf8" });
+    if (r.error) throw new Error(`cannot run make (${r.error.message}): the simulator needs make and a C compiler (gcc)`);
+    return r;
+  };
+  const binary = path.relative(process.cwd(), path.join(out, "xsnet-sim")) || "xsnet-sim";
+  if (quiet) {
+    const r = make();
+    if (r.status !== 0) throw new Error(`building the simulator failed:\n${r.stdout}${r.stderr}`);
+    return;
+  }
+  if (make("-q").status === 0) {
+    console.log(`xsnet: the simulator ${binary} is up to date`);
+    return;
+  }
+  const count = (dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".c")).length;
+  const { version } = JSON.parse(fs.readFileSync(path.join(xs, "..", "package.json"), "utf8"));
+  console.log(`xsnet: building the simulator ${binary}${sanitize ? " (AddressSanitizer, UBSan)" : debug ? " (with XS's debugger, for xsbug)" : ""} with ${jobs} jobs:`);
+  const steps = [
+    ["engine", `the XS engine: ${count(path.join(xs, "xs", "sources"))} C files of @agoric/xsnap ${version}, and Moddable's text modules (the first build takes a few minutes)`],
+    ["host", `the host: ${count(path.join(root, "hosts", "sim"))} C files of hosts/sim`],
+    [undefined, "linking"],
+  ];
+  for (const [target, what] of steps) {
+    const start = Date.now();
+    console.log(`xsnet:   ${what}`);
+    const r = make(...(target ? [target] : []));
+    if (r.status !== 0) throw new Error("building the simulator failed");
+    if (Date.now() - start > 1000) console.log(`xsnet:   ... ${((Date.now() - start) / 1000).toFixed(0)} s`);
+  }
+  console.log(`xsnet: built ${binary}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    buildSim({ sanitize: process.argv.includes("--sanitize") || undefined });
+    buildSim({ sanitize: process.argv.includes("--sanitize") || undefined, debug: process.argv.includes("--debug") });
   } catch (e) {
     console.error(`xsnet: ${e.message}`);
     process.exit(1);

@@ -11,6 +11,8 @@ export const sanitizedSimBinary = path.join(root, "build", "sim-asan", "xsnet-si
 /** The simulator every command line runs: the sanitizer build when XSNET_SANITIZE=1 is set, else the normal one. */
 export const simBinary = process.env.XSNET_SANITIZE === "1" ? sanitizedSimBinary : path.join(root, "build", "sim", "xsnet-sim");
 export const jsRoot = path.join(root, "build", "js");
+/** The debug build (`node tools/build-sim.js --debug`): XS with its debugger, connected to xsbug (hosts/sim/debug.c). */
+export const debugSimBinary = path.join(root, "build", "sim-debug", "xsnet-sim");
 
 /** Directory of the XS sources and modules inside the npm package @agoric/xsnap. */
 export function xsPackageDir() {
@@ -124,7 +126,8 @@ export function writeModuleMap() {
 /** Path of the compiled module for an app given as .ts/.js source relative to the root (or absolute). */
 export function compiledPath(app) {
   const abs = path.resolve(root, app);
-  if (abs.startsWith(jsRoot + path.sep)) return abs;
+  // compiled already: under build/ (build/js, xsnet run's build/apps), or any existing JavaScript file
+  if (abs.startsWith(path.join(root, "build") + path.sep) || (/\.m?js$/.test(abs) && fs.existsSync(abs))) return abs;
   const rel = path.relative(root, abs);
   if (rel.startsWith("..")) {
     if (abs.endsWith(".js")) return abs;
@@ -137,8 +140,8 @@ export function compiledPath(app) {
  * The simulator command line for an app.
  * @param {string} app TypeScript source (relative to the root) or compiled .js path
  * @param {{args?: string[], dns?: string[], heap?: number, slots?: number, stack?: number, netif?: string,
- *   timeout?: number, reportHeap?: boolean}} [opts] timeout in seconds (default 30; 0 = none); netif: the
- *   host interface net.ifinfo(0) reports
+ *   timeout?: number, reportHeap?: boolean, debug?: boolean}} [opts] timeout in seconds (default 30; 0 = none); netif:
+ *   the host interface net.ifinfo(0) reports; debug: the debug build, which connects to xsbug
  * @returns {{file: string, argv: string[]}}
  */
 export function simCommand(app, opts = {}) {
@@ -155,5 +158,6 @@ export function simCommand(app, opts = {}) {
   if (opts.linkerWarnings) argv.push("--linker-warnings");
   argv.push(compiledPath(app));
   if (opts.args && opts.args.length) argv.push("--", ...opts.args.map(String));
-  return { file: simBinary, argv };
+  // XSNET_SANITIZE=1 wins: the sanitizer build, without XS's debugger
+  return { file: opts.debug && process.env.XSNET_SANITIZE !== "1" ? debugSimBinary : simBinary, argv };
 }

@@ -1,60 +1,47 @@
 #!/usr/bin/env node
-// xsnet command line: run an app in the simulator, flash a board, run the benchmarks.
-import { spawn, spawnSync } from "node:child_process";
+// xsnet command line: run an app in the simulator (with xsbug), make a project, a console on the simulator,
+// flash a board, run the benchmarks.
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { buildSim } from "./build-sim.js";
-import { compile } from "./compile.js";
-import { root, simCommand, jsRoot } from "./sim.js";
+import { fileURLToPath } from "node:url";
+import { compileApp, compileLibrary, CompileError, typescript } from "./compile.js";
+import { simCommand, debugSimBinary } from "./sim.js";
 
 const usage = `usage:
-  xsnet run <app.ts|app.js> [--timeout <seconds>] [--dns <ip[:port]>]... [--heap <KiB>] [--stack <slots>]
+  xsnet run <app.ts|app.js> [--debug] [--timeout <seconds>] [--dns <ip[:port]>]... [--heap <KiB>] [--stack <slots>]
             [--netif <name>] [--report-heap] [--linker-warnings] [-- app arguments]
       Compile (TypeScript) and run an app in the simulator. The modules manifest.json preloads run first,
       as a board build preloads them (--linker-warnings prints the XS linker's warnings about them).
       Exits with the app's status: 0 when nothing is left pending, 1 on an uncaught exception, 124 on timeout.
+      It runs the simulator built with XS's debugger: stack traces name file and line (of the TypeScript).
+      --debug: connect to xsbug on localhost:5002 (XSBUG_HOST, XSBUG_PORT) for breakpoints, stepping and
+      trace() in its log.
+  xsnet init [folder]   make a project there (default: here): main.ts, manifest.json (includes xsnet's),
+      tsconfig.json (strict, xsnet's typings), package.json (npm start: the simulator; npm run build:esp32)
+  xsnet repl [--dns <ip[:port]>]... [--netif <name>]
+      An interactive console on the simulator: net, socket, sys, libnet, zbuff and print() in scope; a line or a
+      block at a time, events printed as they happen, history (~/.xsnet_repl_history), Ctrl-D leaves.
   xsnet flash ...        flash a board with esptool-js (xsnet flash --help)
   xsnet bench [--json]   run the benchmarks`;
 
 /**
- * Compile the project's TypeScript (tools/compile.js, which the app's imports of nodemcu/net etc. need), and
- * a lone .ts file outside the project into build/js/ext. Returns the .js path to run.
+ * The module to run for `app`: a .js file as it is; a .ts file compiled alone (tools/compile.js compileApp)
+ * against the library, which is compiled once and reused. Exits with status 2 and the compiler's
+ * `file:line:column` messages when something does not compile.
  */
-function compileApp(app) {
-  const abs = path.resolve(app);
+async function prepareApp(app) {
   try {
-    compile({ clean: false });
+    if (!fs.existsSync(debugSimBinary) && process.env.XSNET_SANITIZE !== "1") console.error("xsnet: building the simulator with XS's debugger (once; a few minutes)");
+    buildSim({ quiet: true, debug: true });
+    await compileLibrary();
+    if (/\.m?js$/.test(app)) return path.resolve(app);
+    return (await compileApp(app)).js;
   } catch (e) {
-    console.error(`xsnet: ${e.message}`);
+    console.error(e instanceof CompileError ? e.message : `xsnet: ${e.message}`);
     process.exit(2);
   }
-  const inside = !path.relative(root, abs).startsWith("..");
-  if (abs.endsWith(".js") || inside) return abs;
-  // An app outside the project: compile it alone against the project's declarations.
-  const outDir = path.join(jsRoot, "ext");
-  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-  const r = spawnSync(process.execPath, [tsc, abs, "--outDir", outDir, "--rootDir", path.dirname(abs),
-    "--target", "ES2022", "--module", "ES2022", "--moduleResolution", "bundler", "--strict", "--skipLibCheck",
-    ...declarations()], { stdio: "inherit" });
-  if (r.status !== 0) {
-    console.error("xsnet: TypeScript compilation failed");
-    process.exit(2);
-  }
-  return path.join(outDir, path.basename(abs).replace(/\.ts$/, ".js"));
-}
-
-function declarations() {
-  const cfg = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.json"), "utf8"));
-  const files = [];
-  for (const pattern of cfg.include) {
-    if (!pattern.endsWith(".d.ts")) continue;
-    const dir = path.join(root, path.dirname(pattern));
-    const base = path.basename(pattern);
-    if (base.includes("*")) {
-      if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir)) if (f.endsWith(".d.ts")) files.push(path.join(dir, f));
-    } else files.push(path.join(root, pattern));
-  }
-  return files;
 }
 
 async function run(argv) {
@@ -70,16 +57,17 @@ async function run(argv) {
     else if (a === "--report-heap") opts.reportHeap = true;
     else if (a === "--linker-warnings") opts.linkerWarnings = true;
     else if (a === "--netif") opts.netif = argv[++i];
+    else if (a === "--debug") opts.debug = true;
     else if (a === "-h" || a === "--help") { console.log(usage); return 0; }
     else if (!app && !a.startsWith("-")) app = a;
     else { console.error(usage); return 2; }
   }
   if (!app) { console.error(usage); return 2; }
   if (!fs.existsSync(app)) { console.error(`xsnet: no such file: ${app}`); return 2; }
-  buildSim({ quiet: true });
-  const compiled = compileApp(app);
-  const { file, argv: simArgv } = simCommand(compiled, opts);
-  const child = spawn(file, simArgv, { stdio: "inherit" });
+  const compiled = await prepareApp(app);
+  // the build with XS's debugger (stack traces with file and line), connecting to xsbug with --debug
+  const { file, argv: simArgv } = simCommand(compiled, { ...opts, debug: true });
+  const child = spawn(file, simArgv, { stdio: "inherit", env: { ...process.env, XSNET_XSBUG: opts.debug ? "1" : "" } });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   return new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
 }
@@ -88,6 +76,25 @@ async function main() {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case "run": return run(rest);
+    case "init": {
+      if (rest.length > 1 || rest[0]?.startsWith("-")) { console.error(usage); return 2; }
+      const { init } = await import("./init.js");
+      const written = init(rest[0]);
+      const where = rest[0] && rest[0] !== "." ? rest[0] : "this folder";
+      console.log(written.length ? `xsnet: wrote ${written.join(", ")} in ${where}` : `xsnet: ${where} has a project already`);
+      if (written.length) console.log(`next: ${rest[0] && rest[0] !== "." ? `cd ${rest[0]} && ` : ""}npm install && npm start`);
+      return 0;
+    }
+    case "repl": {
+      const opts = { dns: [] };
+      for (let i = 0; i < rest.length; i++) {
+        if (rest[i] === "--dns") opts.dns.push(rest[++i]);
+        else if (rest[i] === "--netif") opts.netif = rest[++i];
+        else { console.error(usage); return 2; }
+      }
+      const app = await prepareApp(fileURLToPath(new URL("./repl/app.ts", import.meta.url)));
+      return (await import("./repl.js")).repl(app, await typescript(), opts);
+    }
     case "flash": return (await import("./flash/cli.js")).main(rest);
     case "bench": return (await import("./bench.js")).main(rest);
     case undefined: case "-h": case "--help": console.log(usage); return command ? 0 : 2;

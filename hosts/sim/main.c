@@ -141,6 +141,8 @@ void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot*
 	simDrainJobs(the);
 }
 
+extern void simDebugTrace(xsMachine* the, const char* text);
+
 /* trace(value): writes exactly its argument to stdout, flushed at every call (Moddable's trace). */
 static void xs_trace(xsMachine* the)
 {
@@ -148,6 +150,7 @@ static void xs_trace(xsMachine* the)
 	for (i = 0; i < c; i++) {
 		xsStringValue s = xsToString(xsArg(i));
 		fputs(s, stdout);
+		simDebugTrace(the, s);   /* debug.c: also to xsbug's log */
 	}
 	fflush(stdout);
 }

@@ -272,6 +272,8 @@ static void simBuildHosts(txMachine* the)
 	mxPullSlot(mxResult);
 }
 
+extern void simSourceMap(void* parser, const char* path, char* name);
+
 static txScript* simLoadScript(txMachine* the, const char* path, txUnsigned flags)
 {
 	txParser _parser;
@@ -284,10 +286,12 @@ static txScript* simLoadScript(txMachine* the, const char* path, txUnsigned flag
 	file = fopen(path, "r");
 	if (c_setjmp(jump.jmp_buf) == 0) {
 		mxParserThrowElse(file);
+		txString map = NULL;
 		parser->path = fxNewParserSymbol(parser, (txString)path);
-		fxParserTree(parser, file, (txGetter)fgetc, flags, NULL);
+		fxParserTree(parser, file, (txGetter)fgetc, flags, &map);
 		fclose(file);
 		file = NULL;
+		simSourceMap(parser, path, map);   /* debug.c: lines and path of the TypeScript source */
 		fxParserHoist(parser);
 		fxParserBind(parser);
 		script = fxParserCode(parser);

@@ -42,6 +42,8 @@
 #define mxUseDefaultSlotAllocation 1
 #define mxUseDefaultParseScript 1
 #define mxUseDefaultSharedChunks 1
-#define mxUseDefaultDebug 1
+#ifndef mxDebug
+#define mxUseDefaultDebug 1   /* the debug build (DEBUG=1) has its own connection to xsbug: debug.c */
+#endif
 
 #endif

@@ -60,7 +60,7 @@ export function taskInit(fn: Function, ...args: unknown[]): Promise<void> {
  * @throws TypeError when `fn` is not a function, `name` neither a string nor a number, or `cbFun` given but
  *   not a function.
  */
-export function taskInitEx(fn: Function, name: string, cbFun?: Function | null, ...args: unknown[]): Promise<void> | undefined {
+export function taskInitEx(fn: Function, name: string, cbFun?: ((msg: any[]) => unknown) | null, ...args: unknown[]): Promise<void> | undefined {
 	if (typeof fn !== "function") throw new TypeError("sys.taskInitEx: fn must be a function");
 	if (name === undefined || name === null) {
 		log("E", "sys", "taskInitEx: taskName is nil");
@@ -266,7 +266,7 @@ function checkSubscriber(fn: string, callback: unknown): void {
  * order of subscription.
  * @throws TypeError when `topic` is undefined/null or `fn` not a function.
  */
-export function subscribe(topic: unknown, fn: Function): void {
+export function subscribe(topic: unknown, fn: (...args: any[]) => unknown): void {
 	checkSubscriber("subscribe", fn);
 	if (Array.isArray(topic)) {
 		for (const t of topic) subscribe(t, fn);

@@ -378,12 +378,21 @@ function wrap(z: ZState): ZBuff {
 }
 
 /**
+ * What create(length) gives in its type: a literal positive `length` (`zbuff.create(1024)`) a ZBuff, so that strict
+ * code needs no check (an XS machine aborts when its memory is out, before create could return undefined), a
+ * literal 0 or negative one undefined, any other number `ZBuff | undefined`.
+ */
+export type Created<N extends number> = number extends N ? ZBuff | undefined
+	: `${N}` extends "0" | `-${string}` ? undefined : ZBuff;
+
+/**
  * A zbuff of `length` bytes (> 0), all 0, or all `fill & 0xFF` for an integer `fill`, or starting with the bytes of
  * a string (UTF-8) / ArrayBuffer / typed array / zbuff `fill`, with used() = their count (cut to `length`).
  * `memoryType` (zbuff.HEAP_*) is accepted and ignored.
  * @returns the zbuff, or undefined when `length` <= 0 or the memory cannot be had (logged, as LuatOS's nil).
  * @throws TypeError when `length` is not an integer or `fill` of another type.
  */
+export function create<N extends number>(length: N, fill?: unknown, memoryType?: number): Created<N>;
 export function create(length: number, fill?: unknown, memoryType?: number): ZBuff | undefined {
 	if (!isInteger(length)) throw new TypeError("zbuff.create: length must be an integer");
 	if (length <= 0) {

@@ -58,13 +58,14 @@ export class NetSocket implements TcpOwner {
 	 * (the resolved IP, also for an IP literal), then "connection", or "reconnection"/"disconnection" with an
 	 * error number (-14 refused, -13 timeout/abort, -4 unreachable, -6 name not found, -3 DNS timeout).
 	 * A socket that was closed or disconnected may connect again.
-	 * @param port 1..65535 (number or decimal string).
+	 * @param port 1..65535 (number or decimal string); undefined is accepted by the type, so that a port from
+	 *   `getaddr()`/`getpeer()` (`[number | undefined, ...]`) needs no cast, and raises "specify port".
 	 * @param fn optional "connection" callback (replaces the registered one; ESP8266's undocumented 4th argument).
 	 * @throws Error "already connected" (connecting or connected), "specify port" (0 or missing),
 	 *   "invalid port", "wrong arg type" (host not a string), "illegal argument" (host empty or over 255 bytes),
 	 *   "invalid callback function". Source: net.c net_connect().
 	 */
-	connect(port: number | string, host?: string, fn?: SocketCallback | null): void {
+	connect(port: number | string | undefined, host?: string, fn?: SocketCallback | null): void {
 		if (this.conn) fail("already connected");
 		if (port === undefined || port === null) fail("specify port");
 		const p = toPort(port);

@@ -71,12 +71,14 @@ export class NetUDPSocket implements UdpOwner {
 	/**
 	 * Send one datagram of `data` (string as UTF-8, ArrayBuffer, typed array) to `ip`:`port`. An unbound socket is
 	 * bound to any port first. "sent" fires once per send(), on a later turn (net.c calls it inside send()).
+	 * @param port 1..65535 (number or decimal string), `ip` a dotted quad; both accept undefined in their type, so
+	 *   that the `[port, ip]` of `getaddr()` or of a "receive" event needs no cast ("need port", "invalid IP address").
 	 * @param fn optional: becomes the "sent" callback, like on("sent", fn).
 	 * @throws Error "need port" (0 or missing), "invalid port", "invalid IP address", "wrong arg type",
 	 *   "no data to send", "datagram too large (max 1472 bytes)" (UDP_PAYLOAD_MAX), "invalid callback function",
 	 *   or the host's message.
 	 */
-	send(port: number | string, ip: string, data: SendData, fn?: UDPSocketCallback | null): void {
+	send(port: number | string | undefined, ip: string | undefined, data: SendData, fn?: UDPSocketCallback | null): void {
 		if (port === undefined || port === null) fail("need port");
 		const p = toPort(port);
 		if (p === undefined) fail("invalid port");
