@@ -229,14 +229,15 @@ export class TcpConnection implements IdleWatched {
 		const q = this.pulled;
 		this.signalled = false;
 		if (q === undefined) return 0;
-		let done = q ? q.takeInto(target) : 0;
+		const size = target.length;
+		let done = q && q.length ? q.takeInto(target) : 0;
 		const socket = this.socket;
-		while (done < target.length && socket && this.available! > 0) {
-			let n = target.length - done;
+		while (done < size && socket && this.available! > 0) {
+			let n = size - done;
 			if (n > this.available!) n = this.available!;
 			let got: number;
 			try {
-				got = socket.read(target.subarray(done, done + n));
+				got = socket.read(n === size ? target : target.subarray(done, done + n));    // (a view costs)
 			}
 			catch {
 				got = 0;
@@ -339,14 +340,15 @@ export class TcpConnection implements IdleWatched {
 	write(bytes: Uint8Array, token: unknown, copy: boolean): number {
 		const state = this.state;
 		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return WRITE_REFUSED;
+		const size = bytes.length;                     // (a getter call in XS: read once)
 		const fast = !this.head && state === CONNECTED && this.room! > 0;
-		const now = fast ? (this.room! < bytes.length ? this.room! : bytes.length) : 0;
-		if ((this.queued ?? 0) + bytes.length - now > sendQueueLimit()) return WRITE_QUEUE_FULL;
+		const now = fast ? (this.room! < size ? this.room! : size) : 0;
+		if ((this.queued ?? 0) + size - now > sendQueueLimit()) return WRITE_QUEUE_FULL;
 		let offset = 0;
 		if (fast) {
 			// nothing queued: write what fits now
-			offset = this.put(bytes, 0);
-			if (offset === bytes.length) {
+			offset = this.put(bytes, 0, size);
+			if (offset === size) {
 				this.complete(token);
 				return WRITE_OK;
 			}
@@ -363,14 +365,14 @@ export class TcpConnection implements IdleWatched {
 		return WRITE_OK;
 	}
 
-	/** Write bytes[offset..] as far as room allows; returns the new offset. */
-	private put(bytes: Uint8Array, offset: number): number {
+	/** Write bytes[offset..size) (size = bytes.length) as far as room allows; returns the new offset. */
+	private put(bytes: Uint8Array, offset: number, size: number): number {
 		const socket = this.socket!, start = offset;
-		while (offset < bytes.length && this.room! > 0) {
-			let n = bytes.length - offset;
+		while (offset < size && this.room! > 0) {
+			let n = size - offset;
 			if (n > this.room!) n = this.room!;
 			if (n > SEND_SLICE_BYTES) n = SEND_SLICE_BYTES;
-			const view = (offset === 0 && n === bytes.length) ? bytes : bytes.subarray(offset, offset + n);
+			const view = (offset === 0 && n === size) ? bytes : bytes.subarray(offset, offset + n);
 			let left: number | undefined;
 			try {
 				left = socket.write(view);
@@ -395,10 +397,10 @@ export class TcpConnection implements IdleWatched {
 	private pump(): void {
 		let chunk = this.head;
 		while (chunk && this.room! > 0 && this.socket) {
-			const before = chunk.offset;
-			chunk.offset = this.put(chunk.bytes, chunk.offset);
+			const before = chunk.offset, size = chunk.bytes.length;
+			chunk.offset = this.put(chunk.bytes, chunk.offset, size);
 			this.queued! -= chunk.offset - before;
-			if (chunk.offset < chunk.bytes.length) break;
+			if (chunk.offset < size) break;
 			const token = chunk.token;
 			this.head = chunk = chunk.next;
 			if (!chunk) this.tail = undefined;
@@ -464,11 +466,13 @@ export class TcpConnection implements IdleWatched {
 		if (this.idleMs) this.lastActive = Date.now();
 		if (this.state === CONNECTING) this.connected();
 		if (this.pulled !== undefined) {
-			this.fill();
+			// Signal first, then read ahead what the owner left: an owner that reads in tcpReadable takes the bytes
+			// straight from the host socket (readInto: one native copy, no buffer per arrival).
 			if (!this.signalled && this.state === CONNECTED) {
 				this.signalled = true;
 				this.owner?.tcpReadable?.(this);
 			}
+			this.fill();
 			return;
 		}
 		this.drain();

@@ -191,8 +191,11 @@ export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuff
 	const result = c.tx(bytes, isCallerMemory(data), address, p);
 	if (result === WRITE_QUEUE_FULL) return [false, true, false];
 	if (result !== WRITE_OK) return [false];
-	return [true, false, false];
+	return TX_QUEUED;
 }
+
+/** tx()'s result on success: one frozen array (an allocation per call costs as much as the rest of tx). */
+const TX_QUEUED = Object.freeze([true, false, false]) as [boolean, boolean, boolean];
 
 /** A limit argument: nil -> undefined (none). */
 function limitOf(fn: string, value: unknown): number | undefined {
