@@ -246,7 +246,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 			this.available! -= got;
 			done += got;
 		}
-		this.fill();
+		if (this.available! > 0) this.fill();
 		return done;
 	}
 
@@ -374,7 +374,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 				this.signalled = true;
 				this.owner?.tcpReadable?.(this);
 			}
-			this.fill();
+			if (this.available! > 0) this.fill();     // (what the owner left)
 			return;
 		}
 		this.drain();
