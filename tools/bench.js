@@ -238,7 +238,9 @@ export async function main(argv = process.argv.slice(2)) {
       r.luatos = pick("luatos", "rate");
       r.cpu.luatos = pick("luatos", "cpu");
       ratios[`${name}: luatos/raw419`] = r.luatos / r.raw;
+      ratios[`${name}: luatos/node`] = r.luatos / r.node;
       ratios[`${name} cpu: luatos/raw419`] = r.cpu.raw / r.cpu.luatos;
+      ratios[`${name} cpu: luatos/node`] = r.cpu.node / r.cpu.luatos;
     }
     log(`${name.padEnd(14)} raw 419 ${r.raw.toFixed(1).padStart(9)}  nodemcu/net ${r.nodemcu.toFixed(1).padStart(9)}  node ${r.node.toFixed(1).padStart(9)} ${c.unit}` +
       `   nodemcu/raw ${(r.nodemcu / r.raw).toFixed(2)}x  nodemcu/node ${(r.nodemcu / r.node).toFixed(2)}x\n` +
