@@ -2,10 +2,11 @@
 // Benchmarks (`npm run bench [-- --json]`): nodemcu/net and luatos/socket against raw ECMA-419 sockets in the
 // same simulator, and both against Node's `net` (a client in its own process, as the simulator is), all in one
 // run on loopback so that the ratios compare like with like on a noisy machine. Peers are Node servers on
-// 127.0.0.1; each figure is the median of `--runs` runs (default 3). `--only send,receive,receiveString,echo32,idle,accept,cycles,tls` picks cases
-// (tls: tools/bench/tls.js).
+// 127.0.0.1; each figure is the median of `--runs` interleaved runs (default 5). `--only
+// send,receive,receiveString,echo32,idle,accept,cycles,bytecode,tls` picks cases (tls: tools/bench/tls.js). `--json`
+// prints one object: {runs, results, ratios, figures: {idleHeapBytes, bytecodeBytes, ...}}.
 import net from "node:net";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { buildSim } from "./build-sim.js";
 import { compile } from "./compile.js";
 import path from "node:path";
@@ -151,6 +152,28 @@ async function measureCycles(app, count) {
   } finally { srv.close(); }
 }
 
+/**
+ * XS byte code of the modules a NodeMCU app loads (`nodemcu/*`, `xsnet/core/*`, `xsnet/dns/*`) and a LuatOS one
+ * (`luatos/*`, `xsnet/core/*`, `xsnet/dns/*`), as the simulator's own compiler makes it for a device (without the
+ * line-number instructions it adds for its stack traces): the simulator reports each module it compiles when
+ * XSNET_REPORT_BYTECODE is set (hosts/sim/bytecode.c). It preloads every module of the manifest, as a board does,
+ * so one run of an app that does nothing reports them all.
+ */
+function measureBytecode() {
+  const { file, argv } = simCommand("tools/bench/apps/load.ts", { timeout: 30 });
+  const r = spawnSync(file, argv, { env: { ...process.env, XSNET_REPORT_BYTECODE: "1" }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`load.ts exited ${r.status}: ${r.stderr}`);
+  const dirs = { nodemcu: 0, luatos: 0, core: 0, dns: 0 };
+  const src = path.join(root, "build", "js", "src") + path.sep;
+  for (const m of r.stderr.matchAll(/^bytecode (\S+) (\d+) (\d+)$/gm)) {
+    if (!m[1].startsWith(src)) continue;               // the app and the host's own modules are not counted
+    const dir = m[1].slice(src.length).split(path.sep)[0];
+    if (dir in dirs) dirs[dir] += Number(m[3]);
+  }
+  if (!dirs.core) throw new Error("the simulator reported no byte code (XSNET_REPORT_BYTECODE, hosts/sim/bytecode.c)");
+  return { nodemcu: dirs.nodemcu + dirs.core + dirs.dns, luatos: dirs.luatos + dirs.core + dirs.dns, byFolder: dirs, unit: "bytes" };
+}
+
 /** Run tools/bench/node-peer.js in its own process; resolves with its stdout. */
 function nodePeer(...args) {
   return new Promise((resolve, reject) => {
@@ -175,7 +198,7 @@ function cpuOf(out) {
 export async function main(argv = process.argv.slice(2)) {
   const json = argv.includes("--json");
   const runsAt = argv.indexOf("--runs");
-  const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 3;
+  const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 5;
   const onlyAt = argv.indexOf("--only");
   const only = onlyAt >= 0 ? new Set(argv[onlyAt + 1].split(",")) : null;
   const want = (name) => !only || only.has(name);
@@ -187,10 +210,10 @@ export async function main(argv = process.argv.slice(2)) {
   const cases = {
     send: { raw: () => measureSend("tools/bench/apps/raw-send.ts", total, chunk), nodemcu: () => measureSend("tools/bench/apps/nodemcu-send.ts", total, chunk), luatos: () => measureSend("tools/bench/apps/luatos-send.ts", total, chunk), node: () => measureSend(null, total, chunk), unit: "MB/s", cpuUnit: "ms/MiB" },
     receive: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "buffer"), luatos: () => measureReceive("tools/bench/apps/luatos-receive.ts", total), node: () => measureReceive(null, total), unit: "MB/s", cpuUnit: "ms/MiB" },
-    receiveString: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "string"), node: () => measureReceive(null, total), unit: "MB/s", cpuUnit: "ms/MiB" },
+    receiveString: { raw: () => measureReceive("tools/bench/apps/raw-receive.ts", total), nodemcu: () => measureReceive("tools/bench/apps/nodemcu-receive.ts", total, "string"), luatos: () => measureReceive("tools/bench/apps/luatos-receive.ts", total, "string"), node: () => measureReceive(null, total), unit: "MB/s", cpuUnit: "ms/MiB" },
     echo32: { raw: () => measureEcho("tools/bench/apps/raw-echo.ts", echoes), nodemcu: () => measureEcho("tools/bench/apps/nodemcu-echo.ts", echoes), luatos: () => measureEcho("tools/bench/apps/luatos-echo.ts", echoes), node: () => measureEcho(null, echoes), unit: "round trips/s", cpuUnit: "us/round trip" },
   };
-  const results = {}, ratios = {};
+  const results = {}, ratios = {}, figures = {};
   log(`xsnet benchmarks: loopback, median of ${runs} runs, ${total / MiB} MiB bulk in ${chunk / 1024} KiB sends, ${echoes} echo round trips\n`);
   for (const [name, c] of Object.entries(cases)) {
     if (!want(name)) continue;
@@ -216,7 +239,9 @@ export async function main(argv = process.argv.slice(2)) {
       r.luatos = pick("luatos", "rate");
       r.cpu.luatos = pick("luatos", "cpu");
       ratios[`${name}: luatos/raw419`] = r.luatos / r.raw;
+      ratios[`${name}: luatos/node`] = r.luatos / r.node;
       ratios[`${name} cpu: luatos/raw419`] = r.cpu.raw / r.cpu.luatos;
+      ratios[`${name} cpu: luatos/node`] = r.cpu.node / r.cpu.luatos;
     }
     log(`${name.padEnd(14)} raw 419 ${r.raw.toFixed(1).padStart(9)}  nodemcu/net ${r.nodemcu.toFixed(1).padStart(9)}  node ${r.node.toFixed(1).padStart(9)} ${c.unit}` +
       `   nodemcu/raw ${(r.nodemcu / r.raw).toFixed(2)}x  nodemcu/node ${(r.nodemcu / r.node).toFixed(2)}x\n` +
@@ -227,13 +252,23 @@ export async function main(argv = process.argv.slice(2)) {
   }
   // Memory and connection handling (issue 3's targets: <= 1 KiB per socket object, accept rate >= 0.8x raw,
   // heap back to its baseline within 1% after 10,000 cycles).
-  const idle = 200;
+  const idle = 1000;
   if (want("idle")) {
     const raw = await measureIdle("tools/bench/apps/raw-idle.ts", idle);
     const nm = await measureIdle("tools/bench/apps/nodemcu-idle.ts", idle);
     const lt = await measureIdle("tools/bench/apps/luatos-idle.ts", idle);
-    results.idleHeap = { raw, nodemcu: nm, luatos: lt, unit: "bytes per idle connection" };
+    results.idleHeap = { raw, nodemcu: nm, luatos: lt, sockets: idle, unit: "bytes per idle connection" };
+    figures.idleHeapBytes = nm;
+    figures.idleHeapBytesLuatos = lt;
+    figures.idleHeapBytesRaw = raw;
     log(`${"idle heap".padEnd(14)} raw 419 ${raw.toFixed(0).padStart(9)}  nodemcu/net ${nm.toFixed(0).padStart(9)}  luatos/socket ${lt.toFixed(0).padStart(9)} bytes per open idle connection (${idle} open)\n`);
+  }
+  if (want("bytecode")) {
+    const b = measureBytecode();
+    figures.bytecodeBytes = b.nodemcu;
+    figures.bytecodeBytesLuatos = b.luatos;
+    results.bytecode = b;
+    log(`${"bytecode".padEnd(14)} nodemcu/net ${b.nodemcu} bytes (nodemcu/*, xsnet/core/*, xsnet/dns/*), luatos/socket ${b.luatos} bytes (luatos/*, xsnet/core/*, xsnet/dns/*): XS byte code, the simulator's compile without line numbers\n`);
   }
   const acceptN = 2000, accept = { raw: [], nodemcu: [] };
   for (let i = 0; i < runs && want("accept"); i++) {
@@ -257,7 +292,7 @@ export async function main(argv = process.argv.slice(2)) {
     Object.assign(results, t.results);
     Object.assign(ratios, t.ratios);
   }
-  if (json) process.stdout.write(JSON.stringify({ results, ratios }) + "\n");
+  if (json) process.stdout.write(JSON.stringify({ runs, results, ratios, figures }) + "\n");
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 static int simIsHostPath(const char* path);
+void simReportBytecode(txMachine* the, const char* path, txScript* script, txUnsigned flags);   /* bytecode.c */
 
 typedef struct {
 	char* specifier;      /* "nodemcu/net", or a prefix pattern ending in an asterisk */
@@ -309,6 +310,7 @@ void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
 	txScript* script = simLoadScript(the, path, mxDebugFlag | (host ? mxCFlag : 0));
 	if (!script)
 		return; /* the parser has reported the syntax error; XS then throws */
+	simReportBytecode(the, path, script, mxDebugFlag | (host ? mxCFlag : 0));
 	if (script->hostsBuffer) {
 		script->callback = simBuildHosts;
 		gLoadingScript = script;

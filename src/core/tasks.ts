@@ -7,25 +7,42 @@ import Timer from "timer";
 type Job = (a: any, b: any) => void;
 
 // Module state is made at run time (an array made by a preloaded body would sit in flash, aliased in RAM).
+// The first job of a batch waits in three variables, the rest in an array: most batches hold one job (the "sent"
+// of an echo), and an array push costs about as much as the job's own work.
+let firstFn: Job | undefined, firstA: unknown, firstB: unknown;
 let queue: any[] | undefined;
 let spare: any[] | undefined;       // the last batch's array, emptied: the next batch reuses it
 let timer: Timer | undefined;
 
 /** Run `fn(a, b)` on a later turn of the event loop, after every job posted before it. */
 export function post(fn: Job, a?: unknown, b?: unknown): void {
+	if (timer === undefined) {
+		firstFn = fn;
+		firstA = a;
+		firstB = b;
+		timer = Timer.set(run, 0);
+		return;
+	}
 	let jobs = queue;
 	if (!jobs) {
 		jobs = queue = spare ?? [];
 		spare = undefined;
 	}
 	jobs.push(fn, a, b);
-	if (timer === undefined) timer = Timer.set(run, 0);
 }
 
 function run(): void {
 	timer = undefined;
+	const fn = firstFn!, a = firstA, b = firstB;
+	firstFn = firstA = firstB = undefined;
 	const jobs = queue;
 	queue = undefined;
+	try {
+		fn(a, b);
+	}
+	catch (e) {
+		reportError(e);
+	}
 	if (!jobs) return;
 	for (let i = 0; i < jobs.length; i += 3) {
 		try {
@@ -63,3 +80,4 @@ export function callSafe(fn: Function, self: unknown, a?: unknown, b?: unknown, 
 		reportError(e);
 	}
 }
+

@@ -1,5 +1,5 @@
-// One TCP connection over ECMA-419 embedded:io/socket/tcp: name resolution, connection state, the send queue
-// with back-pressure from onWritable, receive decoding, flow control (hold), error numbers.
+// One TCP connection over ECMA-419 embedded:io/socket/tcp: name resolution, connection state, receive decoding,
+// flow control (hold), error numbers. The send queue with back-pressure from onWritable: core/sendqueue.ts.
 // No API personality here: events go to a TcpOwner (nodemcu/net's socket, later luatos/socket) which decides
 // names, argument shapes and messages.
 //
@@ -18,9 +18,9 @@
 // the host socket, whose window then closes, so not reading is the flow control.
 import TCP from "embedded:io/socket/tcp";
 import { Utf8Decoder } from "xsnet/core/utf8";
-import {
-	RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, SEND_SLICE_BYTES, TCP_NO_DELAY, sendQueueLimit,
-} from "xsnet/core/limits";
+import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
+import { queueWrite, pump, flushSent, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/sendqueue";
+import type { Chunk, SendQueueState } from "xsnet/core/sendqueue";
 import { ReceiveQueue } from "xsnet/core/rxqueue";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST, ERR_CLSD } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
@@ -71,18 +71,11 @@ export interface TcpOwner {
 	tcpClosed(connection: TcpConnection, error: number): void;
 }
 
-/** Results of TcpConnection.write(). */
-export const WRITE_OK = 0, WRITE_REFUSED = 1, WRITE_QUEUE_FULL = 2;
+/** Results of TcpConnection.write() (defined in core/sendqueue.ts). */
+export { WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL };
 
 /** Connection states. */
 export const IDLE = 0, RESOLVING = 1, CONNECTING = 2, CONNECTED = 3, CLOSING = 4, CLOSED = 5;
-
-interface Chunk {
-	bytes: Uint8Array;
-	offset: number;
-	token: unknown;
-	next: Chunk | undefined;
-}
 
 /** Shared by every connection's text decoding (drainText); allocated on first use. */
 let scratch: ArrayBuffer | undefined;
@@ -106,7 +99,7 @@ function hostOptions(extra: object): object {
 	return { ...extra, onReadable, onWritable, onError, format: "buffer", noDelay: TCP_NO_DELAY, nodelay: TCP_NO_DELAY };
 }
 
-export class TcpConnection implements IdleWatched {
+export class TcpConnection implements IdleWatched, SendQueueState {
 	// Fields marked `declare` exist only once assigned: with ES2022 class fields every declared field would be an
 	// own property (a 32-byte slot in XS, looked up linearly) on every connection, used or not.
 	/** Who gets the events; null once the application closed the connection (then no event is delivered). */
@@ -117,18 +110,22 @@ export class TcpConnection implements IdleWatched {
 	declare port: number | undefined;
 	declare address: string | undefined;
 
-	declare private socket: HostTCP | undefined;
-	declare private room: number | undefined;       // bytes write() takes now
+	/** @internal The host socket (sendqueue.ts writes to it). */
+	declare socket: HostTCP | undefined;
+	/** @internal Bytes write() takes now. */
+	declare room: number | undefined;
 	declare private available: number | undefined;  // bytes onReadable reported and not yet read
 	declare private fmt: ReceiveFormat | undefined; // undefined = "string"
 	declare private decoder: Utf8Decoder | undefined;
-	declare private head: Chunk | undefined;
-	declare private tail: Chunk | undefined;
-	declare private queued: number | undefined;
+	/** @internal The send queue (sendqueue.ts): first and last chunk, bytes in it. */
+	declare head: Chunk | undefined;
+	declare tail: Chunk | undefined;
+	declare queued: number | undefined;
 	declare private held: boolean | undefined;
-	declare private doneCount: number | undefined;  // completed writes whose tcpSent is still due
-	declare private doneTokens: unknown[] | undefined; // their tokens, only once one was not undefined
-	declare private doneScheduled: boolean | undefined;
+	/** @internal Completed writes whose tcpSent is still due, their tokens (only once one was not undefined). */
+	declare doneCount: number | undefined;
+	declare doneTokens: unknown[] | undefined;
+	declare doneScheduled: boolean | undefined;
 	// Pull mode when not undefined: the bytes read from the host and not yet by the owner; null until the first.
 	declare private pulled: ReceiveQueue | null | undefined;
 	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
@@ -149,7 +146,7 @@ export class TcpConnection implements IdleWatched {
 	}
 
 	/** Cancels the name lookup of connect() while RESOLVING. */
-	declare private cancelLookup: CancelLookup | undefined;
+	declare private cancelLookup?: CancelLookup;    // deleted once done: a connection keeps no slot for it
 	/** Inactivity limit in ms (accepted connections of a server with a timeout), see core/idle.ts. */
 	declare idleMs: number;
 	/** Date.now() of the last bytes received or handed to the host socket, while an inactivity limit applies. */
@@ -240,14 +237,15 @@ export class TcpConnection implements IdleWatched {
 		const q = this.pulled;
 		this.signalled = false;
 		if (q === undefined) return 0;
-		let done = q ? q.takeInto(target) : 0;
+		const size = target.length;
+		let done = q && q.length ? q.takeInto(target) : 0;
 		const socket = this.socket;
-		while (done < target.length && socket && this.available! > 0) {
-			let n = target.length - done;
+		while (done < size && socket && this.available! > 0) {
+			let n = size - done;
 			if (n > this.available!) n = this.available!;
 			let got: number;
 			try {
-				got = socket.read(target.subarray(done, done + n));
+				got = socket.read(n === size ? target : target.subarray(done, done + n));    // (a view costs)
 			}
 			catch {
 				got = 0;
@@ -259,7 +257,7 @@ export class TcpConnection implements IdleWatched {
 			this.available! -= got;
 			done += got;
 		}
-		this.fill();
+		if (this.available! > 0) this.fill();
 		return done;
 	}
 
@@ -312,7 +310,7 @@ export class TcpConnection implements IdleWatched {
 	}
 
 	private resolved(error: number, address: string | undefined): void {
-		this.cancelLookup = undefined;
+		delete this.cancelLookup;
 		if (this.state !== RESOLVING || !this.owner) return;
 		this.owner.tcpResolved(this, address);
 		if (this.state !== RESOLVING) return;       // close() in the callback
@@ -368,101 +366,7 @@ export class TcpConnection implements IdleWatched {
 	write(bytes: Uint8Array, token: unknown, copy: boolean): number {
 		const state = this.state;
 		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return WRITE_REFUSED;
-		const fast = !this.head && state === CONNECTED && this.room! > 0;
-		const now = fast ? (this.room! < bytes.length ? this.room! : bytes.length) : 0;
-		if ((this.queued ?? 0) + bytes.length - now > sendQueueLimit()) return WRITE_QUEUE_FULL;
-		let offset = 0;
-		if (fast) {
-			// nothing queued: write what fits now
-			offset = this.put(bytes, 0);
-			if (offset === bytes.length) {
-				this.complete(token);
-				return WRITE_OK;
-			}
-		}
-		if (copy) {
-			bytes = bytes.slice(offset);
-			offset = 0;
-		}
-		const chunk: Chunk = { bytes, offset, token, next: undefined };
-		if (this.tail) this.tail.next = chunk;
-		else this.head = chunk;
-		this.tail = chunk;
-		this.queued = (this.queued ?? 0) + bytes.length - offset;
-		return WRITE_OK;
-	}
-
-	/** Write bytes[offset..] as far as room allows; returns the new offset. */
-	private put(bytes: Uint8Array, offset: number): number {
-		const socket = this.socket!, start = offset;
-		while (offset < bytes.length && this.room! > 0) {
-			let n = bytes.length - offset;
-			if (n > this.room!) n = this.room!;
-			if (n > SEND_SLICE_BYTES) n = SEND_SLICE_BYTES;
-			const view = (offset === 0 && n === bytes.length) ? bytes : bytes.subarray(offset, offset + n);
-			let left: number | undefined;
-			try {
-				left = socket.write(view);
-			}
-			catch {
-				left = undefined;
-			}
-			if (typeof left !== "number") {
-				// The host took nothing (it throws, or Moddable's lwIP write() returns nothing when tcp_write
-				// fails): keep the bytes queued and wait for the next onWritable, or for onError.
-				this.room = 0;
-				break;
-			}
-			this.room = left;
-			offset += n;
-		}
-		if (this.idleMs && offset > start) this.lastActive = Date.now();     // sending is activity too
-		return offset;
-	}
-
-	/** Feed the queue to the host socket while it has room. */
-	private pump(): void {
-		let chunk = this.head;
-		while (chunk && this.room! > 0 && this.socket) {
-			const before = chunk.offset;
-			chunk.offset = this.put(chunk.bytes, chunk.offset);
-			this.queued! -= chunk.offset - before;
-			if (chunk.offset < chunk.bytes.length) break;
-			const token = chunk.token;
-			this.head = chunk = chunk.next;
-			if (!chunk) this.tail = undefined;
-			this.complete(token);
-		}
-	}
-
-	/** One write() is fully handed over: its tcpSent is posted (FIFO with every other completion). */
-	private complete(token: unknown): void {
-		const count = this.doneCount ?? 0;
-		if (token !== undefined || this.doneTokens) {
-			// tokens are kept only when one is given (both personalities pass none): no array per batch then
-			const tokens = this.doneTokens ??= new Array(count).fill(undefined);
-			tokens.push(token);
-		}
-		this.doneCount = count + 1;
-		if (!this.doneScheduled) {
-			this.doneScheduled = true;
-			post(deliverSent, this);
-		}
-	}
-
-	/** Deliver due tcpSent events (a posted job: never inside write()). */
-	flushSent(): void {
-		this.doneScheduled = false;
-		const count = this.doneCount;
-		if (!count) return;
-		const tokens = this.doneTokens;
-		this.doneCount = 0;
-		if (tokens) this.doneTokens = undefined;
-		for (let i = 0; i < count; i++) {
-			const owner = this.owner;
-			if (!owner) return;
-			owner.tcpSent(this, tokens ? tokens[i] : undefined);
-		}
+		return queueWrite(this, bytes, token, copy, state === CONNECTED);
 	}
 
 	/** Host: onWritable(bytes). */
@@ -470,7 +374,7 @@ export class TcpConnection implements IdleWatched {
 		this.room = bytes;
 		if (this.state === CONNECTING) this.connected();
 		if (this.state !== CONNECTED && this.state !== CLOSING) return;
-		this.pump();
+		pump(this);
 		if (this.state === CLOSING && !this.head) this.release();
 	}
 
@@ -494,11 +398,13 @@ export class TcpConnection implements IdleWatched {
 		if (this.idleMs) this.lastActive = Date.now();
 		if (this.state === CONNECTING) this.connected();
 		if (this.pulled !== undefined) {
-			this.fill();
+			// Signal first, then read ahead what the owner left: an owner that reads in tcpReadable takes the bytes
+			// straight from the host socket (readInto: one native copy, no buffer per arrival).
 			if (!this.signalled && this.state === CONNECTED) {
 				this.signalled = true;
 				this.owner?.tcpReadable?.(this);
 			}
+			if (this.available! > 0) this.fill();     // (what the owner left)
 			return;
 		}
 		this.drain();
@@ -633,7 +539,7 @@ export class TcpConnection implements IdleWatched {
 	 */
 	private finish(error: number): void {
 		if (error === ERR_OK && this.head) error = ERR_CLSD;
-		if (this.doneCount && this.owner) this.flushSent();
+		if (this.doneCount && this.owner) flushSent(this);
 		if (this.pulled !== undefined) {
 			// what the host still holds was received before the end: keep it readable (the host socket goes now)
 			while (this.pullChunk())
@@ -675,7 +581,7 @@ export class TcpConnection implements IdleWatched {
 		if (this.idleMs) unwatchIdle(this);
 		if (this.cancelLookup) {
 			this.cancelLookup();
-			this.cancelLookup = undefined;
+			delete this.cancelLookup;
 		}
 		if (this.head) this.head = this.tail = undefined;
 		if (this.queued) this.queued = 0;
@@ -695,10 +601,6 @@ export class TcpConnection implements IdleWatched {
 			}
 		}
 	}
-}
-
-function deliverSent(c: TcpConnection): void {
-	c.flushSent();
 }
 
 function drainLater(c: TcpConnection): void {

@@ -196,8 +196,11 @@ export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuff
 	const result = c.tx(bytes, isCallerMemory(data), address, p);
 	if (result === WRITE_QUEUE_FULL) return [false, true, false];
 	if (result !== WRITE_OK) return [false];
-	return [true, false, false];
+	return TX_QUEUED;
 }
+
+/** tx()'s result on success: one frozen array (an allocation per call costs as much as the rest of tx). */
+const TX_QUEUED = Object.freeze([true, false, false]) as [boolean, boolean, boolean];
 
 /** A limit argument: nil -> undefined (none). */
 function limitOf(fn: string, value: unknown): number | undefined {
@@ -225,13 +228,14 @@ export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, fla
 	if (flag != null) optInteger("socket.rx", "flag", flag, 0);
 	const max = limit == null ? undefined : limitOf("socket.rx", limit);
 	if (!c.readable) return [false, 0];
-	const pending = c.pending();
+	const conn = c.endpoint ? undefined : c.conn;            // TCP: its connection, reached directly (hot path)
+	const pending = conn ? conn.readableBytes : c.pending();
 	if (!pending) return [true, 0];
 	if (!z) return [true, pending];
 	const count = max !== undefined && max < pending ? max : pending;
-	if (!c.endpoint) {
+	if (conn) {
 		// TCP: straight into the zbuff (it grows to used + count, as LuatOS resizes)
-		const n = c.readInto(reserve(z, count));
+		const n = conn.readInto(reserve(z, count));
 		commit(z, n);
 		return n ? [true, n, undefined, undefined] : [true, 0];
 	}

@@ -1,0 +1,144 @@
+// A TCP connection's send queue (core/tcp.ts): bytes given to write() go straight to the host socket while it has
+// room and nothing waits before them; the rest waits here, in order, until onWritable reports room again
+// (back-pressure). Each write() completes once all of its bytes were handed to the host socket; its tcpSent is then
+// posted (never inside write()), in order with every other completion.
+// Functions over the connection's own fields rather than a class of its own: no extra object per connection, and
+// no extra property lookups on the echo's hot path (XS looks properties up linearly).
+import { SEND_SLICE_BYTES, sendQueueLimit } from "xsnet/core/limits";
+import { post } from "xsnet/core/tasks";
+
+/** Results of a write. */
+export const WRITE_OK = 0, WRITE_REFUSED = 1, WRITE_QUEUE_FULL = 2;
+
+/** One queued write(): bytes[offset..] are still to be handed over; `token` goes back in tcpSent. */
+export interface Chunk {
+	bytes: Uint8Array;
+	offset: number;
+	token: unknown;
+	next: Chunk | undefined;
+}
+
+/** The fields of a connection (core/tcp.ts TcpConnection) the send queue works on. */
+export interface SendQueueState {
+	/** The host socket; write() returns how many bytes it takes now (undefined or a throw: none, for now). */
+	socket: { write(data: ArrayBufferView): number | undefined } | undefined;
+	/** Receiver of tcpSent; null once the application closed the connection. */
+	owner: { tcpSent(connection: SendQueueState, token: unknown): void } | null;
+	room: number | undefined;              // bytes the host socket takes now
+	head: Chunk | undefined;
+	tail: Chunk | undefined;
+	queued: number | undefined;            // bytes in the queue
+	doneCount: number | undefined;         // completed writes whose tcpSent is still due
+	doneTokens: unknown[] | undefined;     // their tokens, only once one was not undefined
+	doneScheduled: boolean | undefined;
+	idleMs: number;                        // an inactivity limit applies (core/idle.ts): record activity
+	lastActive: number;
+}
+
+/**
+ * Queue `bytes` on `c` (the state was checked by the caller; `connected`: the host socket exists and may have
+ * room). Written at once as far as room allows when nothing is queued; the rest is queued (copied when `copy`).
+ * @returns WRITE_OK, or WRITE_QUEUE_FULL (nothing queued) when what cannot be written at once would take the
+ *   queue past limits.ts sendQueueLimit().
+ */
+export function queueWrite(c: SendQueueState, bytes: Uint8Array, token: unknown, copy: boolean, connected: boolean): number {
+	const size = bytes.length;                     // (a getter call in XS: read once)
+	const fast = !c.head && connected && c.room! > 0;
+	const now = fast ? (c.room! < size ? c.room! : size) : 0;
+	if ((c.queued ?? 0) + size - now > sendQueueLimit()) return WRITE_QUEUE_FULL;
+	let offset = 0;
+	if (fast) {
+		// nothing queued: write what fits now
+		offset = put(c, bytes, 0, size);
+		if (offset === size) {
+			complete(c, token);
+			return WRITE_OK;
+		}
+	}
+	if (copy) {
+		// the caller may reuse its bytes: copy what waits (ArrayBuffer's slice is a memcpy in XS 13.3, a typed
+		// array's slice copies byte by byte through getters: ~50 instructions a byte)
+		const buffer = bytes.buffer, start = bytes.byteOffset + offset;
+		bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer.slice(start, start + size - offset)) : bytes.slice(offset);
+		offset = 0;
+	}
+	const chunk: Chunk = { bytes, offset, token, next: undefined };
+	if (c.tail) c.tail.next = chunk;
+	else c.head = chunk;
+	c.tail = chunk;
+	c.queued = (c.queued ?? 0) + bytes.length - offset;
+	return WRITE_OK;
+}
+
+/** Write bytes[offset..size) (size = bytes.length) to the host socket as far as room allows; returns the new offset. */
+function put(c: SendQueueState, bytes: Uint8Array, offset: number, size: number): number {
+	const socket = c.socket!, start = offset;
+	while (offset < size && c.room! > 0) {
+		let n = size - offset;
+		if (n > c.room!) n = c.room!;
+		if (n > SEND_SLICE_BYTES) n = SEND_SLICE_BYTES;
+		const view = (offset === 0 && n === size) ? bytes : bytes.subarray(offset, offset + n);
+		let left: number | undefined;
+		try {
+			left = socket.write(view);
+		}
+		catch {
+			left = undefined;
+		}
+		if (typeof left !== "number") {
+			// The host took nothing (it throws, or Moddable's lwIP write() returns nothing when tcp_write
+			// fails): keep the bytes queued and wait for the next onWritable, or for onError.
+			c.room = 0;
+			break;
+		}
+		c.room = left;
+		offset += n;
+	}
+	if (c.idleMs && offset > start) c.lastActive = Date.now();     // sending is activity too
+	return offset;
+}
+
+/** Feed the queue to the host socket while it has room (onWritable). */
+export function pump(c: SendQueueState): void {
+	let chunk = c.head;
+	while (chunk && c.room! > 0 && c.socket) {
+		const before = chunk.offset, size = chunk.bytes.length;
+		chunk.offset = put(c, chunk.bytes, chunk.offset, size);
+		c.queued! -= chunk.offset - before;
+		if (chunk.offset < size) break;
+		const token = chunk.token;
+		c.head = chunk = chunk.next;
+		if (!chunk) c.tail = undefined;
+		complete(c, token);
+	}
+}
+
+/** One write() is fully handed over: its tcpSent is posted (FIFO with every other completion). */
+function complete(c: SendQueueState, token: unknown): void {
+	const count = c.doneCount ?? 0;
+	if (token !== undefined || c.doneTokens) {
+		// tokens are kept only when one is given (both personalities pass none): no array per batch then
+		const tokens = c.doneTokens ??= new Array(count).fill(undefined);
+		tokens.push(token);
+	}
+	c.doneCount = count + 1;
+	if (!c.doneScheduled) {
+		c.doneScheduled = true;
+		post(flushSent, c);
+	}
+}
+
+/** Deliver the due tcpSent events (a posted job: never inside write(); also when the connection ends). */
+export function flushSent(c: SendQueueState): void {
+	c.doneScheduled = false;
+	const count = c.doneCount;
+	if (!count) return;
+	const tokens = c.doneTokens;
+	c.doneCount = 0;
+	if (tokens) c.doneTokens = undefined;
+	for (let i = 0; i < count; i++) {
+		const owner = c.owner;
+		if (!owner) return;
+		owner.tcpSent(c, tokens ? tokens[i] : undefined);
+	}
+}
