@@ -1,0 +1,46 @@
+// Hostile input against nodemcu/net apps in the simulator (issue 10, "Faults and hostile input"): an accept
+// storm. Apps: tests/apps/hostile-server.ts.
+import assert from "node:assert/strict";
+import net from "node:net";
+import crypto from "node:crypto";
+import { app, cleanup, exitsCleanly } from "./support/net-peers.js";
+
+/** Connect, send `block`, await its whole echo, end; resolves "ok" or the failure. */
+function echoOnce(port, block) {
+  return new Promise((resolve) => {
+    const c = net.connect(port, "127.0.0.1", () => c.write(block));
+    const parts = [];
+    let got = 0, result;
+    c.on("data", (d) => { parts.push(d); got += d.length; if (got >= block.length) c.end(); });
+    c.on("error", (e) => { result ??= `${e.code} after ${got} of ${block.length} bytes`; });
+    c.on("close", () => resolve(result ?? (Buffer.concat(parts).equals(block) ? "ok" : `echo of ${got} bytes differs`)));
+  });
+}
+
+describe("nodemcu/net: hostile peers", function () {
+  this.timeout(60000);
+  afterEach(cleanup);
+
+  it("accept storm: 600 clients connect at once, each sending 32 KiB at once; every one is echoed whole, none reset, and a client connected before goes on", async () => {
+    const a = app("hostile-server", [], { timeout: 50 });
+    const port = Number((await a.waitFor(/listening (\d+)\n/))[1]);
+    const early = net.connect(port, "127.0.0.1");
+    await new Promise((r) => early.once("connect", r));
+    const blocks = Array.from({ length: 600 }, () => crypto.randomBytes(32 * 1024));
+    const results = await Promise.all(blocks.map((b) => echoOnce(port, b)));
+    const failed = results.filter((r) => r !== "ok");
+    assert.deepEqual(failed, [], `${failed.length} of ${results.length} clients failed: ${[...new Set(failed)].slice(0, 5).join("; ")}`);
+    // the client connected before the storm is still served
+    early.write("after the storm");
+    const [echo] = await Promise.race([
+      new Promise((r) => early.once("data", (d) => r([String(d)]))),
+      new Promise((r) => setTimeout(() => r(["(no echo)"]), 5000)),
+    ]);
+    assert.equal(echo, "after the storm");
+    early.end();
+    const stopper = net.connect(port, "127.0.0.1", () => stopper.write("stop"));
+    stopper.on("error", () => {});
+    const r = await exitsCleanly(a);
+    assert.match(r.stdout, /accepted 602 errors 0\n/);
+  });
+});
