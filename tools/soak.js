@@ -7,7 +7,8 @@
 //      blocks with the nodemcu/net echo server, SHA-256 compared both ways; one session in five is a hostile
 //      peer: it resets mid-transfer, half-closes, stalls (never reads) or never sends.
 // JS heap (after gc, xsnet-sim/heap) and the simulator's open descriptors (/proc/<pid>/fd) are taken at the
-// start and at the end. Exit status 1 when a byte was lost, a connection failed unexpectedly, or the heap or
+// start and at the end, and every SAMPLE_MS with the process's RSS (`samples` in --json: during the client and
+// server cycles the heap is not sampled, a command is in flight). Exit status 1 when a byte was lost, a connection failed unexpectedly, or the heap or
 // the descriptors did not come back to their baseline (tolerances: HEAP_TOLERANCE, FD_TOLERANCE).
 import { buildSim } from "./build-sim.js";
 import { compile } from "./compile.js";
@@ -18,6 +19,9 @@ import { newTally, cycleServer, serverCycles, concurrentClients } from "./soak/p
 export const HEAP_TOLERANCE = { fraction: 0.05, bytes: 64 * 1024 };
 /** Descriptors open at the end beyond those at the start. */
 export const FD_TOLERANCE = 0;
+
+/** Interval of the heap / RSS / descriptor samples, ms. */
+export const SAMPLE_MS = 5000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,10 +52,21 @@ export async function main(argv = process.argv.slice(2)) {
   const budget = 120 + seconds + Math.ceil(cycles / 50); // the simulator's own time limit, seconds
   const sim = await startSim({ timeout: budget });
   const t0 = Date.now();
+  let sampler;
   try {
     log(`xsnet soak: loopback, ${cycles} cycles as client and as server, ${clients} clients for ${seconds} s (time limit ${budget} s)\n`);
     const start = await measure(sim);
-    log(`start: heap ${start.heap} bytes, ${start.fds} descriptors\n`);
+    log(`start: heap ${start.heap} bytes, ${start.fds} descriptors, RSS ${sim.rss()} bytes\n`);
+    // Samples over time: heap only while no command of the cycles is in flight (replies come in order of completion).
+    const samples = [];
+    let heapSampling = false;
+    const sample = async () => {
+      const s = { t: Math.round((Date.now() - t0) / 1000), rss: sim.rss(), fds: sim.fds() };
+      if (heapSampling) s.heap = Number((await sim.command("heap")).split(" ")[1]);
+      samples.push(s);
+      log(`  t=${s.t}s rss ${s.rss} fds ${s.fds}${s.heap === undefined ? "" : ` heap ${s.heap}`}\n`);
+    };
+    sampler = setInterval(() => { sample().catch(() => {}); }, SAMPLE_MS);
 
     const asClient = newTally();
     const sink = await cycleServer(asClient);
@@ -71,7 +86,10 @@ export async function main(argv = process.argv.slice(2)) {
 
     const mixed = newTally();
     port = Number((await sim.command("serve")).split(" ")[1]);
+    heapSampling = true;
     await concurrentClients(port, clients, Date.now() + seconds * 1000, mixed);
+    clearInterval(sampler);
+    await sleep(100);   // a sample's heap command still in flight
     const stopped = (await sim.command("stop")).split(" ");
     const server = {};
     for (let i = 1; i < stopped.length; i += 2) server[stopped[i]] = Number(stopped[i + 1]);
@@ -80,7 +98,8 @@ export async function main(argv = process.argv.slice(2)) {
       `  server side: ${JSON.stringify(server)}\n`);
 
     const end = await measure(sim, start.fds + FD_TOLERANCE);
-    log(`end: heap ${end.heap} bytes, ${end.fds} descriptors\n`);
+    const endRss = sim.rss();
+    log(`end: heap ${end.heap} bytes, ${end.fds} descriptors, RSS ${endRss} bytes\n`);
     await sim.command("exit").catch(() => {});
     const code = await Promise.race([sim.exited, sleep(5000).then(() => "still running")]);
 
@@ -100,6 +119,8 @@ export async function main(argv = process.argv.slice(2)) {
       bytesExchanged: all.reduce((n, t) => n + t.sent + t.echoed, 0),
       heap: { start: start.heap, end: end.heap, tolerance: HEAP_TOLERANCE },
       fds: { start: start.fds, end: end.fds, tolerance: FD_TOLERANCE },
+      rss: { end: endRss, max: Math.max(endRss, ...samples.map((x) => x.rss)) },
+      samples,
       slowestCycleMs: { asClient: Number(slowestAsClient), asServer: Math.round(slowestAsServer * 10) / 10 },
       sessions: { asClient: asClient.sessions, asServer: asServer.sessions, concurrent: mixed.sessions },
       hostile: mixed.hostile, server, problems, ok: problems.length === 0,
@@ -108,6 +129,7 @@ export async function main(argv = process.argv.slice(2)) {
     if (json) process.stdout.write(JSON.stringify(result) + "\n");
     return result.ok ? 0 : 1;
   } finally {
+    clearInterval(sampler);
     sim.kill();
   }
 }

@@ -3,7 +3,8 @@
 //   heap                  -> "heap <bytes>"          JS heap in use right after a gc
 //   cycles <port> <n>     -> "cycles <n> failed <f> slowest <ms>"  n connect/send/close cycles as a client
 //   serve                 -> "port <p>"              a nodemcu/net echo server on 127.0.0.1 (binary, byte-exact)
-//   stop                  -> "stopped accepted <a> rx <bytes> tx <bytes> queueFull <q> errors <e>"
+//   stop                  -> "stopped accepted <a> rx <bytes> tx <bytes> queueFull <q> sendErrors <s> errors <e>
+//                             [error<code> <count> ...]"  (sendErrors: send() failures other than a full queue)
 //   exit                  -> closes the control connection; the app then ends
 import net from "nodemcu/net";
 import args from "xsnet-sim/args";
@@ -20,11 +21,14 @@ let pending = "";
 function reply(line: string) { ctrl.send(line + "\n"); }
 
 let server: Server | undefined;
-let stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, errors: 0 };
+let stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, sendErrors: 0, errors: 0 };
+/** "reconnection" error codes seen by the echo server, and how often. */
+let codes: Record<string, number> = {};
 
 /** The echo server: every byte received is sent back; a peer that never reads is closed once its queue is full. */
 function serve() {
-  stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, errors: 0 };
+  stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, sendErrors: 0, errors: 0 };
+  codes = {};
   const srv = net.createServer(30);
   srv.listen(0, "127.0.0.1", (conn) => {
     stats.accepted++;
@@ -35,14 +39,16 @@ function serve() {
       try {
         s.send(bytes);
         stats.tx += bytes.byteLength;
-      } catch {
-        // "send queue full": the peer does not read (a hostile peer); give up on it
-        stats.queueFull++;
+      } catch (e) {
+        // "send queue full": the peer does not read (a hostile peer); give up on it. Anything else is reported.
+        const message = (e as Error).message;
+        if (/send queue full/.test(message)) stats.queueFull++;
+        else { stats.sendErrors++; trace(`soak: send failed: ${message}\n`); }
         try { s.close(); } catch { /* already closed */ }
       }
     });
     // resets and timeouts of hostile peers: counted; Node judges whether they were expected
-    conn.on("reconnection", () => { stats.errors++; });
+    conn.on("reconnection", (_s, err) => { stats.errors++; codes[err] = (codes[err] ?? 0) + 1; });
   });
   server = srv;
   reply(`port ${srv.getaddr()[0]}`);
@@ -51,7 +57,8 @@ function serve() {
 function stop() {
   if (server) server.close();
   server = undefined;
-  reply(`stopped accepted ${stats.accepted} rx ${stats.rx} tx ${stats.tx} queueFull ${stats.queueFull} errors ${stats.errors}`);
+  const byCode = Object.keys(codes).map((c) => ` error${c} ${codes[c]}`).join("");
+  reply(`stopped accepted ${stats.accepted} rx ${stats.rx} tx ${stats.tx} queueFull ${stats.queueFull} sendErrors ${stats.sendErrors} errors ${stats.errors}${byCode}`);
 }
 
 /** `count` cycles against 127.0.0.1:`port`: connect, send CYCLE_PAYLOAD, close once "sent" fired. */
