@@ -1,9 +1,10 @@
 // Hostile input against nodemcu/net apps in the simulator (issue 10, "Faults and hostile input"): an accept
-// storm. Apps: tests/apps/hostile-server.ts.
+// storm; an exception thrown in every kind of application callback. Apps: tests/apps/hostile-server.ts,
+// tests/apps/throwing-callbacks.ts.
 import assert from "node:assert/strict";
 import net from "node:net";
 import crypto from "node:crypto";
-import { app, cleanup, exitsCleanly } from "./support/net-peers.js";
+import { app, cleanup, exitsCleanly, closedPort } from "./support/net-peers.js";
 
 /** Connect, send `block`, await its whole echo, end; resolves "ok" or the failure. */
 function echoOnce(port, block) {
@@ -42,5 +43,23 @@ describe("nodemcu/net: hostile peers", function () {
     stopper.on("error", () => {});
     const r = await exitsCleanly(a);
     assert.match(r.stdout, /accepted 602 errors 0\n/);
+  });
+
+  it("an exception in every kind of callback is reported, and the socket, the other sockets and the VM go on", async () => {
+    const r = await exitsCleanly(app("throwing-callbacks", [await closedPort()]));
+    const reported = {
+      xsnet: ["accept", "connection", "receive", "sent", "disconnection", "reconnection", "dns", "resolve",
+        "udp receive", "udp sent", "udp dns", "luatos cbFun"],
+      luatos: ["sys task", "sys subscriber", "sys timer", "sys loop timer"],
+    };
+    for (const kind of reported.xsnet)
+      assert.match(r.stdout, new RegExp(`^xsnet: uncaught exception: Error: boom ${kind}$`, "m"), kind);
+    for (const kind of reported.luatos)
+      assert.match(r.stdout, new RegExp(`^E/sys [^\\n]*: Error: boom ${kind}$`, "m"), kind);
+    const continues = ["accept", "connection", "sent", "receive", "reconnection", "dns", "resolve", "udp sent",
+      "udp receive", "udp dns", "luatos cbFun", "sys task", "sys subscriber", "sys timer", "sys loop timer"];
+    for (const kind of continues) assert.match(r.stdout, new RegExp(`^${kind} continues`, "m"), kind);
+    assert.match(r.stdout, /^tcp client ended$/m);   // "disconnection" threw after the client's last step
+    assert.match(r.stdout, /^thrown 16\nall done\n$/m);
   });
 });
