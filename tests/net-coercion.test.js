@@ -3,7 +3,7 @@
 // (optional "-"), is that integer; anything else (a fraction, NaN, Infinity, a boolean, "", " 7", "0x7", "7e0",
 // "7.0") is the function's type error; an integer out of range is its range error. listen()'s first argument
 // follows net.c's positional rule: a number or a digit string is the port, any other string the IP address.
-// App: tests/apps/coercion.ts (docs/nodemcu-net.md, "Argument coercion").
+// Apps: tests/apps/coercion.ts, tests/apps/coercion-luatos.ts (docs/nodemcu-net.md, "Argument coercion").
 import assert from "node:assert/strict";
 import { app, cleanup, exitsCleanly, closedPort } from "./support/net-peers.js";
 
@@ -14,14 +14,11 @@ describe("nodemcu/net: one argument coercion rule", function () {
   this.timeout(30000);
   afterEach(cleanup);
 
-  it("every integer argument takes a decimal string as the integer and refuses fractions, NaN, booleans and other strings with the function's error", async () => {
-    const a = app("coercion", [await closedPort()]);
-    const r = await exitsCleanly(a);
-    assert.match(r.stdout, /\ndone\n$/);
-    const rows = r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  /** The table of `rows`: per function, b and String(b) act alike, every non-integer gets one error. */
+  function checkTable(rows, count) {
     const byFunction = new Map();
     for (const x of rows) byFunction.set(x.f, [...(byFunction.get(x.f) ?? []), x]);
-    assert.equal(byFunction.size, 14);
+    assert.equal(byFunction.size, count);
     for (const [f, calls] of byFunction) {
       const result = (v) => calls.find((c) => c.v === v)?.r;
       const b = calls[0].b;
@@ -32,11 +29,24 @@ describe("nodemcu/net: one argument coercion rule", function () {
       if (!listens) assert.equal(result(JSON.stringify("-1")), result("-1"), `${f}("-1") vs ${f}(-1)`);
       // the rest: one type error per function (listen: strings are its IP address argument)
       const bad = NOT_INTEGERS(b).filter((v) => !(listens && (v.startsWith('"') || v === "true")));
-      const errors = new Set(bad.map(result));
+      const errors = new Set(bad.map((v) => result(v)?.replace(/, got \w+$/, "")));   // luatos names the type it got
       assert.equal(errors.size, 1, `${f}: ${JSON.stringify(bad.map((v) => [v, result(v)]))}`);
-      assert.match([...errors][0], /^Error: ./, f);
+      assert.match([...errors][0], /^(Type)?Error: ./, f);
       if (listens) for (const v of NOT_INTEGERS(b).filter((x) => x.startsWith('"')))
         assert.equal(result(v), "Error: invalid IP address", `${f}(${v})`);
     }
+  }
+  const table = (stdout) => stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+
+  it("nodemcu/net: every integer argument takes a decimal string as the integer and refuses fractions, NaN, booleans and other strings with the function's error", async () => {
+    const r = await exitsCleanly(app("coercion", [await closedPort()]));
+    assert.match(r.stdout, /\ndone\n$/);
+    checkTable(table(r.stdout), 14);
+  });
+
+  it("luatos/socket, sys and zbuff: the same rule (TypeError naming the argument)", async () => {
+    const r = await exitsCleanly(app("coercion-luatos", [await closedPort()]));
+    assert.match(r.stdout, /\ndone\n$/);
+    checkTable(table(r.stdout), 9);
   });
 });
