@@ -1,4 +1,4 @@
-// Property-based fuzz of nodemcu/net's public API (issue 10): fast-check generates call sequences with random
+// Property-based fuzz of the public API of nodemcu/net and of luatos/socket, sys and zbuff (issue 10): fast-check generates call sequences with random
 // argument types and values (numbers of every kind, numeric and random strings, buffers, views, symbols, BigInt,
 // objects whose toString throws, callbacks that throw, other sockets as arguments) in random orders, and the
 // simulator runs them inside XS (tests/apps/fuzz-api.ts) against real peers on 127.0.0.1: a TCP and UDP echo
@@ -81,6 +81,44 @@ function call() {
     { weight: 1, arbitrary: fc.record({ o: fc.constant("get"), h: fc.nat(1000), p: fc.constantFrom("format", "queuedBytes") }) });
 }
 
+/** luatos/socket, sys and zbuff: the socket functions with random arguments (a ctrl or zbuff made so far among
+ * them), well-formed ones so that connections come up, and sys/zbuff calls whose times and sizes stay small (a
+ * long timer would keep the app running; a huge zbuff is a memory test, not an API one). */
+const luatosSocket = ["create", "debug", "config", "linkup", "connect", "discon", "close", "tx", "rx", "read",
+  "wait", "listen", "accept", "state", "release", "setDNS", "sslLog", "localIP", "remoteIP", "adapter", "dft", "ntptm"]
+  .map((f) => `socket.${f}`);
+const zbuffMethods = ["write", "read", "seek", "get", "toStr", "query", "copy", "pack", "unpack", "len", "used",
+  "del", "clear", "isEmpty", "writeU8", "readU8", "writeI32", "readI32"];
+function luatosCall() {
+  const args = fc.array(argument(), { maxLength: 6 });
+  const h = fc.nat(1000).map((i) => ({ $: "h", i }));
+  const cb = fc.constantFrom({ $: "fn" }, { $: "throw" }, { $: "u" });
+  const ms = fc.constantFrom(1, 5, "5", 0, -1, 1.5, { $: "nan" }, "x", null, { $: "u" });
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constantFrom(...luatosSocket), a: args }) },
+    { weight: 4, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constantFrom(...luatosSocket), a: fc.tuple(h, argument(), argument(), argument()) }) },
+    { weight: 2, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constant("socket.create"), a: fc.tuple(fc.constantFrom({ $: "u" }, 2, "2", 1.5, -1), cb) }) },
+    { weight: 2, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constant("socket.connect"),
+      a: fc.tuple(h, fc.constantFrom("127.0.0.1", "localhost", 0x7F000001, "127.0.0.1"), fc.constantFrom({ $: "echo" }, { $: "closed" }, "0", -1, 1.5)) }) },
+    { weight: 2, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constant("socket.tx"),
+      a: fc.oneof(fc.tuple(h, fc.string({ minLength: 1 })), fc.tuple(h, h), fc.tuple(h, fc.string(), fc.constant("127.0.0.1"), fc.constant({ $: "echo" }))) }) },
+    { weight: 2, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constantFrom("socket.rx", "socket.read", "socket.wait", "socket.discon", "socket.release", "socket.state"),
+      a: fc.tuple(h, fc.oneof(h, argument()), argument()) }) },
+    { weight: 1, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constant("socket.config"),
+      a: fc.tuple(h, fc.constantFrom(0, "0", { $: "u" }, -1, 1.5), fc.constantFrom(true, false, { $: "u" }, 1)) }) },
+    { weight: 1, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constant("zbuff.create"),
+      a: fc.tuple(fc.constantFrom(0, 1, 16, "16", -1, 1.5, { $: "nan" }, 4096), fc.oneof(argument(), fc.constant({ $: "u" }))) }) },
+    { weight: 3, arbitrary: fc.record({ o: fc.constant("call"), h: fc.nat(1000), m: fc.constantFrom(...zbuffMethods), a: args }) },
+    { weight: 2, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constantFrom("sys.timerStart", "sys.timerLoopStart"),
+      a: fc.tuple(cb, ms, argument()) }) },
+    { weight: 1, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constantFrom("sys.timerStop", "sys.timerIsActive", "sys.timerStopAll"),
+      a: fc.tuple(fc.oneof(cb, argument())) }) },
+    { weight: 2, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constantFrom("sys.publish", "sys.subscribe", "sys.unsubscribe"),
+      a: fc.tuple(fc.oneof(fc.constantFrom("T", "U", 7), argument()), fc.oneof(cb, argument()), argument()) }) },
+    { weight: 1, arbitrary: fc.record({ o: fc.constant("net"), f: fc.constantFrom("sys.taskInit", "sys.waitUntil"),
+      a: fc.tuple(fc.oneof(cb, fc.constantFrom("T", "U")), ms) }) });
+}
+
 /** A TCP echo server and a UDP echo socket on the same port of 127.0.0.1. */
 async function echoServers() {
   for (;;) {
@@ -100,12 +138,12 @@ async function echoServers() {
 }
 
 /** Run one program in a new simulator; resolves {code, summary, stdout, stderr, controlIntact}. */
-async function runProgram(calls, ports) {
+async function runProgram(calls, ports, personality) {
   const control = net.createServer();
   await new Promise((r) => control.listen(0, "127.0.0.1", r));
   const connected = new Promise((r) => control.once("connection", r));
   const a = startApp("tests/apps/fuzz-api.ts", {
-    args: [control.address().port, ports.echo, ports.closed].map(String),
+    args: [control.address().port, ports.echo, ports.closed, personality].map(String),
     dns: [`127.0.0.1:${ports.dns}`], timeout: 90,
   });
   onCleanup(() => { a.kill(); control.close(); });
@@ -120,11 +158,12 @@ async function runProgram(calls, ports) {
   return { ...r, summary: reply.trim() };
 }
 
-describe("nodemcu/net: property-based fuzz of the public API (fast-check)", function () {
+describe("property-based fuzz of the public API (fast-check): nodemcu/net; luatos/socket, sys, zbuff", function () {
   this.timeout(RUNS * 120000);
   afterEach(cleanup);
 
-  it(`${RUNS} x ${CALLS} random calls: the VM never aborts, every failure is an Error with a message, nothing is left behind, other sockets unaffected`, async () => {
+  for (const [personality, arbitrary] of [["nodemcu", call], ["luatos", luatosCall]])
+  it(`${personality}: ${RUNS} x ${CALLS} random calls: the VM never aborts, every failure is an Error with a message, nothing is left behind, other sockets unaffected`, async () => {
     const dns = await fakeDns((q, rinfo, s) => {
       if (q.name.startsWith("nx")) s.send(dnsResponse(q, { rcode: 3 }), rinfo.port, rinfo.address);
       else s.send(dnsResponse(q, { answers: [{ type: "A", data: "127.0.0.1" }] }), rinfo.port, rinfo.address);
@@ -134,8 +173,8 @@ describe("nodemcu/net: property-based fuzz of the public API (fast-check)", func
     let total = 0;
     const summaries = [];
     const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
-    const details = await fc.check(fc.asyncProperty(fc.array(call(), { minLength: CALLS, maxLength: CALLS }), async (calls) => {
-      const r = await runProgram(calls, ports);
+    const details = await fc.check(fc.asyncProperty(fc.array(arbitrary(), { minLength: CALLS, maxLength: CALLS }), async (calls) => {
+      const r = await runProgram(calls, ports, personality);
       const out = `exit ${r.code}\nsummary: ${r.summary}\nstdout (end):\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-2000)}`;
       assert.equal(r.code, 0, out);                                  // 124: something was left running
       assert.doesNotMatch(r.stdout, /^bad /m, out);

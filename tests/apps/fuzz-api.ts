@@ -1,11 +1,14 @@
-// Property-based fuzz of nodemcu/net's public API, for tests/fuzz-api.test.js (fast-check makes the calls in
-// Node). The app connects to Node's control server at 127.0.0.1:`args[0]`, receives one call per line (JSON, see
+// Property-based fuzz of nodemcu/net's public API (args[3] = "nodemcu") or luatos/socket's, sys's and zbuff's
+// (args[3] = "luatos"), for tests/fuzz-api.test.js (fast-check makes the calls in Node). The app connects to Node's control server at 127.0.0.1:`args[0]`, receives one call per line (JSON, see
 // decode()) until "end", and runs them as they arrive, a few per turn, so that events interleave with calls.
 // A call that throws must throw an Error with a message; anything else is printed as "bad <n> ...". After "end"
 // every object the calls made is closed, a witness socket (connected to Node's echo server at `args[1]` before
 // the first call and never given to the calls) must echo 16 KiB intact, the summary goes back over the control
 // connection, and the app then has nothing left: the simulator must end by itself.
 import net from "nodemcu/net";
+import socket from "luatos/socket";
+import sys from "luatos/sys";
+import zbuff from "luatos/zbuff";
 import args from "xsnet-sim/args";
 import Timer from "timer";
 
@@ -13,6 +16,9 @@ type Any = any;
 const ctrl = net.createConnection();
 const echoPort = Number(args[1]);
 const closedPort = Number(args[2]);
+const luatos = args[3] === "luatos";
+/** What {o: "net", f: "<space>.<name>"} calls: nodemcu's net, or luatos's modules. */
+const modules: Any = luatos ? { socket, sys, zbuff } : { net };
 const handles: Any[] = [];
 const queue: string[] = [];
 let received = 0, calls = 0, threw = 0, bad = 0, skipped = 0, callbacks = 0, ended = false, running = false;
@@ -59,8 +65,11 @@ function decode(v: Any): Any {
 	return v;
 }
 
-/** The network rule: no address outside 127.0.0.0/8 reaches the calls (they could send there). */
+/** The network rule: no address outside 127.0.0.0/8 reaches the calls (they could send there). luatos takes
+ * integer addresses too (0x7F000001). */
 function forbidden(v: unknown): boolean {
+	if (typeof v === "number")
+		return Number.isInteger(v) && v >= -0x80000000 && v <= 0xFFFFFFFF && Math.abs(v) >= 0x1000000 && (v >>> 24) !== 127;
 	if (typeof v !== "string") return false;
 	const m = /^\s*(\d+)\.\d+\.\d+\.\d+/.exec(v);
 	return m !== null && m[1] !== "127" && !/^\s*0\.0\.0\.0\s*$/.test(v);
@@ -74,9 +83,10 @@ function run(line: string): void {
 	try {
 		let result: unknown;
 		if (op.o === "net") {
-			const [space, name] = op.f.includes(".") ? op.f.split(".") : [undefined, op.f];
-			const target: Any = space ? (net as Any)[space] : net;
-			result = target[name](...a);
+			const path: string[] = op.f.split(".");
+			let target: Any = modules[luatos ? path.shift()! : "net"];
+			while (path.length > 1) target = target[path.shift()!];
+			result = target[path[0]](...a);
 		}
 		else {
 			const h = handles.length ? handles[op.h % handles.length] : undefined;
@@ -85,8 +95,8 @@ function run(line: string): void {
 			else if (op.o === "set") h[op.p] = decode(op.v);
 			else result = h[op.p];
 		}
-		if (result && typeof result === "object" && typeof (result as Any).close === "function" && handles.length < 400)
-			handles.push(result);
+		const keep = luatos ? !Array.isArray(result) && !(result instanceof Promise) : typeof (result as Any)?.close === "function";
+		if (result && typeof result === "object" && keep && handles.length < 400) handles.push(result);
 	}
 	catch (e) {
 		threw++;
@@ -117,8 +127,10 @@ let witnessReady = false;
 
 function finish(): void {
 	for (const h of handles) {
-		try { h.close(); } catch { /* not open */ }
+		try { h.close?.(); } catch { /* not open */ }
+		if (luatos) try { socket.release(h); } catch { /* no ctrl */ }
 	}
+	if (luatos) try { sys.timerStopAll(callback); sys.timerStopAll(thrower); } catch { /* none */ }
 	const block = new Uint8Array(16384);
 	for (let i = 0; i < block.length; i++) block[i] = (i * 7) & 0xFF;
 	let got = 0, intact = true;
