@@ -213,9 +213,10 @@ function setServer(s: SntpState, slot: number, name: unknown): boolean {
  * @throws TypeError when `servers` is not a string or an array of strings, or `adapter` not an integer.
  */
 export function sntp(servers?: string | string[] | null, adapter?: number | null): void {
-	if (adapter !== undefined && adapter !== null && toInteger(adapter) === undefined)
-		throw new TypeError("socket.sntp: adapter must be an integer");
-	if (adapter !== undefined && adapter !== null) adapter = toInteger(adapter);
+	if (adapter !== undefined && adapter !== null) {
+		adapter = toInteger(adapter);        // luaL_optinteger: an integer or a decimal string
+		if (adapter === undefined) throw new TypeError("socket.sntp: adapter must be an integer");
+	}
 	const s = state();
 	if (typeof servers === "string") {
 		if (!setServer(s, 0, servers)) return;
