@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import crypto from "node:crypto";
-import { app, cleanup, exitsCleanly, closedPort } from "./support/net-peers.js";
+import { app, cleanup, exitsCleanly, closedPort, onCleanup } from "./support/net-peers.js";
 
 /** Connect, send `block`, await its whole echo, end; resolves "ok" or the failure. */
 function echoOnce(port, block) {
@@ -61,5 +61,17 @@ describe("nodemcu/net: hostile peers", function () {
     for (const kind of continues) assert.match(r.stdout, new RegExp(`^${kind} continues`, "m"), kind);
     assert.match(r.stdout, /^tcp client ended$/m);   // "disconnection" threw after the client's last step
     assert.match(r.stdout, /^thrown 16\nall done\n$/m);
+  });
+
+  it("a peer sending 20 KB of text with invalid UTF-8 in it: decoded with U+FFFD, no stack overflow (TCP text and zbuff toStr)", async () => {
+    // one invalid byte in each 1000: every chunk goes through the JS decoder for invalid input
+    const block = Buffer.alloc(20000, 0x41);
+    for (let i = 500; i < block.length; i += 1000) block[i] = 0xFF;
+    const server = net.createServer((c) => { c.on("error", () => {}); c.end(block); });
+    await new Promise((r) => server.listen(0, "127.0.0.1", r));
+    onCleanup(() => server.close());
+    const r = await exitsCleanly(app("utf8-receiver", [server.address().port]));
+    assert.match(r.stdout, /^got 20000 fffd 20$/m);
+    assert.match(r.stdout, /^zbuff 20000$/m);
   });
 });
