@@ -6,10 +6,12 @@
 // - the VM never aborts and the app ends by itself once it closed what it made (no socket or timer left behind);
 // - every call that fails throws an Error with a message;
 // - a socket the calls never see (the witness) and the control connection carry their bytes intact.
-// A failure names fast-check's seed and path: re-run with FUZZ_SEED=<seed>.
+// A failure names fast-check's seed: re-run with FUZZ_SEED=<seed> (and FUZZ_TRACE=<file> to get every call and
+// the app's output in that file).
 import assert from "node:assert/strict";
 import net from "node:net";
 import dgram from "node:dgram";
+import fs from "node:fs";
 import fc from "fast-check";
 import { startApp } from "./support/sim.js";
 import { cleanup, onCleanup, closedPort, fakeDns, dnsResponse } from "./support/net-peers.js";
@@ -143,7 +145,7 @@ async function runProgram(calls, ports, personality) {
   await new Promise((r) => control.listen(0, "127.0.0.1", r));
   const connected = new Promise((r) => control.once("connection", r));
   const a = startApp("tests/apps/fuzz-api.ts", {
-    args: [control.address().port, ports.echo, ports.closed, personality].map(String),
+    args: [control.address().port, ports.echo, ports.closed, personality, process.env.FUZZ_TRACE ? "trace" : ""].map(String),
     dns: [`127.0.0.1:${ports.dns}`], timeout: 90,
   });
   onCleanup(() => { a.kill(); control.close(); });
@@ -155,6 +157,7 @@ async function runProgram(calls, ports, personality) {
   conn.on("error", () => {});
   conn.write(calls.map((c) => JSON.stringify(c)).join("\n") + "\nend\n");
   const r = await a.exited;
+  if (process.env.FUZZ_TRACE) fs.writeFileSync(process.env.FUZZ_TRACE, r.stdout + r.stderr);   // FUZZ_TRACE=<file>
   return { ...r, summary: reply.trim() };
 }
 
@@ -186,7 +189,8 @@ describe("property-based fuzz of the public API (fast-check): nodemcu/net; luato
     }), { numRuns: RUNS, endOnFailure: true, seed });
     // fast-check's own report prints every call of the counterexample: name the seed and the cause instead
     assert.ok(!details.failed, `fuzz failed (re-run with FUZZ_SEED=${details.seed}): ${details.errorInstance?.message ?? details.error}`);
-    console.log(`      ${summaries.join("\n      ")}`);
+    const sum = (field) => summaries.reduce((n, line) => n + Number(line.match(new RegExp(` ${field} (\\d+)`))[1]), 0);
+    console.log(`      ${personality}: ${sum("calls")} calls, ${sum("threw")} threw an Error, ${sum("callbacks")} callbacks ran, ${sum("skipped")} skipped`);
     assert.ok(total >= 10000, `only ${total} calls ran (the rest were skipped by the network rule or had no object)`);
   });
 });

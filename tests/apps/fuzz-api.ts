@@ -4,7 +4,8 @@
 // A call that throws must throw an Error with a message; anything else is printed as "bad <n> ...". After "end"
 // every object the calls made is closed, a witness socket (connected to Node's echo server at `args[1]` before
 // the first call and never given to the calls) must echo 16 KiB intact, the summary goes back over the control
-// connection, and the app then has nothing left: the simulator must end by itself.
+// connection, and the app then has nothing left: the simulator must end by itself. args[4] = "trace": print
+// each call before running it (FUZZ_TRACE=1 in the test).
 import net from "nodemcu/net";
 import socket from "luatos/socket";
 import sys from "luatos/sys";
@@ -75,7 +76,10 @@ function forbidden(v: unknown): boolean {
 	return m !== null && m[1] !== "127" && !/^\s*0\.0\.0\.0\s*$/.test(v);
 }
 
+const traceCalls = args[4] === "trace";
+
 function run(line: string): void {
+	if (traceCalls) trace(`call ${line}\n`);
 	const op = JSON.parse(line);
 	const a: unknown[] = decode(op.a ?? []);
 	if (a.some(forbidden) || forbidden(op.v)) { skipped++; return; }
