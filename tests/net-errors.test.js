@@ -18,7 +18,7 @@ describe("nodemcu/net call forms and bad input", function () {
       "createServer() ok server 30", "createServer(30) ok server 30", "createServer(TCP, 30) ok server 30",
       "createServer(TCP, undefined) ok 30", "createServer(UDP, 5) ok udpsocket", "createServer(3, 5) invalid type",
       "createServer(0) timeout out of range [1-28800]", "createServer(28801) timeout out of range [1-28800]",
-      "createServer('30') wrong arg type", "createUDPSocket() ok udpsocket",
+      "createServer('30') ok 30", "createServer('3e1') wrong arg type", "createUDPSocket() ok udpsocket",
       "ifinfo wrong arg type", "ping no received callback specified",
       "multicastJoin invalid multicast ip", "frozen ok true",
       // net.socket

@@ -90,7 +90,7 @@ describe("sock:ttl(), net.multicastJoin/Leave, net.ifinfo", function () {
       assert.equal(r.code, 0, r.stderr);
       const info = '{"ip":"10.77.0.2","netmask":"255.255.255.0","gateway":"10.77.0.1","hwaddr":"02:11:22:33:44:5a"}';
       assert.deepEqual(lines(r.stdout), [
-        `default ${info}`, `0 ${info}`, "0 gateway 10.77.0.1 hwaddr string dhcp undefined", `null ${info}`,
+        `default ${info}`, `0 ${info}`, "0 gateway 10.77.0.1 hwaddr string dhcp undefined", `null ${info}`, `"0" ${info}`,
         "1 undefined", "2 undefined", "-1 undefined", "4294967296 undefined",
         "fraction wrong arg type", "string wrong arg type", "object wrong arg type", "nan wrong arg type",
       ]);

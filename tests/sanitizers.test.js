@@ -19,6 +19,7 @@ const FILES = [
   "net-reliability", "luatos-socket", "luatos-server", "luatos-udp", "tls-nodemcu", "luatos-tls",
   "net-dns", "dns-resolver",
   "sim-emfile", "sim-host-failures",
+  "net-hostile", "net-coercion", "fuzz-api", "fuzz-parsers",
 ];
 
 const mocha = path.join(root, "node_modules", "mocha", "bin", "mocha.js");

@@ -89,4 +89,27 @@ describe("simulator: out of descriptors (EMFILE)", function () {
     assert.equal(await exited, 0, stderr);
     assert.doesNotMatch(stderr, /uncaught exception/);
   });
+
+  it("connect() without a descriptor reports reconnection(-4) only, and the other sockets go on", async () => {
+    const limit = 12;
+    const echo = net.createServer((c) => c.on("data", (d) => c.write(d)).on("error", () => {}));
+    await new Promise((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    onCleanup(() => echo.close());
+    const argv = simArgv("tests/apps/emfile-client.ts", { args: [echo.address().port], timeout: 20 });
+    const proc = spawn("sh", ["-c", `ulimit -n ${limit} && exec "$0" "$@"`, ...argv],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    proc.stdout.setEncoding("utf8");
+    proc.stderr.setEncoding("utf8");
+    proc.stdout.on("data", (d) => { out += d; });
+    proc.stderr.on("data", (d) => { out += d; });
+    onCleanup(() => { if (proc.exitCode === null) proc.kill("SIGKILL"); });
+    const code = await new Promise((resolve) => proc.on("close", resolve));
+    assert.equal(code, 0, out);
+    const failed = out.match(/^failed (\d+) (-?\d+)$/m);
+    assert.ok(failed && Number(failed[1]) > 1 && Number(failed[1]) < limit, out);
+    assert.equal(failed[2], "-4", out);
+    assert.match(out, /^echo ok\nconnected again\ndone\n/m);
+    assert.doesNotMatch(out, /uncaught exception/);
+  });
 });

@@ -125,7 +125,7 @@ void xs_listener_constructor(xsMachine* the)
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = address;
 	a.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr*)&a, sizeof(a)) < 0 || listen(fd, SIM_LISTEN_BACKLOG) < 0) {
+	if (bind(fd, (struct sockaddr*)&a, sizeof(a)) < 0 || listen(fd, SIM_LISTEN_KERNEL_BACKLOG) < 0) {
 		int error = errno;
 		close(fd);
 		if (error == EADDRINUSE)

@@ -142,6 +142,12 @@ void simTCPAdopt(xsMachine* the, xsSlot* slot, int fd);
 #endif
 #define SIM_TCP_RECEIVE_WINDOW (64 * 1024) /* unread bytes a socket holds before it stops reading (lwIP's TCP_WND) */
 #define SIM_LISTEN_BACKLOG 16             /* connections accepted ahead of the app */
+/* The kernel's accept queue (listen() backlog; Linux caps it at net.core.somaxconn). Not SIM_LISTEN_BACKLOG:
+ * a full Linux accept queue drops handshakes it has already answered (SYN cookies), and the client, which
+ * believes it is connected, is then reset when it sends (ECONNRESET, nothing received: the soak's lost client,
+ * tests/net-hostile.test.js accept storm). lwIP has no such queue: a board takes a connection as soon as a pcb
+ * is free, and a SYN it cannot take is ignored, so the client retries. */
+#define SIM_LISTEN_KERNEL_BACKLOG 4096
 #define SIM_LISTEN_RETRY_MS 1000          /* accept() retried this often while descriptors are lacking */
 #define SIM_UDP_QUEUE 32                  /* datagrams queued ahead of the app; more are dropped */
 #define SIM_UDP_MAX (65535 - 8 - 20)      /* largest datagram the host accepts (IPv4 limit) */

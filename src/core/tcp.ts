@@ -25,7 +25,7 @@ import { ReceiveQueue } from "xsnet/core/rxqueue";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST, ERR_CLSD } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import type { CancelLookup } from "xsnet/core/dns";
-import { post, reportError } from "xsnet/core/tasks";
+import { post } from "xsnet/core/tasks";
 import { watchIdle, unwatchIdle } from "xsnet/core/idle";
 import type { IdleWatched } from "xsnet/core/idle";
 import type { TlsTarget } from "xsnet/core/tls";
@@ -321,9 +321,9 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 		try {
 			this.open(address);
 		}
-		catch (e) {
-			reportError(e);
-			this.finish(ERR_RTE);                      // the host refused to even start
+		catch {
+			// the host refused to even start (no descriptor / pcb left, ...): the documented -4, nothing else
+			this.finish(ERR_RTE);
 		}
 	}
 

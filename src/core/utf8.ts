@@ -38,34 +38,47 @@ function continues(lead: number, index: number, b: number): boolean {
 	return b >= 0x80 && b <= 0xBF;
 }
 
-/** WHATWG's UTF-8 decode of `bytes` (no stream: a truncated last sequence is one U+FFFD), in JS. */
-function decodeInvalid(bytes: Uint8Array): string {
+/** Bytes of repaired UTF-8 decoded at once by decodeInvalid() (a flush holds only whole sequences). */
+const REPAIR_BLOCK = 1024;
+
+/**
+ * WHATWG's UTF-8 decode of `bytes` (no stream: a truncated last sequence is one U+FFFD): each maximal invalid
+ * subpart is replaced by EF BF BD (U+FFFD) and the repaired, now valid bytes are decoded by Moddable's decoder,
+ * REPAIR_BLOCK bytes at a time. Never String.fromCharCode(...units): spreading thousands of arguments overflows
+ * XS's stack (1024 slots in the simulator, fewer on a board), which aborts the VM: a peer sending a few KB of
+ * invalid text did that.
+ */
+function decodeInvalid(bytes: Uint8Array, decoder: TextDecoder): string {
 	let text = "";
-	const units: number[] = [];
+	const out = new Uint8Array(REPAIR_BLOCK + 4);
+	let o = 0;
 	const n = bytes.length;
 	for (let i = 0; i < n;) {
 		const b = bytes[i];
 		if (b < 0x80) {
-			units.push(b);
+			out[o++] = b;
 			i++;
 		}
 		else {
 			const need = needed(b);
-			let k = 1, cp = b & (need === 1 ? 0x1F : need === 2 ? 0x0F : 0x07);
-			while (k <= need && i + k < n && continues(b, k, bytes[i + k])) cp = (cp << 6) | (bytes[i + k++] & 0x3F);
+			let k = 1;
+			while (k <= need && i + k < n && continues(b, k, bytes[i + k])) k++;
 			if (need && k === need + 1) {
-				if (cp >= 0x10000) units.push(0xD800 + ((cp - 0x10000) >> 10), 0xDC00 + (cp & 0x3FF));
-				else units.push(cp);
+				for (let j = 0; j < k; j++) out[o++] = bytes[i + j];
 			}
-			else units.push(0xFFFD);          // the maximal subpart: the lead byte and the continuations that fit
+			else {
+				out[o++] = 0xEF;                  // U+FFFD for the maximal subpart: the lead byte and the continuations that fit
+				out[o++] = 0xBF;
+				out[o++] = 0xBD;
+			}
 			i += k;
 		}
-		if (units.length >= 4096) {
-			text += String.fromCharCode(...units);
-			units.length = 0;
+		if (o >= REPAIR_BLOCK) {
+			text += decoder.decode(out.subarray(0, o));
+			o = 0;
 		}
 	}
-	return units.length ? text + String.fromCharCode(...units) : text;
+	return o ? text + decoder.decode(out.subarray(0, o)) : text;
 }
 
 /**
@@ -159,11 +172,12 @@ export class Utf8Decoder {
 			if (text !== undefined && text.length !== n) text = undefined;   // not ASCII, or a NUL cut it short
 		}
 		if (text === undefined) {
+			const decoder = this.decoder ??= new TextDecoder("utf-8", OPTIONS);
 			try {
-				text = (this.decoder ??= new TextDecoder("utf-8", OPTIONS)).decode(bytes);
+				text = decoder.decode(bytes);
 			}
 			catch {
-				text = decodeInvalid(bytes);                   // Moddable's `fatal` refused it: not valid UTF-8
+				text = decodeInvalid(bytes, decoder);          // Moddable's `fatal` refused it: not valid UTF-8
 			}
 			const wide = text.length !== n;
 			if (wide !== !!this.wide) this.wide = wide || undefined;

@@ -3,6 +3,7 @@
 // endpoint, "NTP_UPDATE" (with 0) or "NTP_ERROR" published with sys.publish. The clock of ntptm() is a local
 // millisecond counter (Date.now() from the module's first use; LuatOS: mcu.tick64() since boot) plus the offset
 // the last sync measured.
+import { toInteger } from "xsnet/core/lua";
 import Timer from "timer";
 import sys from "luatos/sys";
 import { log } from "luatos/log";
@@ -212,8 +213,10 @@ function setServer(s: SntpState, slot: number, name: unknown): boolean {
  * @throws TypeError when `servers` is not a string or an array of strings, or `adapter` not an integer.
  */
 export function sntp(servers?: string | string[] | null, adapter?: number | null): void {
-	if (adapter !== undefined && adapter !== null && !(typeof adapter === "number" && Number.isInteger(adapter)))
-		throw new TypeError("socket.sntp: adapter must be an integer");
+	if (adapter !== undefined && adapter !== null) {
+		adapter = toInteger(adapter);        // luaL_optinteger: an integer or a decimal string
+		if (adapter === undefined) throw new TypeError("socket.sntp: adapter must be an integer");
+	}
 	const s = state();
 	if (typeof servers === "string") {
 		if (!setServer(s, 0, servers)) return;

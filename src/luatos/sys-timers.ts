@@ -1,6 +1,7 @@
 // LuatOS's message timers (script/corelib/sys.lua: timerStart, timerLoopStart, timerStop, timerStopAll,
 // timerIsActive). A timer is identified by its id, or by its function together with its arguments: starting a
 // timer first stops the one with the same function and the same arguments (LuatOS's duplicate-timer rule).
+import { toInteger } from "xsnet/core/lua";
 import Timer from "timer";
 import { log, logException } from "luatos/log";
 
@@ -46,8 +47,11 @@ function checkFunction(name: string, fn: unknown): asserts fn is Function {
 	if (typeof fn !== "function") throw new TypeError(`sys.${name}: fn must be a function`);
 }
 
-function checkMs(name: string, ms: unknown): asserts ms is number {
-	if (typeof ms !== "number" || !Number.isFinite(ms)) throw new TypeError(`sys.${name}: ms must be a number`);
+/** An ms argument as luaL_checkinteger takes it (an integer, or a decimal string); else TypeError. */
+function toMs(name: string, ms: unknown): number {
+	const n = toInteger(ms);
+	if (n === undefined) throw new TypeError(`sys.${name}: ms must be an integer`);
+	return n;
 }
 
 function stop(t: SysTimer): void {
@@ -67,9 +71,9 @@ function fire(t: SysTimer): void {
 	}
 }
 
-function start(name: string, fn: unknown, ms: unknown, loop: boolean, rest: unknown[]): number | undefined {
+function start(name: string, fn: unknown, msArg: unknown, loop: boolean, rest: unknown[]): number | undefined {
 	checkFunction(name, fn);
-	checkMs(name, ms);
+	const ms = toMs(name, msArg);
 	const args = luaArgs(rest);
 	stopFirst(fn, args);
 	if (ms < 1) {

@@ -1,6 +1,7 @@
 // LuatOS's `sys` (script/corelib/sys.lua, with sysplus merged in as upstream did) on promises: a LuatOS task is
 // an async function, `sys.wait(ms)` and the other blocking calls are awaited. Tasks, the message bus, task
 // message queues (taskInitEx / sendMsg / waitMsg) and timers (sys-timers.ts).
+import { toInteger } from "xsnet/core/lua";
 import Timer from "timer";
 import { Waiter, addSubscriber, removeSubscriber, enqueue, checkTopic } from "luatos/sys-bus";
 import { timerStart, timerLoopStart, timerStop, timerStopAll, timerIsActive } from "luatos/sys-timers";
@@ -19,9 +20,16 @@ interface TaskQueue {
 // Task queues by name, made on first use (a Map made by a preloaded module body would be read-only in flash).
 let tasks: Map<unknown, TaskQueue> | undefined;
 
-function checkMs(fn: string, ms: unknown): asserts ms is number | undefined | null {
-	if (ms !== undefined && ms !== null && (typeof ms !== "number" || !Number.isFinite(ms)))
-		throw new TypeError(`sys.${fn}: ms must be a number`);
+/**
+ * An optional ms argument as luaL_checkinteger takes it (xsnet/core/lua toInteger: an integer, or a string of
+ * decimal digits); nil -> undefined.
+ * @throws TypeError "sys.<fn>: ms must be an integer" for anything else (1.5, NaN, Infinity, "1e3", true, ...).
+ */
+function toMs(fn: string, ms: unknown): number | undefined {
+	if (ms === undefined || ms === null) return undefined;
+	const n = toInteger(ms);
+	if (n === undefined) throw new TypeError(`sys.${fn}: ms must be an integer`);
+	return n;
 }
 
 function ignore(): void {
@@ -148,10 +156,10 @@ class MessageWaiter implements Waiter {
  * when `target` is undefined or null). Queued messages are scanned first; each non-target message taken is
  * handed to the task's cbFun (dropped without one). `ms` undefined, null or < 1: no timeout.
  * @returns the message `[p1, p2, p3, p4]`; undefined on timeout; false at once when `name` is not registered.
- * @throws TypeError when `ms` is given and not a finite number.
+ * @throws TypeError when `ms` is given and not an integer (a number or a decimal string).
  */
 export function waitMsg(name: string, target?: unknown, ms?: number | null): Promise<TaskMessage | undefined | false> {
-	checkMs("waitMsg", ms);
+	ms = toMs("waitMsg", ms);
 	const task = tasks?.get(name);
 	if (!task) {
 		log("E", "sys", "waitMsg: only a task started with sys.taskInitEx can wait for messages");
@@ -194,9 +202,9 @@ class TopicWaiter implements Waiter {
 }
 
 /** The published message [topic, ...args] for `topic`, or undefined after `ms` (< 1: at once, as LuatOS). */
-function waitTopic(fn: string, topic: unknown, ms: unknown): Promise<unknown[] | undefined> {
+function waitTopic(fn: string, topic: unknown, msArg: unknown): Promise<unknown[] | undefined> {
 	checkTopic(fn, topic);
-	checkMs(fn, ms);
+	const ms = toMs(fn, msArg);
 	if (ms !== undefined && ms !== null && ms < 1) return Promise.resolve(undefined);
 	return new Promise((resolve) => {
 		const w = new TopicWaiter();
@@ -235,13 +243,14 @@ function untilExtResult(message: unknown[] | undefined): unknown[] | false {
 
 /**
  * Wait `ms` milliseconds (< 1: resolves at once, as LuatOS's rtos timer refuses it).
- * @throws TypeError when `ms` is not a finite number.
+ * @throws TypeError when `ms` is not an integer (a number or a decimal string, as luaL_checkinteger).
  */
 export function wait(ms: number): Promise<undefined> {
-	if (typeof ms !== "number" || !Number.isFinite(ms)) throw new TypeError("sys.wait: ms must be a number");
-	if (ms < 1) return Promise.resolve(undefined);
+	const t = toMs("wait", ms);
+	if (t === undefined) throw new TypeError("sys.wait: ms must be an integer");
+	if (t < 1) return Promise.resolve(undefined);
 	return new Promise((resolve) => {
-		Timer.set(() => resolve(undefined), ms);
+		Timer.set(() => resolve(undefined), t);
 	});
 }
 

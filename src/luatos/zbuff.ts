@@ -3,6 +3,7 @@
 // values; strings returned are UTF-8 text (core/utf8.ts decodeUtf8: U+FFFD per invalid sequence, a BOM kept as U+FEFF). Index access buf[i] goes through a Proxy behind the
 // methods on the prototype chain (wrap() below).
 import { log } from "luatos/log";
+import { toInteger } from "xsnet/core/lua";
 import { decodeUtf8 } from "xsnet/core/utf8";
 import { pack, unpack, readTyped, writeTyped, valueBytes } from "luatos/zbuff-codec";
 import { RAW, rawOf, self, reallocate } from "luatos/zbuff-state";
@@ -45,8 +46,9 @@ const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 /** An optional integer argument (Lua luaL_optinteger): undefined/null -> `dflt`. */
 function optInt(fn: string, name: string, value: unknown, dflt: number): number {
 	if (value === undefined || value === null) return dflt;
-	if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`zbuff ${fn}: ${name} must be an integer`);
-	return value;
+	const n = toInteger(value);       // luaL_optinteger: an integer, or a decimal string
+	if (n === undefined) throw new TypeError(`zbuff ${fn}: ${name} must be an integer`);
+	return n;
 }
 
 /** The bytes a write()/copy() argument stands for: a string (UTF-8), a number's text, bytes or a zbuff. */
@@ -394,7 +396,9 @@ export type Created<N extends number> = number extends N ? ZBuff | undefined
  */
 export function create<N extends number>(length: N, fill?: unknown, memoryType?: number): Created<N>;
 export function create(length: number, fill?: unknown, memoryType?: number): ZBuff | undefined {
-	if (!isInteger(length)) throw new TypeError("zbuff.create: length must be an integer");
+	const n = toInteger(length);
+	if (n === undefined) throw new TypeError("zbuff.create: length must be an integer");
+	length = n;
 	if (length <= 0) {
 		if (length < 0) log("W", "zbuff", "invalid zbuff length, create refused");
 		return undefined;

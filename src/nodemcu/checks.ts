@@ -4,7 +4,7 @@ import type { ReceiveFormat } from "xsnet/core/tcp";
 import { isValidHostName } from "xsnet/core/dns";
 import { parseIPv4 } from "xsnet/core/ip";
 import { DNS_SERVERS_MAX, SERVER_TIMEOUT_DEFAULT_S, SERVER_TIMEOUT_MIN_S, SERVER_TIMEOUT_MAX_S } from "xsnet/core/limits";
-import { toPort, isNumberLike } from "xsnet/core/lua";
+import { toPort, toInteger, isNumberLike } from "xsnet/core/lua";
 import type { Fn } from "nodemcu/types";
 
 export function fail(message: string): never {
@@ -72,21 +72,31 @@ export function checkHostName(host: unknown, missing: string): string {
 }
 
 /**
- * A server timeout in seconds: default 30, else a number 1..28800 (NodeMCU's documented range, enforced by its
- * espconn-era net.c).
- * @throws Error "wrong arg type" (not a number); RangeError "timeout out of range [1-28800]".
+ * A server timeout in seconds: default 30, else an integer 1..28800 (NodeMCU's documented range, enforced by its
+ * espconn-era net.c), as luaL_checkinteger takes it (a number or a decimal string, core/lua.ts toInteger).
+ * @throws Error "wrong arg type" (not an integer); RangeError "timeout out of range [1-28800]".
  */
 export function checkTimeout(timeout: unknown): number {
 	if (timeout === undefined || timeout === null) return SERVER_TIMEOUT_DEFAULT_S;
-	if (typeof timeout !== "number" || !Number.isFinite(timeout)) fail("wrong arg type");
-	if (timeout < SERVER_TIMEOUT_MIN_S || timeout > SERVER_TIMEOUT_MAX_S)
+	const t = toInteger(timeout);
+	if (t === undefined) fail("wrong arg type");
+	if (t < SERVER_TIMEOUT_MIN_S || t > SERVER_TIMEOUT_MAX_S)
 		throw new RangeError(`timeout out of range [${SERVER_TIMEOUT_MIN_S}-${SERVER_TIMEOUT_MAX_S}]`);
-	return timeout;
+	return t;
 }
 
+/** A DNS server index, 0..1 (default 0), as luaL_checkinteger takes it; else "server index out of range [0-1]". */
 export function checkServerIndex(index: unknown): number {
 	if (index === undefined || index === null) return 0;
-	if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= DNS_SERVERS_MAX)
-		fail(`server index out of range [0-${DNS_SERVERS_MAX - 1}]`);
-	return index;
+	const i = toInteger(index);
+	if (i === undefined || i < 0 || i >= DNS_SERVERS_MAX) fail(`server index out of range [0-${DNS_SERVERS_MAX - 1}]`);
+	return i;
+}
+
+/** The socket type argument (net.TCP or net.UDP) as luaL_checkinteger takes it, or undefined when omitted. */
+export function checkType(type: unknown): number | undefined {
+	if (type === undefined || type === null) return undefined;
+	const t = toInteger(type);
+	if (t !== 1 && t !== 2) fail("invalid type");
+	return t;
 }

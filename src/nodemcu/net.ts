@@ -10,7 +10,8 @@ import { lookup, getServer, setServer } from "xsnet/core/dns";
 import { parseIPv4Endpoint } from "xsnet/core/ip";
 import { callSafe } from "xsnet/core/tasks";
 import { DNS_PORT } from "xsnet/core/limits";
-import { fail, checkHostName, checkTimeout, checkServerIndex } from "nodemcu/checks";
+import { fail, checkHostName, checkTimeout, checkServerIndex, checkType } from "nodemcu/checks";
+import { toInteger } from "xsnet/core/lua";
 import { TCP, UDP } from "nodemcu/types";
 import type { ResolveCallback } from "nodemcu/types";
 import { NetSocket } from "nodemcu/socket";
@@ -32,11 +33,13 @@ export function createConnection(type: typeof TCP, secure?: number): NetSocket;
 export function createConnection(type: typeof UDP, secure?: number): NetUDPSocket;
 export function createConnection(type?: number, secure?: number): NetSocket | NetUDPSocket;
 export function createConnection(type?: number, secure?: number): NetSocket | NetUDPSocket {
-	if (type !== undefined && type !== null && type !== TCP && type !== UDP) fail("invalid type");
-	if (type === UDP) return new NetUDPSocket();
-	if (secure !== undefined && secure !== null && secure !== 0 && secure !== false as unknown)
-		return createTlsConnection();
-	return new NetSocket();
+	const t = checkType(type);
+	if (secure !== undefined && secure !== null && secure !== false as unknown) {
+		const s = toInteger(secure);
+		if (s === undefined) fail("wrong arg type");
+		if (s !== 0 && t !== UDP) return createTlsConnection();
+	}
+	return t === UDP ? new NetUDPSocket() : new NetSocket();
 }
 
 /**
@@ -59,11 +62,10 @@ export function createServer(...args: (number | undefined)[]): NetServer | NetUD
 export function createServer(...args: (number | undefined)[]): NetServer | NetUDPSocket {
 	let type: unknown = TCP, timeout: unknown;
 	if (args.length >= 2) {
-		type = args[0] ?? TCP;
+		type = checkType(args[0]) ?? TCP;
 		timeout = args[1];
 	}
-	else if (args[0] !== TCP) timeout = args[0];
-	if (type !== TCP && type !== UDP) fail("invalid type");
+	else if (toInteger(args[0]) !== TCP) timeout = args[0];
 	const t = checkTimeout(timeout);
 	return type === UDP ? new NetUDPSocket() : new NetServer(t);
 }

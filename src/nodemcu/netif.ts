@@ -18,12 +18,12 @@ export type IfInfo = InterfaceInfo;
  * `{server_ip, client_ip, ntp_server}` only when DHCP configured the interface (boards).
  * Returns undefined for any other index, or when the interface does not exist (the simulator has no access
  * point). Source: net.c net_ifinfo() (3.x).
- * @throws Error "wrong arg type" when `index` is not an integer (Lua raises on a non-number).
+ * @throws Error "wrong arg type" when `index` is not an integer or a decimal string (luaL_checkinteger).
  */
 export function ifinfo(index?: number): IfInfo | undefined {
-	if (index === undefined || index === null) index = 0;
-	if (typeof index !== "number" || !Number.isInteger(index)) fail("wrong arg type");
-	return interfaceInfo(index);
+	const i = index === undefined || index === null ? 0 : toInteger(index);
+	if (i === undefined) fail("wrong arg type");
+	return interfaceInfo(i);
 }
 
 /**

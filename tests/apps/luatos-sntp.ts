@@ -82,7 +82,7 @@ sys.taskInit(async () => {
 		case "bad": {
 			attempt("servers-number", () => sntp(123 as any));
 			attempt("servers-entry", () => sntp(["127.0.0.1", 5 as any]));
-			attempt("adapter", () => sntp(undefined, "2" as any));
+			attempt("adapter", () => sntp(undefined, "2.0" as any));
 			attempt("too-long", () => sntp("a".repeat(256)));
 			log(`tm ${show(ntptm().vaild)} ${ntptm().ssec}`);
 			break;

@@ -236,12 +236,12 @@ switch (args[0]) {
 
 	case "bad": {
 		const buf = zbuff.create(8)!;
-		attempt("create-len", () => zbuff.create("8" as any));
+		attempt("create-len", () => zbuff.create(" 8" as any));
 		attempt("create-frac", () => zbuff.create(1.5));
 		attempt("create-fill", () => zbuff.create(8, {} as any));
 		attempt("write", () => buf.write({}));
 		attempt("write-none", () => buf.write());
-		attempt("read", () => buf.read("2" as any));
+		attempt("read", () => buf.read("2.5" as any));
 		attempt("seek", () => buf.seek(undefined as any));
 		attempt("pack-fmt", () => buf.pack(5 as any));
 		attempt("pack-code", () => buf.pack("X", 1));
@@ -249,10 +249,10 @@ switch (args[0]) {
 		attempt("pack-missing", () => buf.pack("HH", 1));
 		attempt("pack-A", () => buf.pack("A", undefined));
 		attempt("unpack-code", () => buf.unpack("X"));
-		attempt("toStr", () => buf.toStr("0" as any));
-		attempt("query", () => buf.query(0, "1" as any));
+		attempt("toStr", () => buf.toStr("0x0" as any));
+		attempt("query", () => buf.query(0, 1.5));
 		attempt("copy", () => buf.copy(0, true));
-		attempt("copy-start", () => buf.copy("0" as any, "a"));
+		attempt("copy-start", () => buf.copy(" 0" as any, "a"));
 		attempt("resize", () => buf.resize(undefined as any));
 		attempt("used", () => buf.used(1.5));
 		attempt("isEqual", () => buf.isEqual(0, {} as any));

@@ -37,8 +37,9 @@ if (mode === "ifinfo") {
 	log(`0 ${JSON.stringify(i)}`);
 	log(`0 gateway ${i.gateway} hwaddr ${typeof i.hwaddr} dhcp ${i.dhcp}`);
 	log(`null ${JSON.stringify(anyIfinfo(null))}`);
+	log(`"0" ${JSON.stringify(anyIfinfo("0"))}`);   // a decimal string is the integer (luaL_checkinteger)
 	for (const index of [1, 2, -1, 2 ** 32]) log(`${index} ${anyIfinfo(index)}`);
-	for (const [label, index] of [["fraction", 1.5], ["string", "0"], ["object", {}], ["nan", NaN]] as const)
+	for (const [label, index] of [["fraction", 1.5], ["string", "0x0"], ["object", {}], ["nan", NaN]] as const)
 		attempt(label, () => anyIfinfo(index));
 }
 else if (mode === "multicast") {

@@ -46,6 +46,8 @@ export async function startSim({ timeout }) {
     },
     /** Open descriptors of the simulator process (entries of /proc/<pid>/fd). */
     fds: () => fs.readdirSync(`/proc/${child.pid}/fd`).length,
+    /** Resident set size of the simulator process, in bytes (VmRSS of /proc/<pid>/status). */
+    rss: () => Number(fs.readFileSync(`/proc/${child.pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/)[1]) * 1024,
     exited,
     stderr: () => err,
     kill: () => child.kill("SIGKILL"),

@@ -3,9 +3,14 @@
 //   heap                  -> "heap <bytes>"          JS heap in use right after a gc
 //   cycles <port> <n>     -> "cycles <n> failed <f> slowest <ms>"  n connect/send/close cycles as a client
 //   serve                 -> "port <p>"              a nodemcu/net echo server on 127.0.0.1 (binary, byte-exact)
-//   stop                  -> "stopped accepted <a> rx <bytes> tx <bytes> queueFull <q> errors <e>"
+//   serve-luatos <port>   -> "port <p>"              the same with luatos/socket (multi-client listen, accept)
+//   stop                  -> "stopped accepted <a> rx <bytes> tx <bytes> queueFull <q> sendErrors <s> errors <e>
+//                             [error<code> <count> ...]"  (sendErrors: send() failures other than a full queue)
 //   exit                  -> closes the control connection; the app then ends
 import net from "nodemcu/net";
+import socket from "luatos/socket";
+import type { SocketCtrl } from "luatos/socket";
+import zbuff from "luatos/zbuff";
 import args from "xsnet-sim/args";
 import { gc, used } from "xsnet-sim/heap";
 
@@ -20,11 +25,14 @@ let pending = "";
 function reply(line: string) { ctrl.send(line + "\n"); }
 
 let server: Server | undefined;
-let stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, errors: 0 };
+let stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, sendErrors: 0, errors: 0 };
+/** "reconnection" error codes seen by the echo server, and how often. */
+let codes: Record<string, number> = {};
 
 /** The echo server: every byte received is sent back; a peer that never reads is closed once its queue is full. */
 function serve() {
-  stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, errors: 0 };
+  stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, sendErrors: 0, errors: 0 };
+  codes = {};
   const srv = net.createServer(30);
   srv.listen(0, "127.0.0.1", (conn) => {
     stats.accepted++;
@@ -35,23 +43,81 @@ function serve() {
       try {
         s.send(bytes);
         stats.tx += bytes.byteLength;
-      } catch {
-        // "send queue full": the peer does not read (a hostile peer); give up on it
-        stats.queueFull++;
+      } catch (e) {
+        // "send queue full": the peer does not read (a hostile peer); give up on it. Anything else is reported.
+        const message = (e as Error).message;
+        if (/send queue full/.test(message)) stats.queueFull++;
+        else { stats.sendErrors++; trace(`soak: send failed: ${message}\n`); }
         try { s.close(); } catch { /* already closed */ }
       }
     });
     // resets and timeouts of hostile peers: counted; Node judges whether they were expected
-    conn.on("reconnection", () => { stats.errors++; });
+    conn.on("reconnection", (_s, err) => { stats.errors++; codes[err] = (codes[err] ?? 0) + 1; });
   });
   server = srv;
   reply(`port ${srv.getaddr()[0]}`);
 }
 
+let luatosServer: SocketCtrl | undefined;
+
+/**
+ * The echo server with luatos/socket on 127.0.0.1:`port`: listen(ctrl, 8), accept each client to its own ctrl;
+ * EVENT(0): rx into one shared zbuff and tx it back; a tx the full send queue refuses ends that client (a peer
+ * that never reads); EVENT(-1) (the peer closed or reset) or TX_OK(-1): close and release.
+ */
+function serveLuatos(port: number) {
+  stats = { accepted: 0, rx: 0, tx: 0, queueFull: 0, sendErrors: 0, errors: 0 };
+  codes = {};
+  const buf = zbuff.create(65536)!;
+  const clients = new Set<SocketCtrl>();
+  const end = (c: SocketCtrl) => {
+    if (!clients.delete(c)) return;
+    socket.close(c);
+    socket.release(c);
+  };
+  const clientEvent = (c: SocketCtrl, event: number, param: number) => {
+    if (event === socket.EVENT && param === 0) {
+      for (;;) {
+        const [ok] = socket.rx(c, buf);
+        const n = buf.used();
+        if (!ok || !n) return;
+        stats.rx += n;
+        const [sent, full] = socket.tx(c, buf) as [boolean, boolean?];
+        buf.del();
+        if (sent) { stats.tx += n; continue; }
+        if (full) stats.queueFull++;
+        else stats.sendErrors++;
+        end(c);
+        return;
+      }
+    }
+    if (event === socket.TX_OK && param === 0) return;
+    const key = `${event === socket.EVENT ? "EVENT" : event === socket.TX_OK ? "TX_OK" : event}${param}`;
+    codes[key] = (codes[key] ?? 0) + 1;
+    if (event === socket.EVENT || event === socket.TX_OK || event === socket.CLOSED) end(c);
+  };
+  const srv = socket.create(undefined, (s, event, param) => {
+    if (event !== socket.ON_LINE || param !== 0) return;
+    for (;;) {
+      const [ok, client] = socket.accept(s, clientEvent);
+      if (!ok || !client) return;
+      stats.accepted++;
+      clients.add(client);
+    }
+  })!;
+  socket.config(srv, port);
+  socket.listen(srv, 8);
+  luatosServer = srv;
+  reply(`port ${port}`);
+}
+
 function stop() {
   if (server) server.close();
   server = undefined;
-  reply(`stopped accepted ${stats.accepted} rx ${stats.rx} tx ${stats.tx} queueFull ${stats.queueFull} errors ${stats.errors}`);
+  if (luatosServer) { socket.close(luatosServer); socket.release(luatosServer); }
+  luatosServer = undefined;
+  const byCode = Object.keys(codes).map((c) => ` error${c} ${codes[c]}`).join("");
+  reply(`stopped accepted ${stats.accepted} rx ${stats.rx} tx ${stats.tx} queueFull ${stats.queueFull} sendErrors ${stats.sendErrors} errors ${stats.errors}${byCode}`);
 }
 
 /** `count` cycles against 127.0.0.1:`port`: connect, send CYCLE_PAYLOAD, close once "sent" fired. */
@@ -76,6 +142,7 @@ function run(line: string) {
   if (cmd === "heap") { gc(); reply(`heap ${used()}`); }
   else if (cmd === "cycles") cycles(Number(a), Number(b));
   else if (cmd === "serve") serve();
+  else if (cmd === "serve-luatos") serveLuatos(Number(a));
   else if (cmd === "stop") stop();
   else if (cmd === "exit") ctrl.close();
   else reply(`error unknown command ${cmd}`);
