@@ -28,7 +28,7 @@ SIM_DESTRUCTORS(SIM_DECLARE_D)
 
 /* While the preload phase runs (preload.c), every native function refuses to run, as the XS linker does. */
 #define SIM_GUARD(name, length) static void name##_guarded(xsMachine* the) { \
-	if (gSimPreloading) simPreloadRefuse(the, #name); \
+	if (simPreloading()) simPreloadRefuse(the, #name); \
 	name(the); }
 SIM_FUNCTIONS(SIM_GUARD)
 

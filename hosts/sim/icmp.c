@@ -49,7 +49,7 @@ void xs_icmp_destructor(void* data)
 static void simICMPEvents(simWatch* watch, uint32_t events)
 {
 	simICMP* s = (simICMP*)watch;
-	xsMachine* the = gSimMachine;
+	xsMachine* the = s->r.the;
 	while (s->count < SIM_ICMP_QUEUE) {
 		struct sockaddr_in a;
 		socklen_t length = sizeof(a);

@@ -67,7 +67,7 @@ static int simListenerAcceptFailed(simListener* l, int error)
 		simTimerSchedule(&l->retry, SIM_LISTEN_RETRY_MS);   /* cancelled when the Listener closes */
 		return 1;
 	}
-	if (error != EAGAIN && error != EWOULDBLOCK && gSimTrace)
+	if (error != EAGAIN && error != EWOULDBLOCK && simTracing())
 		fprintf(stderr, "[listener %d] accept: %s\n", l->r.watch.fd, strerror(error));
 	return 1;                       /* EAGAIN; or a network error of one connection (Linux), taken as EAGAIN */
 }
@@ -75,7 +75,7 @@ static int simListenerAcceptFailed(simListener* l, int error)
 static void simListenerEvents(simWatch* watch, uint32_t events)
 {
 	simListener* l = (simListener*)watch;
-	xsMachine* the = gSimMachine;
+	xsMachine* the = l->r.the;
 	while (l->count < SIM_LISTEN_BACKLOG) {
 		int fd = accept4(l->r.watch.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {

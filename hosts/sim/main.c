@@ -17,13 +17,12 @@
  * Exits 0 when nothing is pending (no socket, timer or lookup left), 1 on an uncaught exception or
  * unhandled rejection (message and stack on stderr), 124 on --timeout.
  */
-#include "sim.h"
+#include "engine.h"
+#include "sim.h"     /* the bindings' table and the network's settings (--dns, --netif) */
 #include <inttypes.h>
 #include <signal.h>
 #include <sys/resource.h>
 
-xsMachine* gSimMachine = NULL;
-int gSimTrace = 0;
 static int gJobsPending = 0;
 static int gReportHeap = 0;
 static int gReportCPU = 0;
@@ -204,7 +203,7 @@ int main(int argc, char** argv)
 		else if (!strcmp(a, "--netif") && i + 1 < argc) simSetStationInterface(argv[++i]);
 		else if (!strcmp(a, "--report-heap")) gReportHeap = 1;
 		else if (!strcmp(a, "--report-cpu")) gReportCPU = 1;
-		else if (!strcmp(a, "--trace-host")) gSimTrace = 1;
+		else if (!strcmp(a, "--trace-host")) simTraceEnable();
 		else if (!strcmp(a, "--linker-warnings")) gLinkerWarnings = 1;
 		else if (a[0] == '-' ) simUsage();
 		else if (!entry) entry = a;
@@ -222,9 +221,9 @@ int main(int argc, char** argv)
 	if (timeout > 0)
 		deadline = simNow() + timeout * 1000;
 
-	gSimMachine = xsCreateMachine(&creation, "xsnet-sim", NULL);
+	simModulesSetHostFunctions(gSimHostFunctions);
 	{
-		xsMachine* the = gSimMachine;
+		xsMachine* the = xsCreateMachine(&creation, "xsnet-sim", NULL);
 		xsBeginHost(the);
 		{
 			xsVars(1);
@@ -239,7 +238,8 @@ int main(int argc, char** argv)
 			simPreload(the, preloads, count, gLinkerWarnings);
 		}
 		simRunMain(the, entry);
-		simLoopRun(the, deadline);
+		simDrainJobs(the);
+		simLoopRun(deadline);
 		xsBeginHost(the);
 		{
 			fxCheckUnhandledRejections(the, 1);

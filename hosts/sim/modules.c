@@ -1,13 +1,19 @@
 /* xsnet simulator: the module loader. Specifiers are mapped to files through a module map, the way a
  * Moddable manifest's "modules" section maps them on a device; module source is parsed at run time.
  * Host modules (hosts/sim/js) may declare native functions with XS's `@ "name"` syntax; those names
- * are looked up in gSimHostFunctions. */
-#include "sim.h"
+ * are looked up in the table main.c hands over (simModulesSetHostFunctions). */
+#include "engine.h"
 #include "xsScript.h"
 #include <limits.h>
 #include <sys/stat.h>
 
 static int simIsHostPath(const char* path);
+static const simHostFunction* gHostFunctions = NULL;
+
+void simModulesSetHostFunctions(const simHostFunction* table)
+{
+	gHostFunctions = table;
+}
 
 typedef struct {
 	char* specifier;      /* "nodemcu/net", or a prefix pattern ending in an asterisk */
@@ -249,7 +255,7 @@ static void simBuildHosts(txMachine* the)
 		txS1 length = *((txS1*)p++);
 		txID id;
 		const char* name;
-		const simHostFunction* f = gSimHostFunctions;
+		const simHostFunction* f = gHostFunctions;
 		mxDecodeID(p, id);
 		name = (const char*)p;
 		p += strlen(name) + 1;

@@ -15,6 +15,7 @@ void simReadableOpen(xsMachine* the, simReadable* r, const xsHostHooks* hooks, x
 	r->onReadable = xsUndefined;
 	if (simGetCallback(the, options, "onReadable", &value))
 		r->onReadable = value;
+	r->the = the;
 	r->object = xsThis;
 	xsSetHostData(xsThis, r);
 	xsSetHostHooks(xsThis, hooks);

@@ -2,88 +2,10 @@
 #ifndef XSNET_SIM_H
 #define XSNET_SIM_H
 
-#include "xsAll.h"
-#include "xs.h"
-/* from xsmc.c (xsmc.h itself redefines the xs macros) */
-mxImport xsIntegerValue _xsmcGetBuffer(xsMachine *the, xsSlot *slot, void **data, xsUnsignedValue *count, xsBooleanValue writable);
-#define xsmcGetBufferReadable(_SLOT, data, count) _xsmcGetBuffer(the, &_SLOT, data, count, 0)
-/* from xsAPI.c (xs.h declares it only without xsAll.h): the host data of an instance of the class whose hooks
- * (or destructor) is `validator`; SyntaxError for anything else */
-mxImport void* fxGetHostDataValidate(xsMachine* the, xsSlot* slot, void* validator);
+#include "engine.h"
 #include <stdint.h>
 
-/* ---- event loop (loop.c): epoll readiness and one ordered timer list; never a fixed-interval poll ---- */
-typedef struct simWatch simWatch;
-typedef void (*simWatchCallback)(simWatch* watch, uint32_t events);
-struct simWatch {
-	int fd;
-	uint32_t events;          /* EPOLLIN | EPOLLOUT ... currently registered */
-	simWatchCallback callback;
-	void* data;
-};
-void simWatchAdd(simWatch* watch, uint32_t events);
-void simWatchModify(simWatch* watch, uint32_t events);
-void simWatchRemove(simWatch* watch);
-
-typedef struct simTimer simTimer;
-typedef void (*simTimerCallback)(simTimer* timer);
-struct simTimer {
-	simTimer* next;
-	double when;              /* ms, monotonic */
-	simTimerCallback callback;
-	void* data;
-	uint8_t scheduled;
-};
-double simNow(void);          /* ms, monotonic */
-void simTimerSchedule(simTimer* timer, double delay);
-void simTimerCancel(simTimer* timer);
-
-/* Work that keeps the process alive: open sockets, scheduled timers, pending lookups. */
-void simRef(void);
-void simUnref(void);
-int simRefs(void);
-
-void simLoopInit(void);
-void simLoopRun(xsMachine* the, double deadline);
-
-/* ---- machine (main.c) ---- */
-extern xsMachine* gSimMachine;
-extern int gSimTrace;                 /* --trace-host: log host events to stderr */
-void simDrainJobs(xsMachine* the);   /* run promise jobs until none are left; report unhandled rejections */
-void simReportException(xsMachine* the, const char* where); /* print xsException with its stack, exit(1) */
-
-/* Call `fn` (a function slot) with this = `thisSlot`, from the event loop, with exception reporting
- * and promise-job draining. */
-void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot* argv);
-
-/* ---- the XS heap in 64-bit counts (heap.c): XS's own chunk counters are 32-bit and wrap above 2 GiB ---- */
-typedef struct {
-	uint64_t chunks, slots;           /* bytes in use (chunks: exact right after a collection) */
-	uint64_t chunksPeak, slotsPeak;   /* the most in use so far */
-	uint64_t chunksReserved;          /* bytes of chunk blocks allocated from the system */
-} simHeap;
-void simHeapSizes(xsMachine* the, simHeap* heap);
-
-/* ---- module loader (modules.c) ---- */
-int simModulesLoadMap(const char* path);
-void simModulesSetArgs(int argc, char** argv);
-void simRunMain(xsMachine* the, const char* path);
-void simImport(txMachine* the, const char* specifier, txCallback fulfilled, txCallback rejected); /* import().then() */
-int simModulesIsHost(const char* path);            /* a host module (binds native functions) */
-const char* simModulesSpecifier(const char* path); /* the map's specifier for a module file, or NULL */
-const char** simModulesPreloads(int* count);       /* the map's "!preload" specifiers, in order */
-
-/* ---- preloading as the XS linker does (preload.c) ---- */
-extern int gSimPreloading;                          /* set while preloaded module bodies run */
-void simPreload(xsMachine* the, const char** specifiers, int count, int warnings);
-void simPreloadRefuse(xsMachine* the, const char* name); /* throws: a native function called while preloading */
-
-/* ---- host functions: one table, looked up by the names in `@ "name"` declarations ---- */
-typedef struct {
-	const char* name;
-	txCallback callback;
-	int length;                /* -1: a destructor for `class @ "name"` */
-} simHostFunction;
+/* ---- the bindings' native functions, looked up by the names in `@ "name"` declarations (hostfns.c) ---- */
 extern const simHostFunction gSimHostFunctions[];
 
 /* ---- used by xsnet/native (native.c) ---- */
@@ -150,6 +72,7 @@ void simTCPAdopt(xsMachine* the, xsSlot* slot, int fd);
  * queued by the class and announced with onReadable(count) ---- */
 typedef struct {
 	simWatch watch;            /* first: the loop hands us this pointer */
+	xsMachine* the;            /* the machine of its instance */
 	xsSlot object;             /* the JS instance, remembered while open */
 	xsSlot onReadable;
 	uint8_t remembered, busy, closed;

@@ -70,6 +70,7 @@ static simTCP* simTCPNew(xsMachine* the, int fd)
 			close(fd);
 		xsUnknownError("out of memory");
 	}
+	tcp->the = the;
 	tcp->watch.fd = fd;
 	tcp->watch.callback = simTCPEvents;
 	tcp->watch.data = tcp;

@@ -14,6 +14,7 @@ enum {
 typedef struct simTCP simTCP;
 struct simTCP {
 	simWatch watch;            /* first: the loop hands us this pointer */
+	xsMachine* the;            /* the machine of its instance */
 	xsSlot object;             /* the JS instance (valid while `attached`) */
 	xsSlot onReadable, onWritable, onError;
 	uint8_t hasReadable, hasWritable, hasError;

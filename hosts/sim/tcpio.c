@@ -136,7 +136,7 @@ void simTCPFail(simTCP* tcp, int error)
 static void simTCPFinish(xsMachine* the, simTCP* tcp)
 {
 	tcp->finished = 1;
-	if (gSimTrace)
+	if (simTracing())
 		fprintf(stderr, "[tcp %d] onError(%d)\n", tcp->watch.fd, tcp->error);
 	if (!(tcp->error == SIM_ERR_OK && tcp->outLength && tcp->watch.fd >= 0 && tcp->watch.callback))
 		simTCPRelease(tcp);
@@ -149,7 +149,7 @@ static void simTCPFinish(xsMachine* the, simTCP* tcp)
 void simTCPDeliver(simTimer* timer)
 {
 	simTCP* tcp = timer->data;
-	xsMachine* the = gSimMachine;
+	xsMachine* the = tcp->the;
 	uint8_t bits = tcp->triggered;
 	tcp->triggered = 0;
 	tcp->busy++;
@@ -216,7 +216,7 @@ static void simTCPReceive(xsMachine* the, simTCP* tcp)
 		simTCPFail(tcp, SIM_ERR_OK);
 		return;
 	}
-	if (gSimTrace)
+	if (simTracing())
 		fprintf(stderr, "[tcp %d] onReadable(%ld)\n", tcp->watch.fd, (long)n);
 	if (tcp->pendingLength) {
 		/* bytes left unread: append (moved to the start of their own buffer first) */
@@ -278,7 +278,7 @@ static void simTCPEventsOpen(xsMachine* the, simTCP* tcp, uint32_t events)
 		tcp->connected = 1;
 		simTCPAddresses(tcp);
 		simTCPUpdateInterest(tcp);
-		if (gSimTrace)
+		if (simTracing())
 			fprintf(stderr, "[tcp %d] connected %s:%d\n", tcp->watch.fd, tcp->remoteAddress, tcp->remotePort);
 		simTCPCallWritable(the, tcp);
 		return;
@@ -355,7 +355,7 @@ void simTCPEvents(simWatch* watch, uint32_t events)
 	else if (tcp->dead && tcp->outLength && tcp->error == SIM_ERR_OK)
 		simTCPEventsEnded(tcp, events);
 	else if (tcp->attached && !tcp->dead)
-		simTCPEventsOpen(gSimMachine, tcp, events);
+		simTCPEventsOpen(tcp->the, tcp, events);
 	simTCPLeave(tcp);
 }
 

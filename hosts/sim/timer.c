@@ -5,6 +5,7 @@
 
 typedef struct {
 	simTimer timer;           /* first: the loop hands us this pointer back */
+	xsMachine* the;           /* the machine that made it */
 	xsSlot object;            /* the JS timer object, remembered while scheduled */
 	xsSlot callback;
 	double interval;          /* ms; a repeating timer fires every `interval` after the first */
@@ -41,7 +42,7 @@ static void simJSTimerForget(xsMachine* the, simJSTimer* t)
 static void simJSTimerFire(simTimer* timer)
 {
 	simJSTimer* t = (simJSTimer*)timer;
-	xsMachine* the = gSimMachine;
+	xsMachine* the = t->the;
 	xsBeginHost(the);
 	{
 		int timerStyle = t->timerStyle;
@@ -76,6 +77,7 @@ static simJSTimer* simJSTimerNew(xsMachine* the, xsSlot* callback, double delay,
 	t = calloc(1, sizeof(simJSTimer));
 	if (!t)
 		xsUnknownError("out of memory");
+	t->the = the;
 	xsResult = xsNewHostObject(NULL);
 	xsSetHostData(xsResult, t);
 	xsSetHostHooks(xsResult, &gTimerHooks);

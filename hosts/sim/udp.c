@@ -135,7 +135,7 @@ static simUDP* simUDPGet(xsMachine* the)
 static void simUDPEvents(simWatch* watch, uint32_t events)
 {
 	simUDP* u = (simUDP*)watch;
-	xsMachine* the = gSimMachine;
+	xsMachine* the = u->r.the;
 	while (u->count < SIM_UDP_QUEUE) {
 		struct sockaddr_in a;
 		socklen_t length = sizeof(a);
