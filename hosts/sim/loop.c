@@ -130,8 +130,8 @@ void simWatchRemove(simWatch* watch)
 	watch->callback = NULL;          /* events already fetched for it are ignored */
 }
 
-/* Free `p` once the events of the current epoll batch are dispatched (a callback may free an
- * object whose event is later in the same batch). */
+/* Free `p` once the current batch of epoll events, or the current timer callback, is done (a callback may
+ * free a record whose event comes later in the batch, or whose own code is still running). */
 void simDeferFree(void* p)
 {
 	if (!gDispatching) {
@@ -143,6 +143,16 @@ void simDeferFree(void* p)
 		gDeferred = realloc(gDeferred, gDeferredSize * sizeof(void*));
 	}
 	gDeferred[gDeferredCount++] = p;
+}
+
+/* The records freed during the callback (or batch of events) that just returned. */
+static void simLoopFreeDeferred(void)
+{
+	int i;
+	gDispatching = 0;
+	for (i = 0; i < gDeferredCount; i++)
+		free(gDeferred[i]);
+	gDeferredCount = 0;
 }
 
 void simTimerSchedule(simTimer* timer, double delay)
@@ -212,13 +222,11 @@ void simLoopRun(double deadline)
 			if (watch->callback)
 				(*watch->callback)(watch, events[i].events);
 		}
-		gDispatching = 0;
-		for (i = 0; i < gDeferredCount; i++)
-			free(gDeferred[i]);
-		gDeferredCount = 0;
+		simLoopFreeDeferred();
 		now = simNow();
 		/* Fire the timers due at `now`, in order; one that a callback schedules with no delay is due
 		 * after `now`, so it waits for the next pass and a zero-delay repeat cannot starve sockets. */
+		gDispatching = 1;
 		while (gTimers && gTimers->when <= now) {
 			simTimer* timer = gTimers;
 			gTimers = timer->next;
@@ -226,6 +234,9 @@ void simLoopRun(double deadline)
 			timer->scheduled = 0;
 			gRefs--;
 			(*timer->callback)(timer);
+			simLoopFreeDeferred();
+			gDispatching = 1;
 		}
+		gDispatching = 0;
 	}
 }

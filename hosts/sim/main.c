@@ -18,7 +18,8 @@
  * unhandled rejection (message and stack on stderr), 124 on --timeout.
  */
 #include "engine.h"
-#include "sim.h"     /* the bindings' table and the network's settings (--dns, --netif) */
+#include "bindings/bindings.h"  /* the bindings' table */
+#include "net/net.h"           /* the network's settings (--dns, --netif) */
 #include <inttypes.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -195,12 +196,15 @@ int main(int argc, char** argv)
 		else if (!strcmp(a, "--stack") && i + 1 < argc) creation.stackCount = atoi(argv[++i]);
 		else if (!strcmp(a, "--timeout") && i + 1 < argc) timeout = atof(argv[++i]);
 		else if (!strcmp(a, "--dns") && i + 1 < argc) {
-			if (dnsIndex < 2)
-				simSetDNSServer(dnsIndex++, argv[++i]);
+			if (dnsIndex < 2) {
+				if (!simNetSetDNSServer(dnsIndex, argv[++i]))
+					fprintf(stderr, "xsnet-sim: invalid DNS server %s (a.b.c.d or a.b.c.d:port)\n", argv[i]);
+				dnsIndex++;
+			}
 			else
 				i++;
 		}
-		else if (!strcmp(a, "--netif") && i + 1 < argc) simSetStationInterface(argv[++i]);
+		else if (!strcmp(a, "--netif") && i + 1 < argc) simNetSetStation(argv[++i]);
 		else if (!strcmp(a, "--report-heap")) gReportHeap = 1;
 		else if (!strcmp(a, "--report-cpu")) gReportCPU = 1;
 		else if (!strcmp(a, "--trace-host")) simTraceEnable();

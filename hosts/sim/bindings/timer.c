@@ -1,7 +1,7 @@
 /* xsnet simulator: Moddable's `timer` module (Timer.set, repeat, schedule, clear, delay) and the
  * globals setTimeout/clearTimeout/setInterval/clearInterval, over the loop's ordered timer list.
  * A scheduled timer keeps the process alive and its JS object reachable. */
-#include "sim.h"
+#include "bindings.h"
 
 typedef struct {
 	simTimer timer;           /* first: the loop hands us this pointer back */

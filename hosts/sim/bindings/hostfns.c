@@ -1,5 +1,5 @@
 /* xsnet simulator: the table of native functions that host modules bind with `@ "name"`. */
-#include "sim.h"
+#include "bindings.h"
 
 #define SIM_FUNCTIONS(X) \
 	X(xs_timer_set, 3) X(xs_timer_repeat, 2) X(xs_timer_schedule, 3) X(xs_timer_clear, 1) X(xs_timer_delay, 1) \
