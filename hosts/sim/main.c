@@ -1,4 +1,6 @@
-/* xsnet simulator: the XS machine, its globals, promise jobs, error reporting and the command line.
+/* xsnet simulator: the command line, and the composition of the host: the engine (machine.c, modules.c, preload.c),
+ * the bindings' table, the network backend (POSIX, wrapped in the fault-injecting one when XSNET_SIM_FAULTS is set)
+ * and the loop.
  *
  * usage: xsnet-sim [options] <module.js> [-- app arguments]
  *   --map <file>       module map: lines "specifier<TAB>path"; a specifier ending in "*" maps a prefix
@@ -19,127 +21,15 @@
  */
 #include "engine.h"
 #include "bindings/bindings.h"  /* the bindings' table */
-#include "net/net.h"           /* the network's settings (--dns, --netif) */
+#include "net/backends.h"      /* the network: its backends and settings (--dns, --netif) */
 #include <inttypes.h>
 #include <signal.h>
 #include <sys/resource.h>
 
-static int gJobsPending = 0;
 static int gReportHeap = 0;
 static int gReportCPU = 0;
 static int gLinkerWarnings = 0;
 
-void fxCreateMachinePlatform(txMachine* the)
-{
-	the->host = NULL;
-}
-
-void fxDeleteMachinePlatform(txMachine* the)
-{
-}
-
-void fxQueuePromiseJobs(txMachine* the)
-{
-	gJobsPending = 1;
-}
-
-static void simPrintSlot(xsMachine* the, xsSlot* slot)
-{
-	/* Prints an exception: its message, then its stack when it has one. */
-	xsTry {
-		xsSlot value = *slot;
-		xsStringValue text = xsToString(value);
-		fprintf(stderr, "%s\n", text);
-		if (xsIsInstanceOf(value, xsObjectPrototype) && xsHas(value, xsID("stack"))) {
-			xsSlot stack = xsGet(value, xsID("stack"));
-			if (xsTypeOf(stack) == xsStringType)
-				fprintf(stderr, "%s\n", xsToString(stack));
-		}
-	}
-	xsCatch {
-		fprintf(stderr, "(exception could not be printed)\n");
-	}
-}
-
-void simReportException(xsMachine* the, const char* where)
-{
-	xsSlot exception = xsException;
-	fflush(stdout);
-	fprintf(stderr, "xsnet-sim: uncaught exception%s%s: ", where ? " in " : "", where ? where : "");
-	simPrintSlot(the, &exception);
-	fflush(stderr);
-	exit(1);
-}
-
-void fxAbort(txMachine* the, int status)
-{
-	fflush(stdout);
-	switch (status) {
-	case XS_STACK_OVERFLOW_EXIT: fprintf(stderr, "xsnet-sim: stack overflow (raise --stack)\n"); break;
-	case XS_NOT_ENOUGH_MEMORY_EXIT: fprintf(stderr, "xsnet-sim: memory full\n"); break;
-	case XS_NO_MORE_KEYS_EXIT: fprintf(stderr, "xsnet-sim: not enough keys\n"); break;
-	case XS_UNHANDLED_EXCEPTION_EXIT: {
-		xsSlot exception = mxException;
-		fprintf(stderr, "xsnet-sim: uncaught exception: ");
-		mxException = mxUndefined;
-		simPrintSlot(the, &exception);
-		break;
-	}
-	case XS_UNHANDLED_REJECTION_EXIT: {
-		xsSlot exception = mxException;
-		fprintf(stderr, "xsnet-sim: unhandled rejection: ");
-		mxException = mxUndefined;
-		simPrintSlot(the, &exception);
-		break;
-	}
-	default: fprintf(stderr, "xsnet-sim: fatal error %d\n", status); break;
-	}
-	fflush(stderr);
-	exit(status == XS_UNHANDLED_EXCEPTION_EXIT || status == XS_UNHANDLED_REJECTION_EXIT ? 1 : 2);
-}
-
-void simDrainJobs(xsMachine* the)
-{
-	while (gJobsPending) {
-		gJobsPending = 0;
-		xsBeginHost(the);
-		{
-			xsTry {
-				fxRunPromiseJobs(the);
-			}
-			xsCatch {
-				simReportException(the, "a promise job");
-			}
-			/* As Node does: a rejection still unhandled once the jobs are drained is fatal. */
-			if (!gJobsPending && mxUnhandledPromises.value.reference->next)
-				fxCheckUnhandledRejections(the, 1);
-		}
-		xsEndHost(the);
-	}
-}
-
-void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot* argv)
-{
-	xsBeginHost(the);
-	{
-		xsTry {
-			int i;
-			xsOverflow(-XS_FRAME_COUNT - argc);
-			fxPush(*thisSlot);
-			fxPush(*fn);
-			fxCall(the);
-			for (i = 0; i < argc; i++)
-				fxPush(argv[i]);
-			fxRunCount(the, argc);
-			(void)fxPop();
-		}
-		xsCatch {
-			simReportException(the, "a callback");
-		}
-	}
-	xsEndHost(the);
-	simDrainJobs(the);
-}
 
 /* trace(value): writes exactly its argument to stdout, flushed at every call (Moddable's trace). */
 static void xs_trace(xsMachine* the)
@@ -222,6 +112,13 @@ int main(int argc, char** argv)
 	simModulesSetArgs(appArgc, appArgv);
 	signal(SIGPIPE, SIG_IGN);
 	simLoopInit();
+	{
+		const char* faults = getenv("XSNET_SIM_FAULTS");
+		const simNetFunctions* net = simNetPOSIX();
+		if (faults && *faults && !(net = simNetFault(net, faults)))
+			return 2;
+		simNetUse(net);
+	}
 	if (timeout > 0)
 		deadline = simNow() + timeout * 1000;
 

@@ -1,6 +1,5 @@
-/* xsnet simulator: the seam's common part. Which backend runs (XSNET_SIM_FAULTS=<faults> wraps POSIX in the
- * fault-injecting backend, net/fault/fault.c says which faults), the stack's settings (DNS servers: lwIP's
- * dns_setserver; the station interface) and owned receive buffers. */
+/* xsnet simulator: the seam's common part: the backend in use (main.c chooses it), the stack's settings (DNS
+ * servers: lwIP's dns_setserver; the station interface) and owned receive buffers. */
 #include "net.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,16 +14,12 @@ static const simNetFunctions* gNet = NULL;
 
 const simNetFunctions* simNet(void)
 {
-	if (!gNet) {
-		const char* faults = getenv("XSNET_SIM_FAULTS");
-		gNet = simNetPOSIX();
-		if (faults && *faults) {
-			gNet = simNetFault(gNet, faults);
-			if (!gNet)
-				exit(2);
-		}
-	}
 	return gNet;
+}
+
+void simNetUse(const simNetFunctions* functions)
+{
+	gNet = functions;
 }
 
 const char* simNetDNSServer(int index)

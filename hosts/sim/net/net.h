@@ -144,8 +144,9 @@ typedef struct {
 	int (*netif)(int index, const char* station, simNetIf* info);   /* 1 and `info`, 0: no such interface */
 } simNetFunctions;
 
-/* The backend in use (net.c): POSIX, or the fault-injecting wrapper when XSNET_SIM_FAULTS is set. */
+/* The backend in use (net.c), chosen by main.c at start (simNetUse). */
 const simNetFunctions* simNet(void);
+void simNetUse(const simNetFunctions* functions);
 /* Settings of the stack, from the command line or xsnet/native (net.c). */
 #define SIM_DNS_SERVERS 2    /* lwIP's DNS_MAX_SERVERS on ESP8266/ESP32 NodeMCU builds */
 #define SIM_DNS_SERVER_MAX 24
@@ -153,9 +154,5 @@ const char* simNetDNSServer(int index);                  /* "a.b.c.d[:port]" or 
 int simNetSetDNSServer(int index, const char* address);  /* NULL clears it; 0 when `address` is malformed */
 const char* simNetStation(void);                         /* --netif, or NULL */
 void simNetSetStation(const char* name);
-
-/* The backends */
-const simNetFunctions* simNetPOSIX(void);
-const simNetFunctions* simNetFault(const simNetFunctions* inner, const char* spec); /* NULL: bad spec (stderr) */
 
 #endif

@@ -1,5 +1,6 @@
 /* xsnet simulator, POSIX backend: its table of the seam's functions, and what its files share. */
 #include "posix.h"
+#include "net/backends.h"
 #include <arpa/inet.h>
 
 int posixErr(int error)

@@ -1,7 +1,7 @@
 /* xsnet simulator, POSIX backend: what its files share. Non-blocking sockets watched by the loop (epoll). */
 #ifndef XSNET_POSIX_H
 #define XSNET_POSIX_H
-#include "../net.h"
+#include "net/net.h"
 #include "loop.h"
 #include <errno.h>
 #include <stdio.h>
