@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+static xsMachine* volatile gMachine = NULL;  /* the machine lives as long as the process: reachable until exit */
 static int gReportHeap = 0;
 static int gReportCPU = 0;
 static int gLinkerWarnings = 0;
@@ -124,7 +125,7 @@ int main(int argc, char** argv)
 
 	simModulesSetHostFunctions(gSimHostFunctions);
 	{
-		xsMachine* the = xsCreateMachine(&creation, "xsnet-sim", NULL);
+		xsMachine* the = gMachine = xsCreateMachine(&creation, "xsnet-sim", NULL);
 		xsBeginHost(the);
 		{
 			xsVars(1);
