@@ -9,7 +9,7 @@ async function run(mode) {
   return lines(r.stdout);
 }
 
-describe("ECMA-419 Listener as Moddable's classes (hosts/sim/listener.c)", function () {
+describe("ECMA-419 Listener as Moddable's classes (hosts/sim/bindings/listener.c)", function () {
   this.timeout(20000);
   afterEach(cleanup);
 

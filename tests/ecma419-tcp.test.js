@@ -10,7 +10,7 @@ async function run(mode, port) {
   return lines(r.stdout);
 }
 
-describe("ECMA-419 TCP as Moddable's classes (hosts/sim/tcp.c)", function () {
+describe("ECMA-419 TCP as Moddable's classes (hosts/sim/bindings/tcp.c)", function () {
   this.timeout(20000);
   afterEach(cleanup);
 

@@ -8,7 +8,7 @@ async function run(mode, port = 0) {
   return lines(r.stdout);
 }
 
-describe("ECMA-419 UDP as Moddable's classes (hosts/sim/udp.c)", function () {
+describe("ECMA-419 UDP as Moddable's classes (hosts/sim/bindings/udp.c)", function () {
   this.timeout(20000);
   afterEach(cleanup);
 

@@ -1,4 +1,4 @@
-// xsnet/native in the simulator (hosts/sim/native.c, icmp.c): what ECMA-419 lacks.
+// xsnet/native in the simulator (hosts/sim/bindings/native.c, icmp.c): what ECMA-419 lacks.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { runApp } from "./support/sim.js";

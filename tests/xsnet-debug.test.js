@@ -1,4 +1,4 @@
-// `xsnet run --debug`: the simulator built with XS's debugger connects to xsbug (hosts/sim/debug.c). A small peer
+// `xsnet run --debug`: the simulator built with XS's debugger connects to xsbug (hosts/sim/debug/xsbug.c). A small peer
 // of xsbug's protocol (XML messages over TCP, as Moddable's xsbug speaks it) stands in for xsbug on a loopback
 // port (XSBUG_PORT): it sees the machine log in, sets a breakpoint in the TypeScript source, sees it hit at that
 // line, steps to the next line, and gets the app's trace() in its log; without a debugger the app just runs.

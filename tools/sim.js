@@ -11,7 +11,7 @@ export const sanitizedSimBinary = path.join(root, "build", "sim-asan", "xsnet-si
 /** The simulator every command line runs: the sanitizer build when XSNET_SANITIZE=1 is set, else the normal one. */
 export const simBinary = process.env.XSNET_SANITIZE === "1" ? sanitizedSimBinary : path.join(root, "build", "sim", "xsnet-sim");
 export const jsRoot = path.join(root, "build", "js");
-/** The debug build (`node tools/build-sim.js --debug`): XS with its debugger, connected to xsbug (hosts/sim/debug.c). */
+/** The debug build (`node tools/build-sim.js --debug`): XS with its debugger, connected to xsbug (hosts/sim/debug/xsbug.c). */
 export const debugSimBinary = path.join(root, "build", "sim-debug", "xsnet-sim");
 
 /** Directory of the XS sources and modules inside the npm package @agoric/xsnap. */

@@ -1,5 +1,5 @@
 // The project's own native host module: what ECMA-419 lacks.
-// Simulator: hosts/sim/native.c, icmp.c (POSIX). Devices: modules/native/lwip (lwIP's API).
+// Simulator: hosts/sim/bindings/native.c, icmp.c (POSIX). Devices: modules/native/lwip (lwIP's API).
 declare module "xsnet/native" {
   import type TCP from "embedded:io/socket/tcp";
   import type UDP from "embedded:io/socket/udp";

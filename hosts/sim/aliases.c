@@ -2,7 +2,7 @@
  * path: not frozen" / "no const"): closures and objects reachable from a preloaded module's exports that the
  * linker would alias in RAM (each costs a pointer of RAM on a device). Walked after the preload phase
  * (preload.c); each object is visited once and each writable variable reported once, at its first path. */
-#include "sim.h"
+#include "engine.h"
 #include "preload.h"
 
 enum { SIM_LINK_MODULE, SIM_LINK_EXPORT, SIM_LINK_ENVIRONMENT, SIM_LINK_PROPERTY, SIM_LINK_ITEM, SIM_LINK_GETTER,

@@ -3,7 +3,7 @@
  *   bytecode <path> <bytes as loaded> <bytes without line numbers>
  * The loader compiles with XS's debug flag (line-number instructions, for stack traces); the second figure is the
  * module compiled again without it, as a device's release build holds it (what `xsc` writes to a .xsb). */
-#include "sim.h"
+#include "engine.h"
 #include "xsScript.h"
 
 static int gReport = -1;

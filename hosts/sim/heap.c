@@ -3,7 +3,7 @@
  * integers, which wrap above 2 GiB; the block list it allocates chunks from is walked here instead. Chunks are
  * taken from the blocks in order and reclaimed only by the collector, which compacts each block (its `current`
  * is then the end of the live chunks): the bytes up to `current` are the chunk bytes in use. */
-#include "sim.h"
+#include "engine.h"
 
 void simHeapSizes(xsMachine* the, simHeap* heap)
 {

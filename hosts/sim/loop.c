@@ -1,8 +1,15 @@
 /* xsnet simulator: the event loop. Readiness comes from epoll, timers from one ordered list; the
  * loop sleeps in epoll_wait until the earliest timer is due or a descriptor is ready (no polling). */
-#include "sim.h"
+#include "loop.h"
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SIM_MAX_EVENTS 64
 
@@ -12,6 +19,22 @@ static int gRefs = 0;
 static int gDispatching = 0;
 static void** gDeferred = NULL;      /* memory freed after the current batch of events */
 static int gDeferredCount = 0, gDeferredSize = 0;
+static int gTrace = 0;
+
+/* simLoopPost: a queue that other threads fill, drained on the loop's thread when its eventfd is ready */
+typedef struct simPost simPost;
+struct simPost {
+	simPost* next;
+	void (*fn)(void* data);
+	void* data;
+};
+static pthread_mutex_t gPostLock = PTHREAD_MUTEX_INITIALIZER;
+static simPost* gPosts = NULL;
+static simPost** gPostsTail = &gPosts;
+static simWatch gPostWatch = { -1, 0, NULL, NULL };
+
+void simTraceEnable(void) { gTrace = 1; }
+int simTracing(void) { return gTrace; }
 
 double simNow(void)
 {
@@ -24,6 +47,43 @@ void simRef(void) { gRefs++; }
 void simUnref(void) { gRefs--; }
 int simRefs(void) { return gRefs; }
 
+static void simPostsRun(simWatch* watch, uint32_t events)
+{
+	uint64_t count;
+	simPost* p;
+	if (read(gPostWatch.fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		perror("read(eventfd)");
+	pthread_mutex_lock(&gPostLock);
+	p = gPosts;
+	gPosts = NULL;
+	gPostsTail = &gPosts;
+	pthread_mutex_unlock(&gPostLock);
+	while (p) {
+		simPost* next = p->next;
+		(*p->fn)(p->data);
+		free(p);
+		p = next;
+	}
+}
+
+int simLoopPost(void (*fn)(void* data), void* data)
+{
+	simPost* p = malloc(sizeof(simPost));
+	uint64_t one = 1;
+	if (!p)
+		return -1;
+	p->next = NULL;
+	p->fn = fn;
+	p->data = data;
+	pthread_mutex_lock(&gPostLock);
+	*gPostsTail = p;
+	gPostsTail = &p->next;
+	pthread_mutex_unlock(&gPostLock);
+	if (write(gPostWatch.fd, &one, sizeof(one)) < 0)
+		perror("write(eventfd)");
+	return 0;
+}
+
 void simLoopInit(void)
 {
 	gEpoll = epoll_create1(EPOLL_CLOEXEC);
@@ -31,6 +91,13 @@ void simLoopInit(void)
 		perror("epoll_create1");
 		exit(2);
 	}
+	gPostWatch.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (gPostWatch.fd < 0) {
+		perror("eventfd");
+		exit(2);
+	}
+	gPostWatch.callback = simPostsRun;
+	simWatchAdd(&gPostWatch, EPOLLIN);
 }
 
 void simWatchAdd(simWatch* watch, uint32_t events)
@@ -63,8 +130,8 @@ void simWatchRemove(simWatch* watch)
 	watch->callback = NULL;          /* events already fetched for it are ignored */
 }
 
-/* Free `p` once the events of the current epoll batch are dispatched (a callback may free an
- * object whose event is later in the same batch). */
+/* Free `p` once the current batch of epoll events, or the current timer callback, is done (a callback may
+ * free a record whose event comes later in the batch, or whose own code is still running). */
 void simDeferFree(void* p)
 {
 	if (!gDispatching) {
@@ -76,6 +143,16 @@ void simDeferFree(void* p)
 		gDeferred = realloc(gDeferred, gDeferredSize * sizeof(void*));
 	}
 	gDeferred[gDeferredCount++] = p;
+}
+
+/* The records freed during the callback (or batch of events) that just returned. */
+static void simLoopFreeDeferred(void)
+{
+	int i;
+	gDispatching = 0;
+	for (i = 0; i < gDeferredCount; i++)
+		free(gDeferred[i]);
+	gDeferredCount = 0;
 }
 
 void simTimerSchedule(simTimer* timer, double delay)
@@ -112,10 +189,9 @@ void simTimerCancel(simTimer* timer)
 	gRefs--;
 }
 
-void simLoopRun(xsMachine* the, double deadline)
+void simLoopRun(double deadline)
 {
 	struct epoll_event events[SIM_MAX_EVENTS];
-	simDrainJobs(the);
 	while (gRefs > 0) {
 		double now = simNow();
 		int timeout = -1, count, i;
@@ -146,13 +222,11 @@ void simLoopRun(xsMachine* the, double deadline)
 			if (watch->callback)
 				(*watch->callback)(watch, events[i].events);
 		}
-		gDispatching = 0;
-		for (i = 0; i < gDeferredCount; i++)
-			free(gDeferred[i]);
-		gDeferredCount = 0;
+		simLoopFreeDeferred();
 		now = simNow();
 		/* Fire the timers due at `now`, in order; one that a callback schedules with no delay is due
 		 * after `now`, so it waits for the next pass and a zero-delay repeat cannot starve sockets. */
+		gDispatching = 1;
 		while (gTimers && gTimers->when <= now) {
 			simTimer* timer = gTimers;
 			gTimers = timer->next;
@@ -160,6 +234,9 @@ void simLoopRun(xsMachine* the, double deadline)
 			timer->scheduled = 0;
 			gRefs--;
 			(*timer->callback)(timer);
+			simLoopFreeDeferred();
+			gDispatching = 1;
 		}
+		gDispatching = 0;
 	}
 }

@@ -1,4 +1,6 @@
-/* xsnet simulator: the XS machine, its globals, promise jobs, error reporting and the command line.
+/* xsnet simulator: the command line, and the composition of the host: the engine (machine.c, modules.c, preload.c),
+ * the bindings' table, the network backend (POSIX, wrapped in the fault-injecting one when XSNET_SIM_FAULTS is set)
+ * and the loop.
  *
  * usage: xsnet-sim [options] <module.js> [-- app arguments]
  *   --map <file>       module map: lines "specifier<TAB>path"; a specifier ending in "*" maps a prefix
@@ -17,129 +19,18 @@
  * Exits 0 when nothing is pending (no socket, timer or lookup left), 1 on an uncaught exception or
  * unhandled rejection (message and stack on stderr), 124 on --timeout.
  */
-#include "sim.h"
+#include "engine.h"
+#include "bindings/bindings.h"  /* the bindings' table */
+#include "net/backends.h"      /* the network: its backends and settings (--dns, --netif) */
 #include <inttypes.h>
 #include <signal.h>
 #include <sys/resource.h>
 
-xsMachine* gSimMachine = NULL;
-int gSimTrace = 0;
-static int gJobsPending = 0;
+static xsMachine* volatile gMachine = NULL;  /* the machine lives as long as the process: reachable until exit */
 static int gReportHeap = 0;
 static int gReportCPU = 0;
 static int gLinkerWarnings = 0;
 
-void fxCreateMachinePlatform(txMachine* the)
-{
-	the->host = NULL;
-}
-
-void fxDeleteMachinePlatform(txMachine* the)
-{
-}
-
-void fxQueuePromiseJobs(txMachine* the)
-{
-	gJobsPending = 1;
-}
-
-static void simPrintSlot(xsMachine* the, xsSlot* slot)
-{
-	/* Prints an exception: its message, then its stack when it has one. */
-	xsTry {
-		xsSlot value = *slot;
-		xsStringValue text = xsToString(value);
-		fprintf(stderr, "%s\n", text);
-		if (xsIsInstanceOf(value, xsObjectPrototype) && xsHas(value, xsID("stack"))) {
-			xsSlot stack = xsGet(value, xsID("stack"));
-			if (xsTypeOf(stack) == xsStringType)
-				fprintf(stderr, "%s\n", xsToString(stack));
-		}
-	}
-	xsCatch {
-		fprintf(stderr, "(exception could not be printed)\n");
-	}
-}
-
-void simReportException(xsMachine* the, const char* where)
-{
-	xsSlot exception = xsException;
-	fflush(stdout);
-	fprintf(stderr, "xsnet-sim: uncaught exception%s%s: ", where ? " in " : "", where ? where : "");
-	simPrintSlot(the, &exception);
-	fflush(stderr);
-	exit(1);
-}
-
-void fxAbort(txMachine* the, int status)
-{
-	fflush(stdout);
-	switch (status) {
-	case XS_STACK_OVERFLOW_EXIT: fprintf(stderr, "xsnet-sim: stack overflow (raise --stack)\n"); break;
-	case XS_NOT_ENOUGH_MEMORY_EXIT: fprintf(stderr, "xsnet-sim: memory full\n"); break;
-	case XS_NO_MORE_KEYS_EXIT: fprintf(stderr, "xsnet-sim: not enough keys\n"); break;
-	case XS_UNHANDLED_EXCEPTION_EXIT: {
-		xsSlot exception = mxException;
-		fprintf(stderr, "xsnet-sim: uncaught exception: ");
-		mxException = mxUndefined;
-		simPrintSlot(the, &exception);
-		break;
-	}
-	case XS_UNHANDLED_REJECTION_EXIT: {
-		xsSlot exception = mxException;
-		fprintf(stderr, "xsnet-sim: unhandled rejection: ");
-		mxException = mxUndefined;
-		simPrintSlot(the, &exception);
-		break;
-	}
-	default: fprintf(stderr, "xsnet-sim: fatal error %d\n", status); break;
-	}
-	fflush(stderr);
-	exit(status == XS_UNHANDLED_EXCEPTION_EXIT || status == XS_UNHANDLED_REJECTION_EXIT ? 1 : 2);
-}
-
-void simDrainJobs(xsMachine* the)
-{
-	while (gJobsPending) {
-		gJobsPending = 0;
-		xsBeginHost(the);
-		{
-			xsTry {
-				fxRunPromiseJobs(the);
-			}
-			xsCatch {
-				simReportException(the, "a promise job");
-			}
-			/* As Node does: a rejection still unhandled once the jobs are drained is fatal. */
-			if (!gJobsPending && mxUnhandledPromises.value.reference->next)
-				fxCheckUnhandledRejections(the, 1);
-		}
-		xsEndHost(the);
-	}
-}
-
-void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot* argv)
-{
-	xsBeginHost(the);
-	{
-		xsTry {
-			int i;
-			xsOverflow(-XS_FRAME_COUNT - argc);
-			fxPush(*thisSlot);
-			fxPush(*fn);
-			fxCall(the);
-			for (i = 0; i < argc; i++)
-				fxPush(argv[i]);
-			fxRunCount(the, argc);
-			(void)fxPop();
-		}
-		xsCatch {
-			simReportException(the, "a callback");
-		}
-	}
-	xsEndHost(the);
-	simDrainJobs(the);
-}
 
 extern void simDebugTrace(xsMachine* the, const char* text);
 
@@ -150,7 +41,7 @@ static void xs_trace(xsMachine* the)
 	for (i = 0; i < c; i++) {
 		xsStringValue s = xsToString(xsArg(i));
 		fputs(s, stdout);
-		simDebugTrace(the, s);   /* debug.c: also to xsbug's log */
+		simDebugTrace(the, s);   /* debug/xsbug.c: also to xsbug's log */
 	}
 	fflush(stdout);
 }
@@ -199,15 +90,18 @@ int main(int argc, char** argv)
 		else if (!strcmp(a, "--stack") && i + 1 < argc) creation.stackCount = atoi(argv[++i]);
 		else if (!strcmp(a, "--timeout") && i + 1 < argc) timeout = atof(argv[++i]);
 		else if (!strcmp(a, "--dns") && i + 1 < argc) {
-			if (dnsIndex < 2)
-				simSetDNSServer(dnsIndex++, argv[++i]);
+			if (dnsIndex < 2) {
+				if (!simNetSetDNSServer(dnsIndex, argv[++i]))
+					fprintf(stderr, "xsnet-sim: invalid DNS server %s (a.b.c.d or a.b.c.d:port)\n", argv[i]);
+				dnsIndex++;
+			}
 			else
 				i++;
 		}
-		else if (!strcmp(a, "--netif") && i + 1 < argc) simSetStationInterface(argv[++i]);
+		else if (!strcmp(a, "--netif") && i + 1 < argc) simNetSetStation(argv[++i]);
 		else if (!strcmp(a, "--report-heap")) gReportHeap = 1;
 		else if (!strcmp(a, "--report-cpu")) gReportCPU = 1;
-		else if (!strcmp(a, "--trace-host")) gSimTrace = 1;
+		else if (!strcmp(a, "--trace-host")) simTraceEnable();
 		else if (!strcmp(a, "--linker-warnings")) gLinkerWarnings = 1;
 		else if (a[0] == '-' ) simUsage();
 		else if (!entry) entry = a;
@@ -222,12 +116,19 @@ int main(int argc, char** argv)
 	simModulesSetArgs(appArgc, appArgv);
 	signal(SIGPIPE, SIG_IGN);
 	simLoopInit();
+	{
+		const char* faults = getenv("XSNET_SIM_FAULTS");
+		const simNetFunctions* net = simNetPOSIX();
+		if (faults && *faults && !(net = simNetFault(net, faults)))
+			return 2;
+		simNetUse(net);
+	}
 	if (timeout > 0)
 		deadline = simNow() + timeout * 1000;
 
-	gSimMachine = xsCreateMachine(&creation, "xsnet-sim", NULL);
+	simModulesSetHostFunctions(gSimHostFunctions);
 	{
-		xsMachine* the = gSimMachine;
+		xsMachine* the = gMachine = xsCreateMachine(&creation, "xsnet-sim", NULL);
 		xsBeginHost(the);
 		{
 			xsVars(1);
@@ -242,7 +143,8 @@ int main(int argc, char** argv)
 			simPreload(the, preloads, count, gLinkerWarnings);
 		}
 		simRunMain(the, entry);
-		simLoopRun(the, deadline);
+		simDrainJobs(the);
+		simLoopRun(deadline);
 		xsBeginHost(the);
 		{
 			fxCheckUnhandledRejections(the, 1);

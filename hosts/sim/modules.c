@@ -1,14 +1,20 @@
 /* xsnet simulator: the module loader. Specifiers are mapped to files through a module map, the way a
  * Moddable manifest's "modules" section maps them on a device; module source is parsed at run time.
  * Host modules (hosts/sim/js) may declare native functions with XS's `@ "name"` syntax; those names
- * are looked up in gSimHostFunctions. */
-#include "sim.h"
+ * are looked up in the table main.c hands over (simModulesSetHostFunctions). */
+#include "engine.h"
 #include "xsScript.h"
 #include <limits.h>
 #include <sys/stat.h>
 
 static int simIsHostPath(const char* path);
 void simReportBytecode(txMachine* the, const char* path, txScript* script, txUnsigned flags);   /* bytecode.c */
+static const simHostFunction* gHostFunctions = NULL;
+
+void simModulesSetHostFunctions(const simHostFunction* table)
+{
+	gHostFunctions = table;
+}
 
 typedef struct {
 	char* specifier;      /* "nodemcu/net", or a prefix pattern ending in an asterisk */
@@ -250,7 +256,7 @@ static void simBuildHosts(txMachine* the)
 		txS1 length = *((txS1*)p++);
 		txID id;
 		const char* name;
-		const simHostFunction* f = gSimHostFunctions;
+		const simHostFunction* f = gHostFunctions;
 		mxDecodeID(p, id);
 		name = (const char*)p;
 		p += strlen(name) + 1;
@@ -273,7 +279,7 @@ static void simBuildHosts(txMachine* the)
 	mxPullSlot(mxResult);
 }
 
-extern void simSourceMap(void* parser, const char* path, char* name);
+extern void simSourceMap(void* parser, const char* path, char* name);   /* sourcemap.c */
 
 static txScript* simLoadScript(txMachine* the, const char* path, txUnsigned flags)
 {
@@ -292,7 +298,7 @@ static txScript* simLoadScript(txMachine* the, const char* path, txUnsigned flag
 		fxParserTree(parser, file, (txGetter)fgetc, flags, &map);
 		fclose(file);
 		file = NULL;
-		simSourceMap(parser, path, map);   /* debug.c: lines and path of the TypeScript source */
+		simSourceMap(parser, path, map);   /* lines and path of the TypeScript source */
 		fxParserHoist(parser);
 		fxParserBind(parser);
 		script = fxParserCode(parser);

@@ -14,10 +14,15 @@
  *     warns about them ("not frozen", "no const"), and so does this file with --linker-warnings.
  * Objects the engine made before the preload phase (built-ins) are told from the preloaded ones by a snapshot
  * of the heap taken just before it. */
-#include "sim.h"
+#include "engine.h"
 #include "preload.h"
 
-int gSimPreloading = 0;
+static int gSimPreloading = 0;
+
+int simPreloading(void)
+{
+	return gSimPreloading;
+}
 
 static txSlot** gBefore = NULL;        /* slots in use before the preload phase, sorted */
 static size_t gBeforeCount = 0;

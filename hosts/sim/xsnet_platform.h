@@ -43,7 +43,7 @@
 #define mxUseDefaultParseScript 1
 #define mxUseDefaultSharedChunks 1
 #ifndef mxDebug
-#define mxUseDefaultDebug 1   /* the debug build (DEBUG=1) has its own connection to xsbug: debug.c */
+#define mxUseDefaultDebug 1   /* the debug build (DEBUG=1) has its own connection to xsbug: debug/xsbug.c */
 #endif
 
 #endif

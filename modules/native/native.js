@@ -1,6 +1,6 @@
 // xsnet/native: what ECMA-419 lacks, as one small class-and-functions binding to C, Moddable style.
 // The C behind it is per platform: lwip/*.c on boards (lwIP's API), lin/*.c for Moddable's desktop
-// simulator, hosts/sim/native.c + icmp.c in xsnet's simulator (POSIX). types/native.d.ts documents it.
+// simulator, hosts/sim/bindings/native.c + icmp.c in xsnet's simulator (POSIX). types/native.d.ts documents it.
 /** DNS server `index` (0..1) as "a.b.c.d" or "a.b.c.d:port", or undefined. lwIP: dns_getserver() (the port: xsnet's, for its resolver). */
 export function getDNSServer(index) @ "xs_native_get_dns_server";
 /** Set DNS server `index` (0..1) to "a.b.c.d[:port]"; undefined or "0.0.0.0" clears it. lwIP: dns_setserver(). */

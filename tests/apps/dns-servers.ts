@@ -1,4 +1,4 @@
-// The DNS server configuration: xsnet/native's getDNSServer/setDNSServer (the same rules in hosts/sim/native.c,
+// The DNS server configuration: xsnet/native's getDNSServer/setDNSServer (the same rules in hosts/sim/bindings/native.c,
 // modules/native/lin and modules/native/lwip), and a server port set at run time used by nodemcu/net's lookups.
 // For tests/net-dns.test.js. args: mode, [server]
 import { getDNSServer, setDNSServer } from "xsnet/native";

@@ -9,7 +9,7 @@
  * 1.2, 0x0304 TLS 1.3), options.debug (0 off, 1 handshake states and alerts, 2 also every record) on stderr.
  * Errors: TypeError/Error with OpenSSL's reason ("certificate verify failed: ...") for bad options; handshake()
  * and read() throw Error with the reason when the handshake or the session fails. */
-#include "../sim.h"
+#include "../engine.h"
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>

@@ -1,5 +1,5 @@
 /* xsnet/native: the rules of a DNS server setting, shared by Moddable's desktop simulator (lin/native.c) and
- * xsnet's simulator (hosts/sim/native.c), which both keep the servers in memory as lwIP does on a board
+ * xsnet's simulator (hosts/sim/bindings/native.c), which both keep the servers in memory as lwIP does on a board
  * (modules/native/lwip/native.c follows the same rules over lwIP's own address parser). */
 #ifndef XSNET_DNSSERVER_H
 #define XSNET_DNSSERVER_H

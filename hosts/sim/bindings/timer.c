@@ -1,10 +1,11 @@
 /* xsnet simulator: Moddable's `timer` module (Timer.set, repeat, schedule, clear, delay) and the
  * globals setTimeout/clearTimeout/setInterval/clearInterval, over the loop's ordered timer list.
  * A scheduled timer keeps the process alive and its JS object reachable. */
-#include "sim.h"
+#include "bindings.h"
 
 typedef struct {
 	simTimer timer;           /* first: the loop hands us this pointer back */
+	xsMachine* the;           /* the machine that made it */
 	xsSlot object;            /* the JS timer object, remembered while scheduled */
 	xsSlot callback;
 	double interval;          /* ms; a repeating timer fires every `interval` after the first */
@@ -41,7 +42,7 @@ static void simJSTimerForget(xsMachine* the, simJSTimer* t)
 static void simJSTimerFire(simTimer* timer)
 {
 	simJSTimer* t = (simJSTimer*)timer;
-	xsMachine* the = gSimMachine;
+	xsMachine* the = t->the;
 	xsBeginHost(the);
 	{
 		int timerStyle = t->timerStyle;
@@ -76,6 +77,7 @@ static simJSTimer* simJSTimerNew(xsMachine* the, xsSlot* callback, double delay,
 	t = calloc(1, sizeof(simJSTimer));
 	if (!t)
 		xsUnknownError("out of memory");
+	t->the = the;
 	xsResult = xsNewHostObject(NULL);
 	xsSetHostData(xsResult, t);
 	xsSetHostHooks(xsResult, &gTimerHooks);

@@ -1,7 +1,6 @@
-/* xsnet simulator: what the Listener, UDP and ICMP classes share: a descriptor watched for arrivals that
- * the class queues, announced to the app with onReadable(count). */
-#include "sim.h"
-#include <sys/epoll.h>
+/* xsnet simulator: what the Listener, UDP and ICMP classes share: arrivals that the class queues, announced
+ * to the app with onReadable(count). */
+#include "bindings.h"
 
 void simReadableMark(txMachine* the, void* data, txMarkRoot markRoot)
 {
@@ -15,6 +14,7 @@ void simReadableOpen(xsMachine* the, simReadable* r, const xsHostHooks* hooks, x
 	r->onReadable = xsUndefined;
 	if (simGetCallback(the, options, "onReadable", &value))
 		r->onReadable = value;
+	r->the = the;
 	r->object = xsThis;
 	xsSetHostData(xsThis, r);
 	xsSetHostHooks(xsThis, hooks);
@@ -22,12 +22,13 @@ void simReadableOpen(xsMachine* the, simReadable* r, const xsHostHooks* hooks, x
 		xsDefine(xsThis, xsID("target"), value, xsDefault);
 	r->remembered = 1;
 	xsRemember(r->object);
+	r->referenced = 1;
 	simRef();
-	simWatchAdd(&r->watch, EPOLLIN);
 }
 
-void simReadableNotify(xsMachine* the, simReadable* r, int count)
+void simReadableNotify(simReadable* r, int count)
 {
+	xsMachine* the = r->the;
 	xsSlot arg, object, fn;
 	if (!count || r->closed || xsTypeOf(r->onReadable) == xsUndefinedType)
 		return;
@@ -49,10 +50,8 @@ void simReadableNotify(xsMachine* the, simReadable* r, int count)
 
 void simReadableRelease(xsMachine* the, simReadable* r)
 {
-	if (r->watch.fd >= 0) {
-		simWatchRemove(&r->watch);
-		close(r->watch.fd);
-		r->watch.fd = -1;
+	if (r->referenced) {
+		r->referenced = 0;
 		simUnref();
 	}
 	if (r->remembered && the && !r->busy) {

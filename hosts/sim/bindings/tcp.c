@@ -1,5 +1,5 @@
-/* xsnet simulator: ECMA-419 `embedded:io/socket/tcp` over a non-blocking POSIX socket, behaving as
- * Moddable's lwIP class (modules/io/socket/lwip/tcp.c) does on a board.
+/* xsnet simulator: ECMA-419 `embedded:io/socket/tcp` over the network seam, behaving as Moddable's lwIP class
+ * (modules/io/socket/lwip/tcp.c) does on a board.
  *
  * Events: onWritable(bytes) first when connected, then whenever the writable count grew again;
  * onReadable(bytes) when bytes arrived; onError(code) once, with an lwIP 2.x err_t (0: the peer closed
@@ -7,21 +7,17 @@
  * -4 ERR_RTE: unreachable). ECMA-419 leaves the error type to "future work"; devices call onError()
  * with no argument.
  * The writable count is lwIP's tcp_sndbuf(): write() takes bytes from it and returns what is left, and
- * within one turn of the app it only shrinks; bytes handed to the kernel count against it until the loop
- * comes back (on a board: until the peer acknowledges them), then onWritable(bytes) reports it again.
+ * within one turn of the app it only shrinks; bytes the network took at once count against it until the loop
+ * comes back (on a board: until the peer acknowledges them), then onWritable(bytes) reports it again. Bytes
+ * the backend did not take (a short write) are held and offered again when it takes more.
+ * Received bytes are read from the backend's buffer inside onReadable; what the app leaves unread is kept per
+ * socket, and the backend is told what the app consumed (lwIP's tcp_recved), so a socket on hold closes the
+ * window and TCP flow control reaches the peer.
  * Without callbacks the socket still connects, receives (read() polls) and writes.
- * A closed instance has no host data, so its methods and getters throw SyntaxError (as Moddable's).
- * System calls per echo round trip: epoll_wait, recv, send (no FIONREAD: bytes are received into one
- * shared buffer and the callback told how many; what the app leaves unread is kept per socket, more is
- * received after it up to SIM_TCP_RECEIVE_WINDOW bytes (lwIP's TCP_WND), then the socket stops reading from
- * the kernel until the app takes some, so TCP flow control reaches the peer). The event loop side is in
- * tcpio.c, the record they share in tcp.h.
+ * Every method and getter checks its instance (xsGetHostDataValidate, as Moddable's): a closed instance has
+ * no host data and throws SyntaxError, as one of another class does. The loop's side is in tcp-events.c.
  */
 #include "tcp.h"
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
 
 void xs_tcp_destructor(void* data);
 static void simTCPMark(txMachine* the, void* data, txMarkRoot markRoot)
@@ -38,8 +34,8 @@ static void simTCPDetach(xsMachine* the, simTCP* tcp, xsSlot* instance)
 {
 	xsSetHostData(*instance, NULL);
 	xsSetHostDestructor(*instance, NULL);
-	tcp->attached = 0;
-	simTCPForget(the, tcp);
+	simTCPClear(tcp, kTCPAttached);
+	simTCPForget(tcp);
 	simTimerCancel(&tcp->trigger);
 	tcp->triggered = 0;
 }
@@ -49,7 +45,7 @@ void xs_tcp_destructor(void* data)
 	simTCP* tcp = data;
 	if (!tcp)
 		return;
-	tcp->attached = 0;
+	simTCPClear(tcp, kTCPAttached);
 	simTCPRelease(tcp);
 	if (!tcp->busy)
 		simTCPFree(tcp);
@@ -61,41 +57,23 @@ static simTCP* simTCPGet(xsMachine* the)
 	return xsGetHostDataValidate(xsThis, (void*)&gTCPHooks);
 }
 
-/* A record for xsThis, attached to it; `fd` may be -1 (an empty instance: `new TCP()`). */
-static simTCP* simTCPNew(xsMachine* the, int fd)
+/* A record for xsThis, attached to it, with no connection yet. */
+static simTCP* simTCPNew(xsMachine* the)
 {
 	simTCP* tcp = calloc(1, sizeof(simTCP));
-	if (!tcp) {
-		if (fd >= 0)
-			close(fd);
+	if (!tcp)
 		xsUnknownError("out of memory");
-	}
-	tcp->watch.fd = fd;
-	tcp->watch.callback = simTCPEvents;
-	tcp->watch.data = tcp;
+	tcp->the = the;
 	tcp->trigger.callback = simTCPDeliver;
 	tcp->trigger.data = tcp;
 	tcp->onReadable = xsUndefined;
 	tcp->onWritable = xsUndefined;
 	tcp->onError = xsUndefined;
 	tcp->object = xsThis;
-	tcp->attached = 1;
+	tcp->flags = kTCPAttached;
 	xsSetHostData(xsThis, tcp);
 	xsSetHostHooks(xsThis, &gTCPHooks);
 	return tcp;
-}
-
-/* The record now owns a descriptor: remember the instance, count it as pending work, watch it. */
-static void simTCPStart(xsMachine* the, simTCP* tcp)
-{
-	tcp->remembered = 1;
-	xsRemember(tcp->object);
-	if (!tcp->referenced) {
-		tcp->referenced = 1;
-		simRef();
-	}
-	tcp->watch.callback = simTCPEvents;
-	simWatchAdd(&tcp->watch, simTCPInterest(tcp));
 }
 
 /* ECMA-419 `from`: the instance to take over, validated before anything is created. SyntaxError when it
@@ -104,35 +82,27 @@ static void simTCPStart(xsMachine* the, simTCP* tcp)
 static simTCP* simTCPFrom(xsMachine* the, xsSlot* from)
 {
 	simTCP* other = xsGetHostDataValidate(*from, (void*)&gTCPHooks);
-	if (other->watch.fd < 0 || other->finished || (other->dead && other->error != SIM_ERR_OK))
+	if (!other->net || other->state == kTCPFinished || (other->state == kTCPEnded && other->error != SIM_ERR_OK))
 		xsUnknownError("invalid from");
 	return other;
 }
 
-/* Move the connection of `other` (its descriptor, unread input, queued output, state) into `tcp`; `other`
+/* Move the connection of `other` (its connection, unread input, held output, state) into `tcp`; `other`
  * is closed by the transfer. */
 static void simTCPTakeOver(xsMachine* the, simTCP* tcp, simTCP* other, xsSlot* from)
 {
-	simWatchRemove(&other->watch);
-	tcp->watch.fd = other->watch.fd;
-	other->watch.fd = -1;
-	if (other->referenced) {
-		other->referenced = 0;
-		tcp->referenced = 1;
-	}
-	tcp->connecting = other->connecting;
-	tcp->connected = other->connected;
-	tcp->dead = other->dead;
-	tcp->eof = other->eof;
+	tcp->net = other->net;
+	other->net = NULL;
+	simNet()->tcpAdopt(tcp->net, &gSimTCPUpcalls, tcp);
+	tcp->state = other->state;
 	tcp->error = other->error;
 	tcp->handed = other->handed;
-	tcp->out = other->out;
-	tcp->outOffset = other->outOffset;
-	tcp->outLength = other->outLength;
-	other->out = NULL;
-	other->outLength = other->outOffset = 0;
+	tcp->held = other->held;
+	tcp->heldLength = other->heldLength;
+	other->held = NULL;
+	other->heldLength = 0;
 	if (other->pendingLength) {
-		/* copied: inside the other's onReadable they are still in the shared receive buffer */
+		/* copied: inside the other's onReadable they are still in the backend's buffer */
 		tcp->pendingOwned = malloc(other->pendingLength);
 		if (tcp->pendingOwned) {
 			memcpy(tcp->pendingOwned, other->pending, other->pendingLength);
@@ -163,11 +133,11 @@ void xs_tcp_constructor(xsMachine* the)
 {
 	simTCP* tcp;
 	simTCP* other = NULL;
-	int fd = -1, one = 1, number = 0, port = 0;
+	int number = 0, port = 0, error = 0;
 	uint32_t address = 0;
 	xsVars(4);
 	if (xsToInteger(xsArgc) < 1) {
-		simTCPNew(the, -1);
+		simTCPNew(the);
 		return;
 	}
 	if (xsTypeOf(xsArg(0)) != xsReferenceType)
@@ -190,83 +160,57 @@ void xs_tcp_constructor(xsMachine* the)
 		port = simGetSignedInteger(the, &xsVar(1));
 		if (port < 0 || port > 65535)
 			xsRangeError("invalid port");
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			xsUnknownError("socket: %s", strerror(errno));
 	}
-	tcp = simTCPNew(the, fd);
-	tcp->number = number;
-	if (simGetCallback(the, &xsArg(0), "onReadable", &xsVar(1))) { tcp->onReadable = xsVar(1); tcp->hasReadable = 1; }
-	if (simGetCallback(the, &xsArg(0), "onWritable", &xsVar(1))) { tcp->onWritable = xsVar(1); tcp->hasWritable = 1; }
-	if (simGetCallback(the, &xsArg(0), "onError", &xsVar(1))) { tcp->onError = xsVar(1); tcp->hasError = 1; }
+	tcp = simTCPNew(the);
+	if (number) simTCPSet(tcp, kTCPNumber);
+	if (simGetCallback(the, &xsArg(0), "onReadable", &xsVar(1))) { tcp->onReadable = xsVar(1); simTCPSet(tcp, kTCPHasReadable); }
+	if (simGetCallback(the, &xsArg(0), "onWritable", &xsVar(1))) { tcp->onWritable = xsVar(1); simTCPSet(tcp, kTCPHasWritable); }
+	if (simGetCallback(the, &xsArg(0), "onError", &xsVar(1))) { tcp->onError = xsVar(1); simTCPSet(tcp, kTCPHasError); }
 	if (simHasOption(the, &xsArg(0), "target", &xsVar(1)))
 		xsDefine(xsThis, xsID("target"), xsVar(1), xsDefault);
 	if (other)
 		simTCPTakeOver(the, tcp, other, &xsVar(0));
-	fd = tcp->watch.fd;
-	if ((simHasOption(the, &xsArg(0), "noDelay", &xsVar(1)) || simHasOption(the, &xsArg(0), "nodelay", &xsVar(1)))) {
-		int on = xsTest(xsVar(1)) ? 1 : 0;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-	}
-	if (simHasOption(the, &xsArg(0), "keepAlive", &xsVar(1))) {
-		/* ECMA-419: keep-alive interval in ms -> idle time and probe interval, whole seconds */
-		int seconds = (xsToInteger(xsVar(1)) + 999) / 1000;
-		if (seconds > 0) {
-			setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-			setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &seconds, sizeof(seconds));
-			setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &seconds, sizeof(seconds));
-		}
-	}
-	if (other) {
-		/* as lwIP: what the new callbacks have to hear about comes on the next turn */
-		uint8_t bits = 0;
-		if (tcp->connected && tcp->hasWritable && simTCPWritable(tcp)) bits |= kTCPWritable;
-		if (tcp->pendingLength && tcp->hasReadable) bits |= kTCPReadable;
-		if (tcp->handed) bits |= kTCPWritable;
-		if (tcp->dead) bits |= kTCPError;
-		if (tcp->dead) {
-			/* ended: not watched again, onError is due; output queued before the peer's FIN is still flushed */
-			tcp->watch.callback = NULL;
-			if (tcp->error == SIM_ERR_OK && tcp->outLength && tcp->watch.fd >= 0) {
-				tcp->watch.callback = simTCPEvents;
-				simWatchAdd(&tcp->watch, simTCPInterest(tcp));
-			}
-			tcp->remembered = 1;
-			xsRemember(tcp->object);
-		}
-		else
-			simTCPStart(the, tcp);
-		if (bits)
-			simTCPTrigger(tcp, bits);
-		return;
-	}
-	{
-		struct sockaddr_in a;
-		memset(&a, 0, sizeof(a));
-		a.sin_family = AF_INET;
-		a.sin_addr.s_addr = address;
-		a.sin_port = htons(port);
+	else {
+		tcp->net = simNet()->tcpConnect(address, (uint16_t)port, &gSimTCPUpcalls, tcp, &error);
+		if (!tcp->net)
+			xsUnknownError("socket: %s", strerror(error));
 		/* as lwIP's tcp_connect(): the remote end is known at once */
 		simFormatIPv4(address, tcp->remoteAddress);
 		tcp->remotePort = port;
-		tcp->connecting = 1;
-		simTCPStart(the, tcp);
-		if (connect(fd, (struct sockaddr*)&a, sizeof(a)) < 0 && errno != EINPROGRESS)
-			simTCPFail(tcp, simErrFromErrno(errno));
-		else
-			simTCPAddresses(tcp);
+		tcp->state = kTCPConnecting;
+		simTCPAddresses(tcp);
+	}
+	if (simHasOption(the, &xsArg(0), "noDelay", &xsVar(1)) || simHasOption(the, &xsArg(0), "nodelay", &xsVar(1)))
+		simNet()->tcpOption(tcp->net, kSimNetNoDelay, xsTest(xsVar(1)) ? 1 : 0);
+	if (simHasOption(the, &xsArg(0), "keepAlive", &xsVar(1))) {
+		/* ECMA-419: keep-alive interval in ms -> idle time and probe interval, whole seconds */
+		int seconds = (xsToInteger(xsVar(1)) + 999) / 1000;
+		if (seconds > 0)
+			simNet()->tcpOption(tcp->net, kSimNetKeepAlive, seconds);
+	}
+	simTCPRemember(tcp);
+	if (other) {
+		/* as lwIP: what the new callbacks have to hear about comes on the next turn */
+		uint8_t bits = 0;
+		if (tcp->state == kTCPConnected && simTCPHas(tcp, kTCPHasWritable) && simTCPWritable(tcp)) bits |= kTCPWritable;
+		if (tcp->pendingLength && simTCPHas(tcp, kTCPHasReadable)) bits |= kTCPReadable;
+		if (tcp->handed) bits |= kTCPWritable;
+		if (tcp->state == kTCPEnded) bits |= kTCPError;
+		if (bits)
+			simTCPTrigger(tcp, bits);
 	}
 }
 
-void simTCPAdopt(xsMachine* the, xsSlot* slot, int fd)
+void simTCPAdopt(xsMachine* the, xsSlot* slot, simNetTCP* connection)
 {
 	simTCP* tcp = xsGetHostDataValidate(*slot, (void*)&gTCPHooks);
-	if (tcp->watch.fd >= 0 || tcp->dead || tcp->finished)
+	if (tcp->net || tcp->state != kTCPIdle)
 		xsUnknownError("in use");
-	tcp->watch.fd = fd;
-	tcp->connected = 1;
+	tcp->net = connection;
+	simNet()->tcpAdopt(connection, &gSimTCPUpcalls, tcp);
+	tcp->state = kTCPConnected;
 	simTCPAddresses(tcp);
-	simTCPStart(the, tcp);
+	simTCPRemember(tcp);
 }
 
 /* read() -> ArrayBuffer of every byte available | undefined; read(byteLength) -> ArrayBuffer;
@@ -281,7 +225,7 @@ void xs_tcp_read(xsMachine* the)
 	uint8_t byte = 0;
 	if (!tcp->pendingLength)
 		return;
-	if (tcp->number) {
+	if (simTCPHas(tcp, kTCPNumber)) {
 		byte = *tcp->pending;
 		count = 1;
 		xsResult = xsInteger(byte);
@@ -309,15 +253,12 @@ void xs_tcp_read(xsMachine* the)
 	}
 	tcp->pending += count;
 	tcp->pendingLength -= count;
-	if (!tcp->pendingLength && !tcp->reading) {
+	simTCPConsumed(tcp, count);                /* the window opens again, as lwIP's tcp_recved() */
+	if (!tcp->pendingLength && !simTCPHas(tcp, kTCPReading)) {
 		simTCPDropPending(tcp);
-		if (tcp->dead)
-			simTCPTrigger(tcp, kTCPError);  /* the deferred normal close */
-		else
-			simTCPUpdateInterest(tcp);     /* resume reading from the kernel */
+		if (tcp->state == kTCPEnded)
+			simTCPTrigger(tcp, kTCPError);      /* the deferred normal close */
 	}
-	else if (!tcp->reading && !tcp->dead)
-		simTCPUpdateInterest(tcp);         /* a partial read outside onReadable reopens the window, as on lwIP */
 }
 
 /* write(buffer) or, in "number" format, write(byte) -> the writable count left.
@@ -331,11 +272,11 @@ void xs_tcp_write(xsMachine* the)
 	xsUnsignedValue length;
 	uint8_t byte;
 	size_t writable;
-	if (!tcp->connected || tcp->dead)
+	if (tcp->state != kTCPConnected)
 		xsUnknownError("not ready");
 	if (xsToInteger(xsArgc) < 1)
-		xsTypeError(tcp->number ? "byte required" : "buffer required");
-	if (tcp->number) {
+		xsTypeError(simTCPHas(tcp, kTCPNumber) ? "byte required" : "buffer required");
+	if (simTCPHas(tcp, kTCPNumber)) {
 		byte = (uint8_t)xsToInteger(xsArg(0));
 		data = &byte;
 		length = 1;
@@ -345,38 +286,8 @@ void xs_tcp_write(xsMachine* the)
 	writable = simTCPWritable(tcp);
 	if (length > writable)
 		xsUnknownError("would block: %u bytes, %u writable", (unsigned)length, (unsigned)writable);
-	if (!tcp->outLength) {
-		/* nothing queued: hand it to the kernel at once */
-		while (length) {
-			ssize_t n = send(tcp->watch.fd, data, length, MSG_NOSIGNAL);
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				if (errno != EAGAIN && errno != EWOULDBLOCK)
-					simTCPFail(tcp, simErrFromErrno(errno));
-				break;
-			}
-			data = (uint8_t*)data + n;
-			length -= n;
-			tcp->handed += n;
-		}
-		if (tcp->handed)
-			simTCPTrigger(tcp, kTCPWritable);
-	}
-	if (length && !tcp->dead) {
-		if (!tcp->out) {
-			tcp->out = malloc(SIM_TCP_SEND_BUFFER);
-			if (!tcp->out)
-				xsUnknownError("out of memory");
-		}
-		if (tcp->outOffset + tcp->outLength + length > SIM_TCP_SEND_BUFFER) {
-			memmove(tcp->out, tcp->out + tcp->outOffset, tcp->outLength);
-			tcp->outOffset = 0;
-		}
-		memcpy(tcp->out + tcp->outOffset + tcp->outLength, data, length);
-		tcp->outLength += length;
-		simTCPUpdateInterest(tcp);
-	}
+	if (length && simTCPSend(tcp, data, length) < 0)
+		xsUnknownError("out of memory");
 	xsResult = xsInteger((xsIntegerValue)simTCPWritable(tcp));
 }
 
@@ -390,24 +301,27 @@ void xs_tcp_close(xsMachine* the)
 		return;                                /* closed already */
 	tcp = simTCPGet(the);                    /* SyntaxError: an instance of another class */
 	simTCPDetach(the, tcp, &xsThis);
-	if (!tcp->reading)
+	if (!simTCPHas(tcp, kTCPReading))
 		free(tcp->pendingOwned);
 	tcp->pendingOwned = tcp->pending = NULL;
 	tcp->pendingLength = 0;
-	if (tcp->outLength && tcp->watch.fd >= 0 && tcp->watch.callback && (!tcp->dead || tcp->error == SIM_ERR_OK)) {
-		tcp->lingering = 1;
-		simTCPUpdateInterest(tcp);
+	if (tcp->net) {
+		int flush = tcp->state != kTCPEnded || tcp->error == SIM_ERR_OK;
+		if (flush && tcp->heldLength)
+			simTCPSet(tcp, kTCPLingering);  /* closed once the backend took the held bytes */
+		else {
+			simNet()->tcpClose(tcp->net, flush);
+			tcp->net = NULL;
+		}
 	}
-	else
-		simTCPRelease(tcp);
-	if (!tcp->busy && !tcp->lingering)
+	if (!tcp->busy && !simTCPHas(tcp, kTCPLingering))
 		simTCPFree(tcp);
 }
 
 void xs_tcp_get_format(xsMachine* the)
 {
 	simTCP* tcp = simTCPGet(the);
-	xsResult = xsString(tcp->number ? "number" : "buffer");
+	xsResult = xsString(simTCPHas(tcp, kTCPNumber) ? "number" : "buffer");
 }
 
 /* As Moddable's: RangeError for an unknown format or one TCP does not implement; TypeError for a symbol. */
@@ -415,8 +329,8 @@ void xs_tcp_set_format(xsMachine* the)
 {
 	simTCP* tcp = simTCPGet(the);
 	char* format = xsToString(xsArg(0));
-	if (!strcmp(format, "number")) tcp->number = 1;
-	else if (!strcmp(format, "buffer")) tcp->number = 0;
+	if (!strcmp(format, "number")) simTCPSet(tcp, kTCPNumber);
+	else if (!strcmp(format, "buffer")) simTCPClear(tcp, kTCPNumber);
 	else xsRangeError("unimplemented");
 }
 
@@ -444,9 +358,8 @@ void xs_tcp_get_localPort(xsMachine* the)
 	if (tcp->localPort) xsResult = xsInteger(tcp->localPort);
 }
 
-/* The descriptor of a connected or connecting TCP instance, or -1 (for xsnet/native's ttl); never throws */
-int simTCPDescriptor(xsMachine* the, xsSlot* slot)
+simNetTCP* simTCPConnection(xsMachine* the, xsSlot* slot)
 {
 	simTCP* tcp = simHostDataIf(the, slot, &gTCPHooks);
-	return (tcp && !tcp->dead && (tcp->connecting || tcp->connected)) ? tcp->watch.fd : -1;
+	return (tcp && (tcp->state == kTCPConnecting || tcp->state == kTCPConnected)) ? tcp->net : NULL;
 }

@@ -1,4 +1,4 @@
-/* xsnet simulator: the connection to xsbug, Moddable's debugger, and source maps.
+/* xsnet simulator: the connection to xsbug, Moddable's debugger (source maps: sourcemap.c).
  *
  * The debug build (hosts/sim/Makefile DEBUG=1, into build/sim-debug; what `xsnet run` runs) compiles XS with
  * mxDebug: stack traces name file and line, and the engine speaks xsbug's protocol (XML messages over TCP)
@@ -8,11 +8,8 @@
  * machine running without a debugger. Commands that xsbug sends while the app waits in the event loop (a new breakpoint, a
  * break request) are read by a watch of the loop; while the machine is stopped at a breakpoint the engine
  * reads them itself through fxReceive(), which blocks.
- *
- * simSourceMap(): a module whose compiled JavaScript ends with `//# sourceMappingURL=` is given the lines and the
- * path of its source (the TypeScript), so that stack traces and xsbug show app.ts:12, not app.js:9.
  */
-#include "sim.h"
+#include "../engine.h"
 #include "xsScript.h"
 #include <fcntl.h>
 #include <limits.h>
@@ -22,44 +19,6 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-
-void simSourceMap(void* it, const char* path, char* name)
-{
-	txParser* parser = it;
-	char map[PATH_MAX], source[PATH_MAX];
-	const char* slash;
-	FILE* file;
-	if (!name || !name[0])
-		return;
-	slash = strrchr(path, '/');
-	if (name[0] == '/')
-		snprintf(map, sizeof(map), "%s", name);
-	else
-		snprintf(map, sizeof(map), "%.*s%s", slash ? (int)(slash - path + 1) : 0, path, name);
-	file = fopen(map, "r");
-	if (!file)
-		return;
-	{
-		txString sourceName = NULL;
-		parser->path = fxNewParserSymbol(parser, map);
-		fxParserSourceMap(parser, file, (txGetter)fgetc, 0, &sourceName);
-		fclose(file);
-		if (parser->errorCount || !sourceName) {
-			parser->lines = NULL;
-			parser->path = fxNewParserSymbol(parser, (txString)path);
-			return;
-		}
-		if (sourceName[0] == '/')
-			snprintf(source, sizeof(source), "%s", sourceName);
-		else {
-			slash = strrchr(map, '/');
-			snprintf(source, sizeof(source), "%.*s%s", slash ? (int)(slash - map + 1) : 0, map, sourceName);
-		}
-		if (realpath(source, map))   /* "../../src/x.ts" of a map: the file's own path, for xsbug's breakpoints */
-			snprintf(source, sizeof(source), "%s", map);
-		parser->path = fxNewParserSymbol(parser, source);
-	}
-}
 
 #ifdef mxDebug
 

@@ -1,7 +1,7 @@
 /* xsnet simulator: helpers shared by the ECMA-419 socket classes (tcp.c, listener.c, udp.c). Option handling
  * follows Moddable's modules/io/common/builtinCommon.c, so that the simulator's classes throw what a board's
  * throw for the same bad input. */
-#include "sim.h"
+#include "bindings.h"
 #include <arpa/inet.h>
 
 int simHasOption(xsMachine* the, xsSlot* options, const char* name, xsSlot* value)
@@ -88,23 +88,4 @@ void simFormatIPv4(uint32_t address, char* out)
 	struct in_addr a;
 	a.s_addr = address;
 	inet_ntop(AF_INET, &a, out, 16);
-}
-
-/* errno -> lwIP 2.x err_t, as the boards report the same failures */
-int simErrFromErrno(int error)
-{
-	switch (error) {
-	case 0: return SIM_ERR_OK;
-	case ECONNREFUSED:
-	case ECONNRESET:
-	case EPIPE: return SIM_ERR_RST;
-	case EHOSTUNREACH:
-	case ENETUNREACH:
-	case ENETDOWN: return SIM_ERR_RTE;
-	case EADDRINUSE: return SIM_ERR_USE;
-	case ENOMEM:
-	case ENOBUFS: return SIM_ERR_MEM;
-	case ETIMEDOUT:
-	default: return SIM_ERR_ABRT;
-	}
 }

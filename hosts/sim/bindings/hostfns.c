@@ -1,5 +1,5 @@
 /* xsnet simulator: the table of native functions that host modules bind with `@ "name"`. */
-#include "sim.h"
+#include "bindings.h"
 #include "tls/tls.h"
 
 #define SIM_FUNCTIONS(X) \
@@ -30,7 +30,7 @@ SIM_DESTRUCTORS(SIM_DECLARE_D)
 
 /* While the preload phase runs (preload.c), every native function refuses to run, as the XS linker does. */
 #define SIM_GUARD(name, length) static void name##_guarded(xsMachine* the) { \
-	if (gSimPreloading) simPreloadRefuse(the, #name); \
+	if (simPreloading()) simPreloadRefuse(the, #name); \
 	name(the); }
 SIM_FUNCTIONS(SIM_GUARD)
 

@@ -1,0 +1,54 @@
+/* xsnet simulator: the engine. The XS machine and what runs JS on it: promise jobs, exception reporting,
+ * callbacks from the loop (main.c), module loading (modules.c), the preload phase (preload.c, aliases.c) and
+ * the heap's sizes (heap.c). The machine is passed explicitly; nothing here knows sockets. */
+#ifndef XSNET_ENGINE_H
+#define XSNET_ENGINE_H
+
+#include "xsAll.h"
+#include "xs.h"
+#include "loop.h"
+/* from xsmc.c (xsmc.h itself redefines the xs macros) */
+mxImport xsIntegerValue _xsmcGetBuffer(xsMachine *the, xsSlot *slot, void **data, xsUnsignedValue *count, xsBooleanValue writable);
+#define xsmcGetBufferReadable(_SLOT, data, count) _xsmcGetBuffer(the, &_SLOT, data, count, 0)
+/* from xsAPI.c (xs.h declares it only without xsAll.h): the host data of an instance of the class whose hooks
+ * (or destructor) is `validator`; SyntaxError for anything else */
+mxImport void* fxGetHostDataValidate(xsMachine* the, xsSlot* slot, void* validator);
+
+/* ---- the machine (main.c) ---- */
+void simDrainJobs(xsMachine* the);   /* run promise jobs until none are left; report unhandled rejections */
+void simReportException(xsMachine* the, const char* where); /* print xsException with its stack, exit(1) */
+/* Call `fn` (a function slot) with this = `thisSlot`, from the event loop, with exception reporting
+ * and promise-job draining. */
+void simCallback(xsMachine* the, xsSlot* thisSlot, xsSlot* fn, int argc, xsSlot* argv);
+
+/* ---- the XS heap in 64-bit counts (heap.c): XS's own chunk counters are 32-bit and wrap above 2 GiB ---- */
+typedef struct {
+	uint64_t chunks, slots;           /* bytes in use (chunks: exact right after a collection) */
+	uint64_t chunksPeak, slotsPeak;   /* the most in use so far */
+	uint64_t chunksReserved;          /* bytes of chunk blocks allocated from the system */
+} simHeap;
+void simHeapSizes(xsMachine* the, simHeap* heap);
+
+/* ---- host functions: the table that `@ "name"` declarations are looked up in (main.c hands it over) ---- */
+typedef struct {
+	const char* name;
+	txCallback callback;
+	int length;                /* -1: a destructor for `class @ "name"` */
+} simHostFunction;
+
+/* ---- module loader (modules.c) ---- */
+int simModulesLoadMap(const char* path);
+void simModulesSetArgs(int argc, char** argv);
+void simModulesSetHostFunctions(const simHostFunction* table);  /* ends with a NULL name */
+void simRunMain(xsMachine* the, const char* path);
+void simImport(txMachine* the, const char* specifier, txCallback fulfilled, txCallback rejected); /* import().then() */
+int simModulesIsHost(const char* path);            /* a host module (binds native functions) */
+const char* simModulesSpecifier(const char* path); /* the map's specifier for a module file, or NULL */
+const char** simModulesPreloads(int* count);       /* the map's "!preload" specifiers, in order */
+
+/* ---- preloading as the XS linker does (preload.c) ---- */
+int simPreloading(void);                            /* 1 while preloaded module bodies run */
+void simPreload(xsMachine* the, const char** specifiers, int count, int warnings);
+void simPreloadRefuse(xsMachine* the, const char* name); /* throws: a native function called while preloading */
+
+#endif
