@@ -6,7 +6,8 @@
 //   2. M concurrent Node clients (--clients, default 200) for S seconds (--seconds, default 60) exchanging random
 //      blocks with the nodemcu/net echo server, SHA-256 compared both ways; one session in five is a hostile
 //      peer: it resets mid-transfer, half-closes, stalls (never reads) or never sends.
-// --luatos: the echo server of steps 1 (server cycles) and 2 is a luatos/socket one (listen(ctrl, 8), accept).
+// --luatos: the client cycles use luatos/socket (create, connect, tx, close, release) and the echo server of the
+// server cycles and of step 2 is a luatos/socket one (listen(ctrl, 8), accept).
 // JS heap (after gc, xsnet-sim/heap) and the simulator's open descriptors (/proc/<pid>/fd) are taken at the
 // start and at the end, and every SAMPLE_MS with the process's RSS (`samples` in --json: during the client and
 // server cycles the heap is not sampled, a command is in flight). Exit status 1 when a byte was lost, a connection failed unexpectedly, or the heap or
@@ -81,7 +82,7 @@ export async function main(argv = process.argv.slice(2)) {
 
     const asClient = newTally();
     const sink = await cycleServer(asClient);
-    const reply = await sim.command(`cycles ${sink.port} ${cycles}`);
+    const reply = await sim.command(`${luatos ? "cycles-luatos" : "cycles"} ${sink.port} ${cycles}`);
     const [, , , failedAsClient, , slowestAsClient] = reply.split(" ");
     await sink.settled(cycles - Number(failedAsClient));
     sink.close();

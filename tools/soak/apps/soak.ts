@@ -2,6 +2,7 @@
 // server on 127.0.0.1:`args[0]` and runs its commands, one per line, answering one line each:
 //   heap                  -> "heap <bytes>"          JS heap in use right after a gc
 //   cycles <port> <n>     -> "cycles <n> failed <f> slowest <ms>"  n connect/send/close cycles as a client
+//   cycles-luatos <port> <n> -> the same with luatos/socket (create, connect, tx, close, release)
 //   serve                 -> "port <p>"              a nodemcu/net echo server on 127.0.0.1 (binary, byte-exact)
 //   serve-luatos <port>   -> "port <p>"              the same with luatos/socket (multi-client listen, accept)
 //   stop                  -> "stopped accepted <a> rx <bytes> tx <bytes> queueFull <q> sendErrors <s> errors <e>
@@ -137,10 +138,43 @@ function cycles(port: number, count: number) {
   next();
 }
 
+/**
+ * The same cycles with luatos/socket: create, connect, ON_LINE(0): tx CYCLE_PAYLOAD, TX_OK(0): close and release.
+ * Any other event with a non-zero param (ON_LINE(-1), EVENT(-1), TX_OK(-1)) fails the cycle.
+ */
+function cyclesLuatos(port: number, count: number) {
+  let done = 0, failed = 0, slowest = 0;
+  const next = () => {
+    if (done === count) { reply(`cycles ${count} failed ${failed} slowest ${slowest}`); return; }
+    done++;
+    const start = Date.now();
+    let over = false;
+    const finish = (c: SocketCtrl, ok: boolean, why: string) => {
+      if (over) return;
+      over = true;
+      if (!ok) { failed++; trace(`soak: luatos cycle ${done} failed: ${why}\n`); }
+      socket.close(c);
+      socket.release(c);
+      slowest = Math.max(slowest, Date.now() - start);
+      setTimeout(next, 0);
+    };
+    const c = socket.create(undefined, (c, event, param) => {
+      if (event === socket.ON_LINE && param === 0) socket.tx(c, CYCLE_PAYLOAD);
+      else if (event === socket.TX_OK && param === 0) finish(c, true, "");
+      else if (param !== 0) finish(c, false, `event ${event} param ${param}`);
+    })!;
+    socket.config(c);
+    const [ok] = socket.connect(c, "127.0.0.1", port);
+    if (!ok) finish(c, false, "connect refused the call");
+  };
+  next();
+}
+
 function run(line: string) {
   const [cmd, a, b] = line.split(" ");
   if (cmd === "heap") { gc(); reply(`heap ${used()}`); }
   else if (cmd === "cycles") cycles(Number(a), Number(b));
+  else if (cmd === "cycles-luatos") cyclesLuatos(Number(a), Number(b));
   else if (cmd === "serve") serve();
   else if (cmd === "serve-luatos") serveLuatos(Number(a));
   else if (cmd === "stop") stop();
