@@ -45,6 +45,12 @@ void simImport(txMachine* the, const char* specifier, txCallback fulfilled, txCa
 int simModulesIsHost(const char* path);            /* a host module (binds native functions) */
 const char* simModulesSpecifier(const char* path); /* the map's specifier for a module file, or NULL */
 const char** simModulesPreloads(int* count);       /* the map's "!preload" specifiers, in order */
+/* For the loader. simSourceMap: after parsing the module file `path`, whose `//# sourceMappingURL=` is `name`
+ * (NULL or "": none; relative to `path`), give the parser (a txParser) the lines and path of the TypeScript
+ * source; nothing changes when the map is missing or unreadable (sourcemap.c). simReportBytecode: the byte
+ * code size of each module, for `npm run bench` (XSNET_REPORT_BYTECODE; bytecode.c). */
+void simSourceMap(void* parser, const char* path, char* name);
+void simReportBytecode(txMachine* the, const char* path, txScript* script, txUnsigned flags);
 
 /* ---- preloading as the XS linker does (preload.c) ---- */
 int simPreloading(void);                            /* 1 while preloaded module bodies run */
