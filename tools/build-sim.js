@@ -13,8 +13,9 @@ import path from "node:path";
 import { root, xsPackageDir } from "./sim.js";
 
 /**
- * Build the simulator. `sanitize` (default: XSNET_SANITIZE=1 is set): the AddressSanitizer + UBSan variant
- * (build/sim-asan/xsnet-sim).
+ * Build the simulator (build/sim/xsnet-sim), when make says it is out of date. `sanitize` (default: XSNET_SANITIZE=1
+ * is set): the AddressSanitizer + UBSan variant (build/sim-asan/xsnet-sim); else `debug`: XS with its debugger
+ * (build/sim-debug/xsnet-sim, for xsbug). `quiet`: make's output only in the error; otherwise each step is printed.
  * @throws Error when make or the compiler is missing, or the build fails.
  */
 export function buildSim({ quiet = false, sanitize = process.env.XSNET_SANITIZE === "1", debug = false } = {}) {
