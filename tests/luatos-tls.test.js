@@ -3,10 +3,7 @@
 // App: tests/apps/luatos-tls.ts.
 import assert from "node:assert/strict";
 import { app, cleanup, exitsCleanly, lines } from "./support/net-peers.js";
-import { certificates, tlsServer, silentServer } from "./support/tls-peers.js";
-
-const byteAt = (n) => (n * 7 + (n >> 10)) & 255;
-const greeter = (s) => s.once("data", (d) => s.end("world:" + d));
+import { bulkEcho, certificates, greeter, tlsServer, silentServer } from "./support/tls-peers.js";
 
 async function run(args) {
   const r = await exitsCleanly(app("luatos-tls", args));
@@ -38,16 +35,12 @@ describe("luatos/socket over TLS (config isTls; hosts/sim/tls on OpenSSL)", func
 
   it("1 MiB both ways byte-exact (tx, rx into a zbuff), TLS 1.2 and 1.3", async () => {
     for (const version of ["TLSv1.2", "TLSv1.3"]) {
-      let got = 0, bad = -1;
-      const srv = await tlsServer({ ...pki.server, minVersion: version, maxVersion: version }, (s) => s.on("data", (d) => {
-        for (let i = 0; i < d.length; i++) if (bad < 0 && d[i] !== byteAt(got + i)) bad = got + i;
-        got += d.length;
-        s.write(d);
-      }));
+      const { seen, onConnection } = bulkEcho();
+      const srv = await tlsServer({ ...pki.server, minVersion: version, maxVersion: version }, onConnection);
       assert.deepEqual(await run(["bulk", srv.port, "127.0.0.1", pki.ca.cert, "-", "-"]),
         ["config true", "connect [true,false] state=[4,\"正在TLS握手\"]", "event ON_LINE 0", "bulk received 1048576 exact"]);
-      assert.equal(got, 1 << 20);
-      assert.equal(bad, -1);
+      assert.equal(seen.got, 1 << 20);
+      assert.equal(seen.bad, -1);
       assert.equal(srv.sessions[0].protocol, version);
     }
   });

@@ -2,12 +2,7 @@
 // 127.0.0.1, with certificates generated at run time (tests/support/tls-peers.js). App: tests/apps/tls-nodemcu.ts.
 import assert from "node:assert/strict";
 import { app, cleanup, closedPort, exitsCleanly, fakeDns, dnsResponse, lines } from "./support/net-peers.js";
-import { certificates, tlsServer, silentServer } from "./support/tls-peers.js";
-
-const byteAt = (n) => (n * 7 + (n >> 10)) & 255;
-
-/** A server that answers "world:<what it got>" and closes. */
-const greeter = (s) => s.once("data", (d) => s.end("world:" + d));
+import { bulkEcho, certificates, greeter, tlsServer, silentServer } from "./support/tls-peers.js";
 
 /** Run a scenario; its output lines after a clean exit. */
 async function run(args, opts = {}) {
@@ -32,16 +27,12 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
 
   it("1 MiB both ways, byte-exact, over TLS 1.3 and over TLS 1.2", async () => {
     for (const version of ["TLSv1.3", "TLSv1.2"]) {
-      let got = 0, bad = -1;
-      const srv = await tlsServer({ ...pki.server, minVersion: version, maxVersion: version }, (s) => s.on("data", (d) => {
-        for (let i = 0; i < d.length; i++) if (bad < 0 && d[i] !== byteAt(got + i)) bad = got + i;
-        got += d.length;
-        s.write(d);
-      }));
+      const { seen, onConnection } = bulkEcho();
+      const srv = await tlsServer({ ...pki.server, minVersion: version, maxVersion: version }, onConnection);
       assert.deepEqual(await run(["bulk", srv.port, "127.0.0.1", pki.ca.cert, "-"]),
         ["verify true", "connection", "bulk received 1048576 exact"]);
-      assert.equal(got, 1 << 20);
-      assert.equal(bad, -1);
+      assert.equal(seen.got, 1 << 20);
+      assert.equal(seen.bad, -1);
       assert.deepEqual(srv.sessions.map((s) => s.protocol), [version]);
     }
   });
@@ -73,8 +64,8 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
     assert.deepEqual(await run(["hello", srv.port, "tls.other", pki.ca.cert, "-"], await loopbackDns()),
       ["verify true", "reconnection -28"]);
     // a server at another loopback address: the certificate names 127.0.0.1 only
-    const { server } = await listenOn("127.0.0.2", pki.server);
-    assert.deepEqual(await run(["hello", server.address().port, "127.0.0.2", pki.ca.cert, "-"]),
+    const other = await tlsServer(pki.server, greeter, "127.0.0.2");
+    assert.deepEqual(await run(["hello", other.port, "127.0.0.2", pki.ca.cert, "-"]),
       ["verify true", "reconnection -28"]);
   });
 
@@ -127,13 +118,3 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
     assert.ok(Buffer.concat(srv.received)[0] === 0x16, "a ClientHello was sent");
   });
 });
-
-/** A TLS server on `address` (another loopback address). */
-async function listenOn(address, options) {
-  const tls = await import("node:tls");
-  const { onCleanup } = await import("./support/net-peers.js");
-  const server = tls.createServer(options, (s) => { s.on("error", () => {}); greeter(s); });
-  await new Promise((resolve) => server.listen(0, address, resolve));
-  onCleanup(() => new Promise((resolve) => server.close(() => resolve())));
-  return { server };
-}

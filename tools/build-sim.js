@@ -13,8 +13,9 @@ import path from "node:path";
 import { root, xsPackageDir } from "./sim.js";
 
 /**
- * Build the simulator. `sanitize` (default: XSNET_SANITIZE=1 is set): the AddressSanitizer + UBSan variant
- * (build/sim-asan/xsnet-sim).
+ * Build the simulator (build/sim/xsnet-sim), when make says it is out of date. `sanitize` (default: XSNET_SANITIZE=1
+ * is set): the AddressSanitizer + UBSan variant (build/sim-asan/xsnet-sim); else `debug`: XS with its debugger
+ * (build/sim-debug/xsnet-sim, for xsbug). `quiet`: make's output only in the error; otherwise each step is printed.
  * @throws Error when make or the compiler is missing, or the build fails.
  */
 export function buildSim({ quiet = false, sanitize = process.env.XSNET_SANITIZE === "1", debug = false } = {}) {
@@ -38,12 +39,12 @@ export function buildSim({ quiet = false, sanitize = process.env.XSNET_SANITIZE 
     console.log(`xsnet: the simulator ${binary} is up to date`);
     return;
   }
-  const count = (dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".c")).length;
+  const count = (dir, recursive = false) => fs.readdirSync(dir, { recursive }).filter((f) => f.endsWith(".c")).length;
   const { version } = JSON.parse(fs.readFileSync(path.join(xs, "..", "package.json"), "utf8"));
   console.log(`xsnet: building the simulator ${binary}${sanitize ? " (AddressSanitizer, UBSan)" : debug ? " (with XS's debugger, for xsbug)" : ""} with ${jobs} jobs:`);
   const steps = [
     ["engine", `the XS engine: ${count(path.join(xs, "xs", "sources"))} C files of @agoric/xsnap ${version}, and Moddable's text modules (the first build takes a few minutes)`],
-    ["host", `the host: ${count(path.join(root, "hosts", "sim"))} C files of hosts/sim`],
+    ["host", `the host: ${count(path.join(root, "hosts", "sim"), true)} C files of hosts/sim`],
     [undefined, "linking"],
   ];
   for (const [target, what] of steps) {

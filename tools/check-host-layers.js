@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Checks the layers of the simulator's host (docs/simulator-host.md) and prints what breaks them:
 //  1. no POSIX socket or epoll call, and no socket header, outside the backend folder hosts/sim/net/posix
-//     (epoll: only the loop, hosts/sim/loop.c; the xsbug debugger's own connection, hosts/sim/debug/ or
-//     hosts/sim/xsbug*, is not the app's network and may use a socket);
+//     (epoll: only the loop, hosts/sim/loop.c; the xsbug debugger's own connection, hosts/sim/debug/, is not the
+//     app's network and may use a socket);
 //  2. the dependency arrows between the host's units run one way, as allowed below, both by #include "..." lines
 //     and, when the host is built (build/sim/obj/host), by the symbols each object file takes from the others
 //     (nm): so no circle among the host's files.
@@ -18,7 +18,7 @@ const host = path.join(root, "hosts", "sim");
 /** The unit of a host file (path relative to hosts/sim). */
 export function unitOf(file) {
   if (file.startsWith("bindings/") || file.startsWith("tls/")) return "bindings";   // tls/: a host class too
-  if (file.startsWith("debug/") || file.startsWith("xsbug")) return "debug";
+  if (file.startsWith("debug/")) return "debug";
   if (file.startsWith("net/posix/")) return "posix";
   if (file.startsWith("net/fault/")) return "fault";
   if (file.startsWith("net/")) return "seam";

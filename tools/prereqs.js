@@ -24,7 +24,7 @@ export const PREREQS = [
   { command: "openssl", deb: "openssl", group: "test", for: "certificates generated at run time by tests/tls-*.test.js" },
   { command: "dnsmasq", deb: "dnsmasq-base", group: "test", for: "the DNS server of tests/net-dns.test.js, tests/net-ping.test.js" },
   { command: "curl", deb: "curl", group: "test", for: "the HTTP client of tests/net-tcp-server, ported-http-server, examples" },
-  { command: "python3", deb: "python3", group: "test", for: "tests/net-native, net-ping (ICMP and TTL peers), flash-e2e (pty pair)" },
+  { command: "python3", deb: "python3", group: "test", for: "tests/net-native, net-ping (ICMP and TTL peers), net-reliability (a small-window peer), flash-e2e (pty pair), xsnet-repl (a terminal: support/pty-run.py)" },
   { command: "ip", deb: "iproute2", group: "test", for: "network namespaces of tests/net-native, net-ping, net-regress, native-sim" },
   { command: "unshare", deb: "util-linux", group: "test", for: "network namespaces of tests/net-native, net-ping, net-regress, native-sim" },
   { name: "lwIP headers", file: "/usr/include/lwip/lwip/dns.h", deb: "liblwip-dev", group: "test", for: "lwIP's headers for tests/native-lwip.test.js" },

@@ -1,5 +1,5 @@
 /* xsnet simulator: the engine. The XS machine and what runs JS on it: promise jobs, exception reporting,
- * callbacks from the loop (main.c), module loading (modules.c), the preload phase (preload.c, aliases.c) and
+ * callbacks from the loop and the bindings (machine.c), module loading (modules.c), the preload phase (preload.c, aliases.c) and
  * the heap's sizes (heap.c). The machine is passed explicitly; nothing here knows sockets. */
 #ifndef XSNET_ENGINE_H
 #define XSNET_ENGINE_H
@@ -14,7 +14,7 @@ mxImport xsIntegerValue _xsmcGetBuffer(xsMachine *the, xsSlot *slot, void **data
  * (or destructor) is `validator`; SyntaxError for anything else */
 mxImport void* fxGetHostDataValidate(xsMachine* the, xsSlot* slot, void* validator);
 
-/* ---- the machine (main.c) ---- */
+/* ---- the machine (machine.c) ---- */
 void simDrainJobs(xsMachine* the);   /* run promise jobs until none are left; report unhandled rejections */
 void simReportException(xsMachine* the, const char* where); /* print xsException with its stack, exit(1) */
 /* Call `fn` (a function slot) with this = `thisSlot`, from the event loop, with exception reporting
@@ -45,6 +45,12 @@ void simImport(txMachine* the, const char* specifier, txCallback fulfilled, txCa
 int simModulesIsHost(const char* path);            /* a host module (binds native functions) */
 const char* simModulesSpecifier(const char* path); /* the map's specifier for a module file, or NULL */
 const char** simModulesPreloads(int* count);       /* the map's "!preload" specifiers, in order */
+/* For the loader. simSourceMap: after parsing the module file `path`, whose `//# sourceMappingURL=` is `name`
+ * (NULL or "": none; relative to `path`), give the parser (a txParser) the lines and path of the TypeScript
+ * source; nothing changes when the map is missing or unreadable (sourcemap.c). simReportBytecode: the byte
+ * code size of each module, for `npm run bench` (XSNET_REPORT_BYTECODE; bytecode.c). */
+void simSourceMap(void* parser, const char* path, char* name);
+void simReportBytecode(txMachine* the, const char* path, txScript* script, txUnsigned flags);
 
 /* ---- preloading as the XS linker does (preload.c) ---- */
 int simPreloading(void);                            /* 1 while preloaded module bodies run */

@@ -53,16 +53,10 @@ void fxAbort(txMachine* the, int status)
 	case XS_STACK_OVERFLOW_EXIT: fprintf(stderr, "xsnet-sim: stack overflow (raise --stack)\n"); break;
 	case XS_NOT_ENOUGH_MEMORY_EXIT: fprintf(stderr, "xsnet-sim: memory full\n"); break;
 	case XS_NO_MORE_KEYS_EXIT: fprintf(stderr, "xsnet-sim: not enough keys\n"); break;
-	case XS_UNHANDLED_EXCEPTION_EXIT: {
-		xsSlot exception = mxException;
-		fprintf(stderr, "xsnet-sim: uncaught exception: ");
-		mxException = mxUndefined;
-		simPrintSlot(the, &exception);
-		break;
-	}
+	case XS_UNHANDLED_EXCEPTION_EXIT:
 	case XS_UNHANDLED_REJECTION_EXIT: {
 		xsSlot exception = mxException;
-		fprintf(stderr, "xsnet-sim: unhandled rejection: ");
+		fprintf(stderr, "xsnet-sim: %s: ", status == XS_UNHANDLED_EXCEPTION_EXIT ? "uncaught exception" : "unhandled rejection");
 		mxException = mxUndefined;
 		simPrintSlot(the, &exception);
 		break;

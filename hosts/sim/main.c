@@ -32,7 +32,7 @@ static int gReportCPU = 0;
 static int gLinkerWarnings = 0;
 
 
-extern void simDebugTrace(xsMachine* the, const char* text);
+void simDebugTrace(xsMachine* the, const char* text);   /* debug/xsbug.c */
 
 /* trace(value): writes exactly its argument to stdout, flushed at every call (Moddable's trace). */
 static void xs_trace(xsMachine* the)
@@ -49,11 +49,10 @@ static void xs_trace(xsMachine* the)
 static void simUsage(void)
 {
 	fprintf(stderr, "usage: xsnet-sim [--map file] [--heap KiB] [--slots n] [--stack n] [--dns ip[:port]]... "
-		"[--timeout s] [--report-heap] [--trace-host] module.js [-- args]\n");
+		"[--netif name] [--timeout s] [--report-heap] [--report-cpu] [--trace-host] [--linker-warnings] "
+		"module.js [-- args]\n");
 	exit(2);
 }
-
-extern void simTimerInstallGlobals(xsMachine* the);
 
 int main(int argc, char** argv)
 {

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 
 static int simIsHostPath(const char* path);
-void simReportBytecode(txMachine* the, const char* path, txScript* script, txUnsigned flags);   /* bytecode.c */
 static const simHostFunction* gHostFunctions = NULL;
 
 void simModulesSetHostFunctions(const simHostFunction* table)
@@ -278,8 +277,6 @@ static void simBuildHosts(txMachine* the)
 #endif
 	mxPullSlot(mxResult);
 }
-
-extern void simSourceMap(void* parser, const char* path, char* name);   /* sourcemap.c */
 
 static txScript* simLoadScript(txMachine* the, const char* path, txUnsigned flags)
 {

@@ -41,6 +41,14 @@ export function tlsTarget(host: string, settings: TlsSettings): TlsTarget {
 	return { io: TLSSocket as unknown as TlsTarget["io"], host, secure };
 }
 
+/**
+ * mbedTLS's debug level 0..4 (what NodeMCU's tls.setDebug and LuatOS's sslLog take) as TlsSettings.debug: 0 off,
+ * 1 (levels 1-2) the handshake steps and alerts, 2 (levels 3-4) every record too.
+ */
+export function debugLevel(level: number): number {
+	return level <= 0 ? 0 : level <= 2 ? 1 : 2;
+}
+
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /** RFC 4648 base64 (the body of a PEM block; white space ignored) to bytes; undefined when malformed. */

@@ -47,8 +47,12 @@ function checkFunction(name: string, fn: unknown): asserts fn is Function {
 	if (typeof fn !== "function") throw new TypeError(`sys.${name}: fn must be a function`);
 }
 
-/** An ms argument as luaL_checkinteger takes it (an integer, or a decimal string); else TypeError. */
-function toMs(name: string, ms: unknown): number {
+/**
+ * An ms argument of sys.<name> as luaL_checkinteger takes it (xsnet/core/lua toInteger: an integer, or a string
+ * of decimal digits).
+ * @throws TypeError "sys.<name>: ms must be an integer" for anything else (1.5, NaN, Infinity, "1e3", true, ...).
+ */
+export function toMs(name: string, ms: unknown): number {
 	const n = toInteger(ms);
 	if (n === undefined) throw new TypeError(`sys.${name}: ms must be an integer`);
 	return n;

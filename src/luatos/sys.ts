@@ -1,10 +1,9 @@
 // LuatOS's `sys` (script/corelib/sys.lua, with sysplus merged in as upstream did) on promises: a LuatOS task is
 // an async function, `sys.wait(ms)` and the other blocking calls are awaited. Tasks, the message bus, task
 // message queues (taskInitEx / sendMsg / waitMsg) and timers (sys-timers.ts).
-import { toInteger } from "xsnet/core/lua";
 import Timer from "timer";
 import { Waiter, addSubscriber, removeSubscriber, enqueue, checkTopic } from "luatos/sys-bus";
-import { timerStart, timerLoopStart, timerStop, timerStopAll, timerIsActive } from "luatos/sys-timers";
+import { timerStart, timerLoopStart, timerStop, timerStopAll, timerIsActive, toMs } from "luatos/sys-timers";
 import { log, logException } from "luatos/log";
 
 export { timerStart, timerLoopStart, timerStop, timerStopAll, timerIsActive };
@@ -20,16 +19,9 @@ interface TaskQueue {
 // Task queues by name, made on first use (a Map made by a preloaded module body would be read-only in flash).
 let tasks: Map<unknown, TaskQueue> | undefined;
 
-/**
- * An optional ms argument as luaL_checkinteger takes it (xsnet/core/lua toInteger: an integer, or a string of
- * decimal digits); nil -> undefined.
- * @throws TypeError "sys.<fn>: ms must be an integer" for anything else (1.5, NaN, Infinity, "1e3", true, ...).
- */
-function toMs(fn: string, ms: unknown): number | undefined {
-	if (ms === undefined || ms === null) return undefined;
-	const n = toInteger(ms);
-	if (n === undefined) throw new TypeError(`sys.${fn}: ms must be an integer`);
-	return n;
+/** An optional ms argument: nil -> undefined, else sys-timers' toMs (an integer or a decimal string; TypeError). */
+function optMs(fn: string, ms: unknown): number | undefined {
+	return ms === undefined || ms === null ? undefined : toMs(fn, ms);
 }
 
 function ignore(): void {
@@ -159,7 +151,7 @@ class MessageWaiter implements Waiter {
  * @throws TypeError when `ms` is given and not an integer (a number or a decimal string).
  */
 export function waitMsg(name: string, target?: unknown, ms?: number | null): Promise<TaskMessage | undefined | false> {
-	ms = toMs("waitMsg", ms);
+	ms = optMs("waitMsg", ms);
 	const task = tasks?.get(name);
 	if (!task) {
 		log("E", "sys", "waitMsg: only a task started with sys.taskInitEx can wait for messages");
@@ -204,7 +196,7 @@ class TopicWaiter implements Waiter {
 /** The published message [topic, ...args] for `topic`, or undefined after `ms` (< 1: at once, as LuatOS). */
 function waitTopic(fn: string, topic: unknown, msArg: unknown): Promise<unknown[] | undefined> {
 	checkTopic(fn, topic);
-	const ms = toMs(fn, msArg);
+	const ms = optMs(fn, msArg);
 	if (ms !== undefined && ms !== null && ms < 1) return Promise.resolve(undefined);
 	return new Promise((resolve) => {
 		const w = new TopicWaiter();
@@ -247,7 +239,6 @@ function untilExtResult(message: unknown[] | undefined): unknown[] | false {
  */
 export function wait(ms: number): Promise<undefined> {
 	const t = toMs("wait", ms);
-	if (t === undefined) throw new TypeError("sys.wait: ms must be an integer");
 	if (t < 1) return Promise.resolve(undefined);
 	return new Promise((resolve) => {
 		Timer.set(() => resolve(undefined), t);

@@ -1,7 +1,7 @@
 // luatos/socket's TLS settings: config()'s serverCert / clientCert / clientKey / clientPassword (PEM text) as the
 // core's TlsSettings, and sslLog()'s level. The handshake and the certificate check are the host's
 // embedded:io/socket/tcp/tls (xsnet/core/tls).
-import { pemBlocks, PEM_CERTIFICATE, PEM_KEY } from "xsnet/core/tls";
+import { debugLevel, pemBlocks, PEM_CERTIFICATE, PEM_KEY } from "xsnet/core/tls";
 import type { TlsSettings } from "xsnet/core/tls";
 
 // sslLog(): the TLS library's diagnostics of the connections opened afterwards (0 off).
@@ -9,7 +9,7 @@ let debug = 0;
 
 /** sslLog(level): 0 off, 1-2 handshake steps and alerts, 3 and more every record too (mbedTLS's levels 0..4). */
 export function setSslLog(level: number): void {
-	debug = level <= 0 ? 0 : level <= 2 ? 1 : 2;
+	debug = debugLevel(level);
 }
 
 /**

@@ -109,10 +109,20 @@ class ZBuffer {
 		return z.cursor;
 	}
 
+	/**
+	 * pack(format, ...values): write `values` at the cursor in lpack `format` (zbuff-codec.ts pack: letters, byte
+	 * order, repeat counts); stops when the buffer is full. LuatOS zbuff's pack.
+	 * @returns the number of bytes written. @throws TypeError on an unknown letter or a value of the wrong type.
+	 */
 	pack(format: string, ...values: unknown[]): number {
 		return pack(self(this, "pack"), format, values, rawOf);
 	}
 
+	/**
+	 * unpack(format): read values from the cursor in `format` (pack's letters) up to len(), moving the cursor past
+	 * them. LuatOS zbuff's unpack.
+	 * @returns `[bytesRead, ...values]`. @throws TypeError on an unknown letter.
+	 */
 	unpack(format: string): unknown[] {
 		return unpack(self(this, "unpack"), format);
 	}
@@ -268,6 +278,7 @@ class ZBuffer {
 		reallocate(z, n);
 	}
 
+	/** reSize(length): resize()'s other spelling (LuatOS zbuff has both). */
 	reSize(length: number): void {
 		this.resize(length);
 	}

@@ -7,6 +7,7 @@ import { DNS_SERVERS_MAX, SERVER_TIMEOUT_DEFAULT_S, SERVER_TIMEOUT_MIN_S, SERVER
 import { toPort, toInteger, isNumberLike } from "xsnet/core/lua";
 import type { Fn } from "nodemcu/types";
 
+/** Throw Error(`message`): NodeMCU's luaL_error, whose messages the callers pass as net.c words them. */
 export function fail(message: string): never {
 	throw new Error(message);
 }
@@ -52,6 +53,10 @@ export function sendBytes(data: unknown): Uint8Array {
 	return bytes;
 }
 
+/**
+ * A value for the `format` property of sockets (an ECMA-419 term): "string" (UTF-8 text) or "buffer" (ArrayBuffer).
+ * @throws Error 'invalid format (use "string" or "buffer")'.
+ */
 export function checkFormat(value: unknown): ReceiveFormat {
 	if (value !== "string" && value !== "buffer") fail('invalid format (use "string" or "buffer")');
 	return value;

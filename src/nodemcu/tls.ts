@@ -11,7 +11,7 @@
 // docs/nodemcu-net.md, "TLS", has the details and the differences with NodeMCU.
 import { NetSocket } from "nodemcu/socket";
 import { fail } from "nodemcu/checks";
-import { tlsTarget, pemBlocks, PEM_CERTIFICATE, PEM_KEY } from "xsnet/core/tls";
+import { tlsTarget, debugLevel, pemBlocks, PEM_CERTIFICATE, PEM_KEY } from "xsnet/core/tls";
 import type { TlsSettings, TlsTarget } from "xsnet/core/tls";
 import { ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
 
@@ -98,7 +98,7 @@ export const cert = Object.freeze({
  */
 export function setDebug(level: number): void {
 	if (typeof level !== "number" || !Number.isInteger(level) || level < 0 || level > 4) fail("level out of range [0-4]");
-	debug = level === 0 ? 0 : level <= 2 ? 1 : 2;
+	debug = debugLevel(level);
 }
 
 /** The `tls` module object, as NodeMCU's: `tls.createConnection()`, `tls.cert.verify()`, `tls.setDebug()`. */

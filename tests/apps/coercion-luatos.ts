@@ -1,33 +1,16 @@
 // Argument coercion of integer arguments of luatos/socket, sys and zbuff, for tests/net-coercion.test.js: the
-// same table as tests/apps/coercion.ts (base integer b and its variants), one JSON line {f, b, v, r} per call,
+// same table as tests/apps/coercion.ts (coercion-probe.ts: base integer b and its variants), one JSON line {f, b, v, r} per call,
 // then "done". `args[0]`: a closed TCP port on 127.0.0.1.
 import socket from "luatos/socket";
 import sys from "luatos/sys";
 import zbuff from "luatos/zbuff";
 import args from "xsnet-sim/args";
+import { check } from "./coercion-probe.js";
 
 const closedPort = Number(args[0]);
 const ctrls: any[] = [];
 const timers: number[] = [];
 
-function variants(b: number): unknown[] {
-	return [b, String(b), b + 0.5, NaN, Infinity, -1, "-1", " " + b, "0x" + b.toString(16), b + "e0", b + ".0", true, ""];
-}
-function show(v: unknown): string {
-	return typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
-}
-function check(f: string, b: number, call: (v: any) => void): void {
-	for (const v of variants(b)) {
-		let r = "ok";
-		try {
-			call(v);
-		}
-		catch (e) {
-			r = `${(e as Error).name}: ${(e as Error).message}`;
-		}
-		trace(JSON.stringify({ f, b, v: show(v), r }) + "\n");
-	}
-}
 const noop = () => {};
 
 check("socket.create(adapter)", socket.LWIP_STA, (v) => { const c = socket.create(v, noop); if (c) ctrls.push(c); });

@@ -4,30 +4,10 @@
 // "done" once every socket it made is closed. `args[0]`: a closed TCP/UDP port on 127.0.0.1.
 import net from "nodemcu/net";
 import args from "xsnet-sim/args";
+import { check } from "./coercion-probe.js";
 
 const closedPort = Number(args[0]);
 const closers: (() => void)[] = [];
-
-function variants(b: number): unknown[] {
-	return [b, String(b), b + 0.5, NaN, Infinity, -1, "-1", " " + b, "0x" + b.toString(16), b + "e0", b + ".0", true, ""];
-}
-
-function show(v: unknown): string {
-	return typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
-}
-
-function check(f: string, b: number, call: (v: any) => void): void {
-	for (const v of variants(b)) {
-		let r = "ok";
-		try {
-			call(v);
-		}
-		catch (e) {
-			r = `${(e as Error).name}: ${(e as Error).message}`;
-		}
-		trace(JSON.stringify({ f, b, v: show(v), r }) + "\n");
-	}
-}
 
 const noop = () => {};
 check("socket:connect(port)", closedPort, (v) => {

@@ -53,12 +53,33 @@ export function certificates() {
   }
 }
 
+/** An onConnection for tlsServer: answers "world:<what it got>" and closes. */
+export const greeter = (s) => s.once("data", (d) => s.end("world:" + d));
+
+/** Byte n of the apps' "bulk" stream (tests/apps/tls-nodemcu.ts, luatos-tls.ts compute the same). */
+const byteAt = (n) => (n * 7 + (n >> 10)) & 255;
+
 /**
- * A Node TLS server on 127.0.0.1 (ephemeral port) with `options` (tls.createServer's: cert, key, ca,
- * requestCert, minVersion, maxVersion, ...); `onConnection(socket)` once a handshake succeeded. Returns
- * {port, server, failures: [error messages of refused handshakes], sessions: [{protocol, servername, authorized}]}.
+ * An onConnection for tlsServer that echoes the apps' "bulk" stream back and checks it: `seen.got` counts the bytes
+ * received (over all connections), `seen.bad` is the offset of the first wrong byte or -1. Returns {seen, onConnection}.
  */
-export async function tlsServer(options, onConnection = () => {}) {
+export function bulkEcho() {
+  const seen = { got: 0, bad: -1 };
+  const onConnection = (s) => s.on("data", (d) => {
+    for (let i = 0; i < d.length; i++) if (seen.bad < 0 && d[i] !== byteAt(seen.got + i)) seen.bad = seen.got + i;
+    seen.got += d.length;
+    s.write(d);
+  });
+  return { seen, onConnection };
+}
+
+/**
+ * A Node TLS server on `address` (default 127.0.0.1; another loopback address for a certificate that does not
+ * name it), ephemeral port, with `options` (tls.createServer's: cert, key, ca, requestCert, minVersion,
+ * maxVersion, ...); `onConnection(socket)` once a handshake succeeded. Returns {port, server, failures: [error
+ * messages of refused handshakes], sessions: [{protocol, servername, authorized}]}.
+ */
+export async function tlsServer(options, onConnection = () => {}, address = "127.0.0.1") {
   const sockets = new Set();
   const failures = [];
   const sessions = [];
@@ -72,7 +93,7 @@ export async function tlsServer(options, onConnection = () => {}) {
     s.on("close", () => sockets.delete(s));
   });
   server.on("tlsClientError", (e) => failures.push(e.code ?? e.message));
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise((resolve) => server.listen(0, address, resolve));
   onCleanup(() => {
     for (const s of sockets) s.destroy();
     return new Promise((resolve) => server.close(() => resolve()));

@@ -9,6 +9,8 @@
 
 /* The bindings' native functions, looked up by the names in `@ "name"` declarations (hostfns.c). */
 extern const simHostFunction gSimHostFunctions[];
+/* Define setTimeout, setInterval, clearTimeout, clearInterval on the global object (timer.c). */
+void simTimerInstallGlobals(xsMachine* the);
 
 /* ---- used by xsnet/native (native.c) ---- */
 /* The connection of an open, connected or connecting TCP instance, or NULL; never throws (tcp.c). */

@@ -1,4 +1,4 @@
-// ECMA-419 embedded:io/socket/listener for the xsnet simulator (listener.c). `address` is an
+// ECMA-419 embedded:io/socket/listener for the xsnet simulator (bindings/listener.c). `address` is an
 // extension of ours (the bound address).
 import TCP from "embedded:io/socket/tcp";
 

@@ -1,5 +1,5 @@
 // ECMA-419 embedded:io/socket/tcp for the xsnet simulator: a small class binding native functions
-// (tcp.c). localAddress/localPort are an extension of ours (the socket's own end).
+// (bindings/tcp.c). localAddress/localPort are an extension of ours (the socket's own end).
 class TCP @ "xs_tcp_destructor" {
 	constructor(options) @ "xs_tcp_constructor";
 	read(byteLength) @ "xs_tcp_read";

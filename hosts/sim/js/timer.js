@@ -1,4 +1,4 @@
-// Moddable's `timer` module for the xsnet simulator: a small class binding native functions (timer.c).
+// Moddable's `timer` module for the xsnet simulator: a small class binding native functions (bindings/timer.c).
 class Timer {
 	static set(callback, delay, repeat) @ "xs_timer_set";
 	static repeat(callback, interval) @ "xs_timer_repeat";

@@ -1,4 +1,4 @@
-// ECMA-419 embedded:io/socket/udp for the xsnet simulator (udp.c). `address`/`port` (the bound local
+// ECMA-419 embedded:io/socket/udp for the xsnet simulator (bindings/udp.c). `address`/`port` (the bound local
 // end) are an extension of ours.
 class UDP @ "xs_udp_destructor" {
 	constructor(options) @ "xs_udp_constructor";

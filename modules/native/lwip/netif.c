@@ -129,7 +129,7 @@ static void xsnetMulticast(xsMachine* the, int join)
 	xsnetLwipCall(xsnetMulticastInLwip, &c);
 	if (c.err == ERR_OK)
 		return;
-	/* the simulator's messages (hosts/sim/native.c): ERR_VAL = no netif with that address (join) or no such
+	/* the simulator's messages (hosts/sim/bindings/native.c): ERR_VAL = no netif with that address (join) or no such
 	 * membership (leave); ERR_MEM = no igmp_group left (MEMP_NUM_IGMP_GROUP) */
 	if (!join)
 		xsUnknownError("multicast leave failed: not a member");

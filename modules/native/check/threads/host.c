@@ -30,16 +30,6 @@
 #define ROUNDS 600
 #define BURST 4
 
-extern void xs_icmp_destructor(void* data);
-extern void xs_icmp_constructor(xsMachine* the);
-extern void xs_icmp_read(xsMachine* the);
-extern void xs_icmp_write(xsMachine* the);
-extern void xs_icmp_close(xsMachine* the);
-extern void xs_native_ifinfo(xsMachine* the);
-extern void xs_native_multicast_join(xsMachine* the);
-extern void xs_native_multicast_leave(xsMachine* the);
-extern void xs_native_ttl(xsMachine* the);
-
 /* ---- lwIP: the tcpip thread and a netif that only loops back ---- */
 
 static struct netif gNetif;

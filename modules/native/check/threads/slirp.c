@@ -21,14 +21,6 @@
 
 #define PINGS 3
 
-extern void xs_icmp_constructor(xsMachine* the);
-extern void xs_icmp_read(xsMachine* the);
-extern void xs_icmp_write(xsMachine* the);
-extern void xs_icmp_close(xsMachine* the);
-extern void xs_native_ifinfo(xsMachine* the);
-extern void xs_native_get_dns_server(xsMachine* the);
-extern void xs_native_set_dns_server(xsMachine* the);
-
 typedef struct {
 	struct tcpip_api_call_data call;
 	struct netif* netif;
