@@ -79,7 +79,7 @@ function writeApp(appDir, app, config) {
     include: [
       "$(MODDABLE)/examples/manifest_base.json",
       "$(MODDABLE)/examples/manifest_net.json",
-      path.join(root, "manifest.json"),
+      path.join(root, app.tls ? "manifest_tls.json" : "manifest.json"),   // TLS is opt-in
     ],
     modules: {},
   };
@@ -106,7 +106,16 @@ function buildApp(appDir, outDir, debug) {
   const r = spawnSync("mcconfig", args, { cwd: appDir, encoding: "utf8", maxBuffer: 64 << 20 });
   const log = `${r.stdout}${r.stderr}`;
   const warnings = log.split("\n").filter((l) => l.startsWith("### warning"));
-  return { ok: r.status === 0 && fs.existsSync(so), status: r.status, so, log, warnings };
+  // the JavaScript modules in the build ("ssl/session", "nodemcu/net", ...), from mcconfig's .xsb files
+  const modules = [];
+  const walk = (dir, prefix) => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      if (e.isDirectory()) walk(path.join(dir, e.name), `${prefix}${e.name}/`);
+      else if (e.name.endsWith(".xsb")) modules.push(prefix + e.name.slice(0, -4));
+    }
+  };
+  walk(path.join(tmp, "modules"), "");
+  return { ok: r.status === 0 && fs.existsSync(so), status: r.status, so, log, warnings, modules };
 }
 
 /** Start mcsim on `so` headless; returns {waitFor(re, ms), output, aborted, stop()}. */
@@ -223,7 +232,7 @@ async function checkApp(app, { appDir, outDir, debug, cleanup }) {
     if (busy.length)
       return { result: "SKIP", detail: `built in ${buildTime} s; not run: ${busy.join(", ")} in use`, warnings: build.warnings };
     running = current = runApp(build.so, debug);
-    const summary = await app.drive(running);
+    const summary = await app.drive(running, build);
     await new Promise((resolve) => setTimeout(resolve, 300));   // a late abort still counts
     if (running.aborted) throw new Error(`abort: ${running.aborted.trim()}`);
     return { result: "PASS", detail: `${summary} (built in ${buildTime} s)`, output: running.output, warnings: build.warnings };
