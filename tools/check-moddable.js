@@ -106,16 +106,21 @@ function buildApp(appDir, outDir, debug) {
   const r = spawnSync("mcconfig", args, { cwd: appDir, encoding: "utf8", maxBuffer: 64 << 20 });
   const log = `${r.stdout}${r.stderr}`;
   const warnings = log.split("\n").filter((l) => l.startsWith("### warning"));
-  // the JavaScript modules in the build ("ssl/session", "nodemcu/net", ...), from mcconfig's .xsb files
-  const modules = [];
+  // the JavaScript modules in the build ("ssl/session", "nodemcu/net", ...) and their bytecode sizes, from
+  // mcconfig's .xsb files
+  const modules = [], sizes = {};
   const walk = (dir, prefix) => {
     for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
       if (e.isDirectory()) walk(path.join(dir, e.name), `${prefix}${e.name}/`);
-      else if (e.name.endsWith(".xsb")) modules.push(prefix + e.name.slice(0, -4));
+      else if (e.name.endsWith(".xsb")) {
+        const name = prefix + e.name.slice(0, -4);
+        modules.push(name);
+        sizes[name] = fs.statSync(path.join(dir, e.name)).size;
+      }
     }
   };
   walk(path.join(tmp, "modules"), "");
-  return { ok: r.status === 0 && fs.existsSync(so), status: r.status, so, log, warnings, modules };
+  return { ok: r.status === 0 && fs.existsSync(so), status: r.status, so, log, warnings, modules, sizes };
 }
 
 /** Start mcsim on `so` headless; returns {waitFor(re, ms), output, aborted, stop()}. */

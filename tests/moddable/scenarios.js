@@ -13,7 +13,8 @@
 //            the app is built but not run (SKIP);
 //   drive    async, plays the peers against the running app (app.waitFor(re, ms) resolves with the match of
 //            `re` in the app's output, app.output is all of it) and returns a one-line summary, or throws; its
-//            second argument is the build ({modules: the JavaScript modules in it, "ssl/session", ...}).
+//            second argument is the build ({modules: the JavaScript modules in it, "ssl/session", ...; sizes:
+//            {module: bytes of its bytecode}}).
 // Peers are registered with net-peers' onCleanup and stopped by the runner after each app.
 import net from "node:net";
 import dgram from "node:dgram";
@@ -66,6 +67,12 @@ function datagramWithin(s, ms, what) {
     nextDatagram(s),
     new Promise((_, reject) => setTimeout(() => reject(new Error(`no datagram: ${what}`)), ms)),
   ]);
+}
+
+/** "N modules, X KB of bytecode" for a build's summary (apps tls and notls: what TLS adds). */
+function bytecode(build) {
+  const bytes = build.modules.reduce((n, m) => n + build.sizes[m], 0);
+  return `${build.modules.length} modules, ${(bytes / 1024).toFixed(1)} KB of bytecode`;
 }
 
 function expect(ok, message) {
@@ -201,7 +208,7 @@ export const apps = [
       this.rogue = await tlsServer({ ...pki.rogue, maxVersion: "TLSv1.2" });
       return { port: good.port, roguePort: this.rogue.port, ca: pki.ca.cert };
     },
-    async drive(app) {
+    async drive(app, build) {
       await app.waitFor(/check: verify true\n/, 30000);
       await app.waitFor(/check: connected\n/, 30000);
       const m = await app.waitFor(/check: reply "(.*)" err (-?\d+)\n/, 30000);
@@ -211,7 +218,8 @@ export const apps = [
       const r = await app.waitFor(/check: rogue (refused -?\d+|connected)\n/, 30000);
       expect(r[1] === "refused -28", `untrusted server: ${r[1]}`);
       await app.waitFor(/check: done\n/);
-      return `verified server: connected, "hello" -> "world:hello", closed with 0; untrusted CA: refused with -28`;
+      return `verified server: connected, "hello" -> "world:hello", closed with 0; untrusted CA: refused with -28 ` +
+        `(net.createConnection(net.TCP, 1)); ${bytecode(build)}`;
     },
   },
   {
@@ -249,7 +257,7 @@ export const apps = [
       expect(l[1] === "false", `config(isTls) returned ${l[1]}`);
       await app.waitFor(/check: plain ok\n/);
       await app.waitFor(/check: done\n/);
-      return `${build.modules.length} modules, none of TLS; "${n[1]}"; luatos config(isTls) false with the log line`;
+      return `${bytecode(build)}, none of TLS; "${n[1]}"; luatos config(isTls) false with the log line`;
     },
   },
   {
