@@ -85,10 +85,13 @@ static void simTLSThrow(xsMachine* the, simTLS* tls, const char* what)
 	if (tls->boards && lib == ERR_LIB_SSL && (why == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION
 			|| why == SSL_R_UNSUPPORTED_PROTOCOL || why == SSL_R_WRONG_VERSION_NUMBER)) {
 		char board[400];
-		snprintf(board, sizeof(board), "%s: the server wants TLS 1.3; boards speak TLS 1.2 only (ssl/session)", reason);
+		snprintf(board, sizeof(board), "%s: the server refuses TLS 1.2 (it wants TLS 1.3?); boards speak TLS 1.2 "
+			"only (ssl/session)", reason);
 		simTLSRefuse(the, board);
 	}
-	if (tls->boards && tls->cas > 1 && verify != X509_V_OK) {
+	if (tls->boards && tls->cas > 1 && (verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+			|| verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT || verify == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
+			|| verify == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN || verify == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)) {
 		char board[400];
 		snprintf(board, sizeof(board), "%s: boards trust one CA, the first given (ssl/session); %d were given",
 			reason, tls->cas);
