@@ -12,8 +12,8 @@
 // Each app folder gets a manifest that includes $(MODDABLE)/examples/manifest_base.json, manifest_net.json and
 // xsnet's manifest.json, and nothing else a user would not write: TypeScript settings come from xsnet's
 // manifest (tsc is the project's own, TypeScript 5.9, first on PATH). Builds share one folder name and output
-// directory under build/moddable-check/<SDK commit> so that the C is compiled once; the JavaScript modules
-// are rebuilt for every app.
+// directory under build/moddable-check/<SDK commit> (one for the TLS apps, one for the others) so that the C is
+// compiled once; the JavaScript modules are rebuilt for every app.
 import fs from "node:fs";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
@@ -282,13 +282,17 @@ async function main() {
   if (selected.length < opts.only.length) throw new Error(`--only: the apps are ${apps.map(short).join(", ")}`);
   const work = path.join(root, "build", "moddable-check", commit.slice(0, 12));
   const appDir = path.join(work, APP_DIR_NAME);
-  const outDir = path.join(work, "out");
-  fs.mkdirSync(outDir, { recursive: true });
+  // TLS apps (manifest_tls.json) in their own output directory: make does not rebuild C objects when the module set
+  // changes the build's generated symbol IDs (mc.xs.h), so a non-TLS build after a TLS one in the same directory
+  // ran with stale IDs ("not a function")
+  const outDirOf = (app) => path.join(work, app.tls ? "out-tls" : "out");
 
   const counts = { PASS: 0, FAIL: 0, SKIP: 0 };
   let aborts = 0;
   const warnings = new Set();
   for (const app of selected) {
+    const outDir = outDirOf(app);
+    fs.mkdirSync(outDir, { recursive: true });
     const r = await checkApp(app, { appDir, outDir, debug: opts.debug, cleanup });
     counts[r.result]++;
     if (r.aborted) aborts++;
