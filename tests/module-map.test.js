@@ -6,7 +6,7 @@ import path from "node:path";
 import { root, moduleMap, manifestModules, readManifest } from "../tools/sim.js";
 
 const SIM_ONLY = ["embedded:io/socket/tcp", "embedded:io/socket/udp", "embedded:io/socket/listener",
-  "embedded:io/socket/tcp/tls", "timer",
+  "embedded:io/socket/tcp/tls", "modules", "timer",
   "text/decoder", "text/encoder", "xsnet-sim/args", "xsnet-sim/heap", "xsnet-sim/clock"];
 
 /** tsconfig.json's compilerOptions.paths (tsconfig allows no comments here, so JSON.parse reads it). */

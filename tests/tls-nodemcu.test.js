@@ -25,11 +25,12 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
   });
   afterEach(cleanup);
 
-  it("1 MiB both ways, byte-exact, over TLS 1.3 and over TLS 1.2", async () => {
-    for (const version of ["TLSv1.3", "TLSv1.2"]) {
+  it("1 MiB both ways, byte-exact, over TLS 1.2, and over TLS 1.3 with XSNET_TLS_BEYOND_BOARDS=1", async () => {
+    for (const version of ["TLSv1.2", "TLSv1.3"]) {
       const { seen, onConnection } = bulkEcho();
       const srv = await tlsServer({ ...pki.server, minVersion: version, maxVersion: version }, onConnection);
-      assert.deepEqual(await run(["bulk", srv.port, "127.0.0.1", pki.ca.cert, "-"]),
+      const beyond = version === "TLSv1.3" ? { env: { XSNET_TLS_BEYOND_BOARDS: "1" } } : {};
+      assert.deepEqual(await run(["bulk", srv.port, "127.0.0.1", pki.ca.cert, "-"], beyond),
         ["verify true", "connection", "bulk received 1048576 exact"]);
       assert.equal(seen.got, 1 << 20);
       assert.equal(seen.bad, -1);
@@ -69,9 +70,20 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
       ["verify true", "reconnection -28"]);
   });
 
-  it("a PEM with several CA certificates trusts each of them (simulator; a board's ssl/session takes the first)", async () => {
+  it("a server that requires TLS 1.3 is refused (-28) as on a board (TLS 1.2 only), with a line saying so", async () => {
+    const srv = await tlsServer({ ...pki.server, minVersion: "TLSv1.3" }, greeter);
+    const r = await exitsCleanly(app("tls-nodemcu", ["hello", srv.port, "127.0.0.1", pki.ca.cert, "-"]));
+    assert.deepEqual(lines(r.stdout), ["verify true", "reconnection -28"]);
+    assert.match(r.stderr, /xsnet-tls: refused as on a board: .*the server refuses TLS 1\.2 \(it wants TLS 1\.3\?\); boards speak TLS 1\.2 only/);
+  });
+
+  it("a PEM with several CA certificates: the first is trusted, as by a board's ssl/session; each with XSNET_TLS_BEYOND_BOARDS=1", async () => {
     const srv = await tlsServer(pki.server, greeter);
-    assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pki.rogueCa.cert + pki.ca.cert, "-"]),
+    const pem = pki.rogueCa.cert + pki.ca.cert;
+    assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pem, "-"]), ["verify true", "reconnection -28"]);
+    assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pki.ca.cert + pki.rogueCa.cert, "-"]),
+      ["verify true", "connection", "receive world:hello", "disconnection 0"]);
+    assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pem, "-"], { env: { XSNET_TLS_BEYOND_BOARDS: "1" } }),
       ["verify true", "connection", "receive world:hello", "disconnection 0"]);
   });
 
@@ -93,10 +105,12 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
     for (const version of ["TLSv1.2", "TLSv1.3"]) {
       const opts = { ...pki.server, ca: pki.ca.cert, requestCert: true, rejectUnauthorized: true, maxVersion: version };
       const srv = await tlsServer(opts, greeter);
-      assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pki.ca.cert, pki.client.cert + pki.client.key]),
+      const beyond = version === "TLSv1.3" ? { env: { XSNET_TLS_BEYOND_BOARDS: "1" } } : {};
+      assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pki.ca.cert, pki.client.cert + pki.client.key], beyond),
         ["verify true", "auth true", "connection", "receive world:hello", "disconnection 0"]);
       assert.equal(srv.sessions[0].authorized, true);
-      const out = await run(["hello", srv.port, "127.0.0.1", pki.ca.cert, "-"]);
+      assert.equal(srv.sessions[0].protocol, version);
+      const out = await run(["hello", srv.port, "127.0.0.1", pki.ca.cert, "-"], beyond);
       // TLS 1.2: the handshake fails; TLS 1.3: the client finishes first and hears the server's alert after
       assert.equal(out.at(-1), "reconnection -28", version);
       assert.ok(!out.includes("receive world:hello"));

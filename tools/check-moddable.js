@@ -12,8 +12,8 @@
 // Each app folder gets a manifest that includes $(MODDABLE)/examples/manifest_base.json, manifest_net.json and
 // xsnet's manifest.json, and nothing else a user would not write: TypeScript settings come from xsnet's
 // manifest (tsc is the project's own, TypeScript 5.9, first on PATH). Builds share one folder name and output
-// directory under build/moddable-check/<SDK commit> so that the C is compiled once; the JavaScript modules
-// are rebuilt for every app.
+// directory under build/moddable-check/<SDK commit> (one for the TLS apps, one for the others) so that the C is
+// compiled once; the JavaScript modules are rebuilt for every app.
 import fs from "node:fs";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
@@ -79,7 +79,7 @@ function writeApp(appDir, app, config) {
     include: [
       "$(MODDABLE)/examples/manifest_base.json",
       "$(MODDABLE)/examples/manifest_net.json",
-      path.join(root, "manifest.json"),
+      path.join(root, app.tls ? "manifest_tls.json" : "manifest.json"),   // TLS is opt-in
     ],
     modules: {},
   };
@@ -106,7 +106,21 @@ function buildApp(appDir, outDir, debug) {
   const r = spawnSync("mcconfig", args, { cwd: appDir, encoding: "utf8", maxBuffer: 64 << 20 });
   const log = `${r.stdout}${r.stderr}`;
   const warnings = log.split("\n").filter((l) => l.startsWith("### warning"));
-  return { ok: r.status === 0 && fs.existsSync(so), status: r.status, so, log, warnings };
+  // the JavaScript modules in the build ("ssl/session", "nodemcu/net", ...) and their bytecode sizes, from
+  // mcconfig's .xsb files
+  const modules = [], sizes = {};
+  const walk = (dir, prefix) => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      if (e.isDirectory()) walk(path.join(dir, e.name), `${prefix}${e.name}/`);
+      else if (e.name.endsWith(".xsb")) {
+        const name = prefix + e.name.slice(0, -4);
+        modules.push(name);
+        sizes[name] = fs.statSync(path.join(dir, e.name)).size;
+      }
+    }
+  };
+  walk(path.join(tmp, "modules"), "");
+  return { ok: r.status === 0 && fs.existsSync(so), status: r.status, so, log, warnings, modules, sizes };
 }
 
 /** Start mcsim on `so` headless; returns {waitFor(re, ms), output, aborted, stop()}. */
@@ -223,7 +237,7 @@ async function checkApp(app, { appDir, outDir, debug, cleanup }) {
     if (busy.length)
       return { result: "SKIP", detail: `built in ${buildTime} s; not run: ${busy.join(", ")} in use`, warnings: build.warnings };
     running = current = runApp(build.so, debug);
-    const summary = await app.drive(running);
+    const summary = await app.drive(running, build);
     await new Promise((resolve) => setTimeout(resolve, 300));   // a late abort still counts
     if (running.aborted) throw new Error(`abort: ${running.aborted.trim()}`);
     return { result: "PASS", detail: `${summary} (built in ${buildTime} s)`, output: running.output, warnings: build.warnings };
@@ -268,13 +282,17 @@ async function main() {
   if (selected.length < opts.only.length) throw new Error(`--only: the apps are ${apps.map(short).join(", ")}`);
   const work = path.join(root, "build", "moddable-check", commit.slice(0, 12));
   const appDir = path.join(work, APP_DIR_NAME);
-  const outDir = path.join(work, "out");
-  fs.mkdirSync(outDir, { recursive: true });
+  // TLS apps (manifest_tls.json) in their own output directory: make does not rebuild C objects when the module set
+  // changes the build's generated symbol IDs (mc.xs.h), so a non-TLS build after a TLS one in the same directory
+  // ran with stale IDs ("not a function")
+  const outDirOf = (app) => path.join(work, app.tls ? "out-tls" : "out");
 
   const counts = { PASS: 0, FAIL: 0, SKIP: 0 };
   let aborts = 0;
   const warnings = new Set();
   for (const app of selected) {
+    const outDir = outDirOf(app);
+    fs.mkdirSync(outDir, { recursive: true });
     const r = await checkApp(app, { appDir, outDir, debug: opts.debug, cleanup });
     counts[r.result]++;
     if (r.aborted) aborts++;

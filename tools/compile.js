@@ -36,7 +36,7 @@ export function tscPath() {
 
 /** The declaration files every app and the library are checked with: xsnet's types/ and Moddable's typings. */
 export function declarationFiles() {
-  const typings = ["xs.d.ts", "timer.d.ts", "text/decoder.d.ts", "text/encoder.d.ts", "embedded_io/_common.d.ts"];
+  const typings = ["xs.d.ts", "timer.d.ts", "modules.d.ts", "text/decoder.d.ts", "text/encoder.d.ts", "embedded_io/_common.d.ts"];
   const own = fs.readdirSync(path.join(root, "types")).filter((f) => f.endsWith(".d.ts")).sort()
     .map((f) => path.join(root, "types", f));
   return [...own, ...typings.map((f) => packageFile("@moddable/typings", f)).filter((f) => fs.existsSync(f))];
@@ -116,7 +116,7 @@ export async function compileLibrary() {
   const ts = await typescript();
   const options = {
     ...baseOptions(ts), rootDir: root, outDir: jsRoot, declaration: true, noEmitOnError: true, sourceMap: true,
-    baseUrl: root, paths: { "nodemcu/*": ["src/nodemcu/*"], "xsnet/core/*": ["src/core/*"],
+    baseUrl: root, paths: { "nodemcu/*": ["src/nodemcu/*"], "nodemcu/tls": ["src/tls/nodemcu"], "xsnet/core/*": ["src/core/*"],
       "xsnet/dns/*": ["src/dns/*"], "luatos/*": ["src/luatos/*"] },
   };
   const program = ts.createProgram([...listTs(path.join(root, "src")), ...declarationFiles()], options);
@@ -130,7 +130,8 @@ export async function compileLibrary() {
 /** The library's specifiers as tsconfig paths to its compiled declarations in build/js/src. */
 function libraryPaths() {
   const src = path.join(jsRoot, "src");
-  return { "nodemcu/*": [`${src}/nodemcu/*`], "xsnet/core/*": [`${src}/core/*`], "xsnet/dns/*": [`${src}/dns/*`],
+  return { "nodemcu/*": [`${src}/nodemcu/*`], "nodemcu/tls": [`${src}/tls/nodemcu`], "xsnet/core/*": [`${src}/core/*`],
+    "xsnet/dns/*": [`${src}/dns/*`],
     "luatos/*": [`${src}/luatos/*`] };
 }
 

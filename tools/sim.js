@@ -23,9 +23,21 @@ export function xsPackageDir() {
 /** The board whose manifest section the simulator follows (its modules and its preload list). */
 export const simPlatform = "esp32";
 
-/** manifest.json, parsed. */
-export function readManifest() {
-  return JSON.parse(fs.readFileSync(path.join(root, "manifest.json"), "utf8"));
+/**
+ * The manifest of a simulator build, parsed: manifest.json, and with `tls` (the default) manifest_tls.json's modules
+ * and preloads merged in, as a board app whose manifest includes manifest_tls.json gets them (TLS is opt-in on a
+ * board; the simulator has it unless asked for a build without it). `xsnetTls` says which.
+ */
+export function readManifest({ tls = true } = {}) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, "manifest.json"), "utf8"));
+  if (!tls) return { ...manifest, xsnetTls: false };
+  const extra = JSON.parse(fs.readFileSync(path.join(root, "manifest_tls.json"), "utf8"));
+  return {
+    ...manifest,
+    modules: { ...manifest.modules, ...extra.modules },
+    preload: [...(manifest.preload || []), ...(extra.preload || [])],
+    xsnetTls: true,
+  };
 }
 
 /**
@@ -71,8 +83,11 @@ export function moduleMap(manifest = readManifest()) {
     ["embedded:io/socket/tcp", path.join(hostJs, "tcp.js"), "host"],
     ["embedded:io/socket/udp", path.join(hostJs, "udp.js"), "host"],
     ["embedded:io/socket/listener", path.join(hostJs, "listener.js"), "host"],
-    // a board gets it from modules/tls (xsnet's, over the SDK's ssl/session); here over OpenSSL (hosts/sim/tls)
-    ["embedded:io/socket/tcp/tls", path.join(hostJs, "tls.js"), "host"],
+    // a board gets it from modules/tls (xsnet's, over the SDK's ssl/session; manifest_tls.json includes it); here
+    // over OpenSSL (hosts/sim/tls), in a build with TLS only
+    ...(manifest.xsnetTls === false ? [] : [["embedded:io/socket/tcp/tls", path.join(hostJs, "tls.js"), "host"]]),
+    // $(MODDABLE)/modules/base/modules (xsnet's manifest includes it): what the build holds, at run time
+    ["modules", path.join(hostJs, "modules.js"), "host"],
     ["timer", path.join(hostJs, "timer.js"), "host"],
     ["text/decoder", path.join(text, "decoder", "textdecoder.js"), "host"],
     ["text/encoder", path.join(text, "encoder", "textencoder.js"), "host"],
@@ -111,10 +126,13 @@ export function preloadList(manifest = readManifest()) {
   return out;
 }
 
-/** Write the module map file the simulator reads (--map); returns its path. "!preload" lines list the preloads. */
-export function writeModuleMap() {
-  const file = path.join(root, "build", "modules.map");
-  const manifest = readManifest();
+/**
+ * Write the module map file the simulator reads (--map); returns its path. "!preload" lines list the preloads.
+ * `tls: false`: the map of a build without TLS (an app whose manifest does not include manifest_tls.json).
+ */
+export function writeModuleMap({ tls = true } = {}) {
+  const file = path.join(root, "build", tls ? "modules.map" : "modules-notls.map");
+  const manifest = readManifest({ tls });
   const lines = moduleMap(manifest).map((e) => e.join("\t"));
   for (const p of preloadList(manifest)) lines.push(`!preload\t${p}`);
   const text = lines.join("\n") + "\n";
@@ -140,12 +158,13 @@ export function compiledPath(app) {
  * The simulator command line for an app.
  * @param {string} app TypeScript source (relative to the root) or compiled .js path
  * @param {{args?: string[], dns?: string[], heap?: number, slots?: number, stack?: number, netif?: string,
- *   timeout?: number, reportHeap?: boolean, debug?: boolean}} [opts] timeout in seconds (default 30; 0 = none); netif:
- *   the host interface net.ifinfo(0) reports; debug: the debug build, which connects to xsbug
+ *   timeout?: number, reportHeap?: boolean, debug?: boolean, tls?: boolean}} [opts] timeout in seconds (default 30;
+ *   0 = none); netif: the host interface net.ifinfo(0) reports; debug: the debug build, which connects to xsbug;
+ *   tls: false runs the app as a board build without TLS
  * @returns {{file: string, argv: string[]}}
  */
 export function simCommand(app, opts = {}) {
-  const argv = ["--map", writeModuleMap()];
+  const argv = ["--map", writeModuleMap({ tls: opts.tls !== false })];
   if (opts.heap) argv.push("--heap", String(opts.heap));
   if (opts.slots) argv.push("--slots", String(opts.slots));
   if (opts.stack) argv.push("--stack", String(opts.stack));

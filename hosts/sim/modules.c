@@ -382,3 +382,21 @@ void xs_sim_cpu(xsMachine* the)
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	xsResult = xsNumber((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 }
+
+/* Moddable's `modules` module (hosts/sim/js/modules.js): Modules.has(specifier) asks the map (false instead of the
+ * loader's "not found"); Modules.importNow(specifier[, namespace]) imports synchronously (XS's fxAwaitImport). */
+void xs_modules_has(txMachine* the)
+{
+	char name[PATH_MAX];
+	char path[PATH_MAX];
+	xsToStringBuffer(xsArg(0), name, sizeof(name));
+	xsResult = simResolve(the, XS_NO_ID, name, path, sizeof(path)) ? xsTrue : xsFalse;
+}
+
+void xs_modules_importNow(txMachine* the)
+{
+	char name[PATH_MAX];
+	int what = (xsToInteger(xsArgc) > 1 && xsTest(xsArg(1))) ? XS_IMPORT_NAMESPACE : XS_IMPORT_DEFAULT;
+	xsToStringBuffer(xsArg(0), name, sizeof(name));
+	xsResult = xsAwaitImport(name, what);
+}

@@ -2,8 +2,20 @@
 // options of `embedded:io/socket/tcp/tls` (Moddable's TLSSocket over the SDK's ssl/session on a board, OpenSSL in
 // the simulator) for one connection. The handshake and the certificate check are the host module's; the core's
 // TcpConnection only waits for them (TcpConnection.tls, TLS_HANDSHAKE_MS).
-import TLSSocket from "embedded:io/socket/tcp/tls";
-import type { SecureOptions } from "embedded:io/socket/tcp/tls";
+// TLS is opt-in, as NodeMCU's firmware module is: only a build whose manifest includes xsnet's manifest_tls.json has
+// the TLS socket (and the SDK's crypto modules on a board). Nothing here imports it: it is found at run time with
+// Moddable's `modules` module (Modules.has / importNow; preloaded modules included), never while preloading.
+import Modules from "modules";
+
+/** The host's TLS socket module (ECMA-419). */
+export const TLS_SOCKET = "embedded:io/socket/tcp/tls";
+/** What a build without TLS says when asked for it. */
+export const NO_TLS = "TLS is not in this build: include xsnet's manifest_tls.json in the app's manifest";
+
+/** True when this build has TLS (its manifest included xsnet's manifest_tls.json). Not while preloading. */
+export function hasTls(): boolean {
+	return Modules.has(TLS_SOCKET);
+}
 
 /** What a personality decided for its TLS connections. All DER. */
 export interface TlsSettings {
@@ -18,6 +30,18 @@ export interface TlsSettings {
 	debug?: number;
 }
 
+/**
+ * The `secure` options xsnet gives embedded:io/socket/tcp/tls (see types/, its SecureOptions). Declared here, not
+ * imported: a build without TLS has no declaration of that module for the app's tsc to find.
+ */
+export interface SecureOptions {
+	certificate?: ArrayBuffer | ArrayBuffer[];
+	verify?: boolean;
+	clientCertificates?: ArrayBuffer[];
+	clientKey?: ArrayBuffer;
+	trace?: boolean | number;
+}
+
 /** What TcpConnection needs to open a TLS socket instead of a TCP one. */
 export interface TlsTarget {
 	io: new (options: object) => unknown;
@@ -27,9 +51,12 @@ export interface TlsTarget {
 
 /**
  * The options for one connection to `host` (a name, or an IPv4 literal: then its IP subjectAltName is checked and
- * no SNI is sent). Moddable's ssl/session takes one trusted CA; the simulator takes them all.
+ * no SNI is sent). Moddable's ssl/session trusts one CA (the first); so does the simulator by default.
+ * @throws Error NO_TLS in a build without TLS.
  */
 export function tlsTarget(host: string, settings: TlsSettings): TlsTarget {
+	if (!hasTls()) throw new Error(NO_TLS);
+	const TLSSocket = Modules.importNow(TLS_SOCKET);
 	const secure: SecureOptions = { verify: settings.verify };
 	const ca = settings.ca;
 	if (ca?.length) secure.certificate = ca.length === 1 ? ca[0] : ca;

@@ -17,6 +17,7 @@ import type { ZBuff } from "luatos/zbuff";
 import { decodeUtf8 } from "xsnet/core/utf8";
 import { log } from "luatos/log";
 import { tlsSettings, setSslLog } from "luatos/tls";
+import { hasTls, NO_TLS } from "xsnet/core/tls";
 import {
 	LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, ADAPTER_COUNT,
 	isRegistered, isReady, getDefault, setDefault, lastRegistered, addresses,
@@ -87,7 +88,8 @@ export function debug(ctrl: SocketCtrl | undefined | null, on?: boolean): void {
  * TLS (isTls, TCP clients): serverCert (PEM) is the trusted CA, and the server's certificate and name are then
  * checked; without it the server is not verified (as LuatOS). clientCert + clientKey (PEM, PKCS#8 key): mutual TLS.
  * See luatos/tls.ts and docs/luatos-socket.md "TLS".
- * @returns true; false (with an error line) for unusable certificates or keys; undefined for an invalid ctrl.
+ * @returns true; false (with an error line) for unusable certificates or keys, or isTls in a build without TLS
+ *   (its manifest did not include xsnet's manifest_tls.json); undefined for an invalid ctrl.
  * @throws TypeError naming the argument; RangeError for a port outside 0..65535.
  */
 export function config(ctrl: SocketCtrl | undefined | null, localPort?: number | null, isUdp?: boolean | null,
@@ -106,6 +108,10 @@ export function config(ctrl: SocketCtrl | undefined | null, localPort?: number |
 	optString(fn, "clientCert", clientCert);
 	optString(fn, "clientKey", clientKey);
 	optString(fn, "clientPassword", clientPassword);
+	if (tls && !hasTls()) {
+		log("E", "socket", `config: ${NO_TLS}`);    // LuatOS built without TLS refuses isTls the same way
+		return false;
+	}
 	const secure = tls ? tlsSettings(serverCert, clientCert, clientKey, clientPassword) : undefined;
 	if (typeof secure === "string") {
 		log("E", "socket", `config: ${secure}`);

@@ -17,7 +17,8 @@ import type { ResolveCallback } from "nodemcu/types";
 import { NetSocket } from "nodemcu/socket";
 import { NetServer } from "nodemcu/server";
 import { NetUDPSocket } from "nodemcu/udpsocket";
-import { createConnection as createTlsConnection } from "nodemcu/tls";
+import { NO_TLS } from "xsnet/core/tls";
+import Modules from "modules";
 
 export { TCP, UDP, NetSocket, NetServer, NetUDPSocket };
 export type * from "nodemcu/types";
@@ -25,8 +26,9 @@ export type * from "nodemcu/types";
 /**
  * Create a TCP client socket. Forms: `createConnection()` (3.x), `createConnection(net.TCP[, 0])` (2.x / ESP32),
  * `createConnection(net.UDP)` (2.x, deprecated: a UDP socket).
- * `secure` non-zero (2.x): a TLS socket, as nodemcu/tls's createConnection() (NodeMCU's tls.socket).
- * @throws Error "invalid type".
+ * `secure` non-zero (2.x): a TLS socket, as nodemcu/tls's createConnection() (NodeMCU's tls.socket), in a build
+ * with TLS (its manifest includes xsnet's manifest_tls.json; NodeMCU: the tls module compiled into the firmware).
+ * @throws Error "invalid type"; Error "TLS is not in this build: include xsnet's manifest_tls.json ..." (NO_TLS).
  */
 export function createConnection(): NetSocket;
 export function createConnection(type: typeof TCP, secure?: number): NetSocket;
@@ -37,9 +39,16 @@ export function createConnection(type?: number, secure?: number): NetSocket | Ne
 	if (secure !== undefined && secure !== null && secure !== false as unknown) {
 		const s = toInteger(secure);
 		if (s === undefined) fail("wrong arg type");
-		if (s !== 0 && t !== UDP) return createTlsConnection();
+		if (s !== 0 && t !== UDP) return tlsConnection();
 	}
 	return t === UDP ? new NetUDPSocket() : new NetSocket();
+}
+
+/** nodemcu/tls's createConnection(), found at run time: nodemcu/tls is in TLS builds only. */
+function tlsConnection(): NetSocket {
+	if (!Modules.has("nodemcu/tls")) fail(NO_TLS);
+	const tls = Modules.importNow("nodemcu/tls") as { createConnection(): NetSocket };
+	return tls.createConnection();
 }
 
 /**

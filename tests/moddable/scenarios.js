@@ -8,10 +8,13 @@
 //            examples/README.md documents for boards);
 //   config   async, starts the peers and returns the manifest's "config": {xsnetCheck: ...} (read by the app
 //            through mc/config, as on a board);
+//   tls      true: the app's manifest includes xsnet's manifest_tls.json instead of manifest.json (TLS is opt-in);
 //   ports    {tcp: [...], udp: [...]} fixed ports the app needs free (the examples as shipped); if one is taken
 //            the app is built but not run (SKIP);
 //   drive    async, plays the peers against the running app (app.waitFor(re, ms) resolves with the match of
-//            `re` in the app's output, app.output is all of it) and returns a one-line summary, or throws.
+//            `re` in the app's output, app.output is all of it) and returns a one-line summary, or throws; its
+//            second argument is the build ({modules: the JavaScript modules in it, "ssl/session", ...; sizes:
+//            {module: bytes of its bytecode}}).
 // Peers are registered with net-peers' onCleanup and stopped by the runner after each app.
 import net from "node:net";
 import dgram from "node:dgram";
@@ -66,6 +69,12 @@ function datagramWithin(s, ms, what) {
   ]);
 }
 
+/** "N modules, X KB of bytecode" for a build's summary (apps tls and notls: what TLS adds). */
+function bytecode(build) {
+  const bytes = build.modules.reduce((n, m) => n + build.sizes[m], 0);
+  return `${build.modules.length} modules, ${(bytes / 1024).toFixed(1)} KB of bytecode`;
+}
+
 function expect(ok, message) {
   if (!ok) throw new Error(message);
 }
@@ -81,6 +90,29 @@ function clientPayload() {
 function dnsAddress() {
   return `127.53.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
 }
+
+/**
+ * The TLS servers of app tls-limits (tests/moddable/tls-limits.ts; the simulator runs the same app in
+ * tests/tls-limits.test.js): [{name, port, ca (PEM, or false: verification off)}], each case a server on 127.0.0.1.
+ */
+export async function limitCases(pki) {
+  const server = (options) => tlsServer({ maxVersion: "TLSv1.2", ...options }).then((s) => s.port);
+  return [
+    { name: "tls12", port: await server(pki.server), ca: pki.ca.cert },
+    { name: "tls13-only", port: await server({ ...pki.server, minVersion: "TLSv1.3", maxVersion: "TLSv1.3" }), ca: pki.ca.cert },
+    { name: "ecdsa", port: await server(pki.ecServer), ca: pki.ca.cert },
+    { name: "ca-first", port: await server(pki.server), ca: pki.ca.cert + pki.rogueCa.cert },
+    { name: "ca-second", port: await server(pki.server), ca: pki.rogueCa.cert + pki.ca.cert },
+    { name: "leaf-alone", port: await server(pki.serverLeaf), ca: pki.ca.cert },
+    { name: "leaf-alone-unverified", port: await server(pki.serverLeaf), ca: false },
+  ];
+}
+
+/** What Moddable's lin build printed for each case of limitCases (SDK 48ee02d8, `npm run check:moddable`). */
+export const LIMITS_ON_BOARDS = Object.freeze({
+  "tls12": "connected", "tls13-only": "refused -28", "ecdsa": "connected", "ca-first": "connected",
+  "ca-second": "refused -28", "leaf-alone": "refused -28", "leaf-alone-unverified": "connected",
+});
 
 export const apps = [
   {
@@ -163,20 +195,20 @@ export const apps = [
     name: "tls",
     what: "nodemcu/tls over the SDK's ssl/session: a verified server (data both ways), an untrusted one refused",
     source: "tests/moddable/tls.ts",
+    tls: true,
     async config() {
       const pki = certificates();
       this.received = [];
-      // the chain, leaf then CA: ssl/session checks the server's name only on a certificate that has its issuer
-      // after it in the chain (a leaf sent alone is refused with "subjectAltName match failed")
-      const chain = pki.server.cert + pki.ca.cert;
-      const good = await tlsServer({ key: pki.server.key, cert: chain, maxVersion: "TLSv1.2" }, (s) => s.once("data", (d) => {
+      // pki.server sends its chain, leaf then CA: ssl/session checks the server's name only on a certificate that
+      // has its issuer after it (a leaf sent alone is refused with "subjectAltName match failed": app tls-limits)
+      const good = await tlsServer({ ...pki.server, maxVersion: "TLSv1.2" }, (s) => s.once("data", (d) => {
         this.received.push(String(d));
         s.end("world:" + d);
       }));
       this.rogue = await tlsServer({ ...pki.rogue, maxVersion: "TLSv1.2" });
       return { port: good.port, roguePort: this.rogue.port, ca: pki.ca.cert };
     },
-    async drive(app) {
+    async drive(app, build) {
       await app.waitFor(/check: verify true\n/, 30000);
       await app.waitFor(/check: connected\n/, 30000);
       const m = await app.waitFor(/check: reply "(.*)" err (-?\d+)\n/, 30000);
@@ -186,7 +218,46 @@ export const apps = [
       const r = await app.waitFor(/check: rogue (refused -?\d+|connected)\n/, 30000);
       expect(r[1] === "refused -28", `untrusted server: ${r[1]}`);
       await app.waitFor(/check: done\n/);
-      return `verified server: connected, "hello" -> "world:hello", closed with 0; untrusted CA: refused with -28`;
+      return `verified server: connected, "hello" -> "world:hello", closed with 0; untrusted CA: refused with -28 ` +
+        `(net.createConnection(net.TCP, 1)); ${bytecode(build)}`;
+    },
+  },
+  {
+    name: "tls-limits",
+    what: "ssl/session's limits: TLS 1.3 only, a CA second in the PEM, a leaf sent alone refused; an ECDSA leaf works",
+    source: "tests/moddable/tls-limits.ts",
+    tls: true,
+    async config() {
+      const pki = certificates();
+      this.cases = await limitCases(certificates());
+      return { cases: this.cases };
+    },
+    async drive(app) {
+      const want = LIMITS_ON_BOARDS;
+      const got = {};
+      for (const c of this.cases) got[c.name] = (await app.waitFor(new RegExp(`check: ${c.name} (connected|refused -?\\d+)\n`), 30000))[1];
+      await app.waitFor(/check: done\n/);
+      const wrong = Object.keys(want).filter((k) => got[k] !== want[k]).map((k) => `${k}: ${got[k]} (expected ${want[k]})`);
+      expect(!wrong.length, wrong.join("; "));
+      return Object.entries(got).map(([k, v]) => `${k} ${v}`).join(", ");
+    },
+  },
+  {
+    name: "notls",
+    what: "a build without manifest_tls.json: no ssl/crypt modules in it; TLS asked for gives the error naming it",
+    source: "tests/apps/notls.ts",
+    async drive(app, build) {
+      const crypto = build.modules.filter((m) => /^(ssl|crypt)\//.test(m) || m === "embedded:io/socket/tcp/tls" || m === "nodemcu/tls");
+      expect(build.modules.includes("nodemcu/net"), `no nodemcu/net among the build's modules: ${build.modules.join(", ")}`);
+      expect(!crypto.length, `TLS modules in a build without TLS: ${crypto.join(", ")}`);
+      const n = await app.waitFor(/check: nodemcu (.*)\n/, 30000);
+      expect(/manifest_tls\.json/.test(n[1]), `net.createConnection(net.TCP, 1): ${n[1]}`);
+      await app.waitFor(/config: TLS is not in this build: include xsnet's manifest_tls\.json/);
+      const l = await app.waitFor(/check: luatos config (\w+)\n/);
+      expect(l[1] === "false", `config(isTls) returned ${l[1]}`);
+      await app.waitFor(/check: plain ok\n/);
+      await app.waitFor(/check: done\n/);
+      return `${bytecode(build)}, none of TLS; "${n[1]}"; luatos config(isTls) false with the log line`;
     },
   },
   {
@@ -304,6 +375,7 @@ export const apps = [
     name: "example https-client",
     what: "examples/https-client as shipped (nodemcu/tls, the CA of ca.ts) against its demo server on 8443",
     modules: { "*": [js("examples/https-client/main"), js("examples/https-client/ca")] },
+    tls: true,
     ports: { tcp: [8443] },
     async config() {
       const demo = spawn(process.execPath, ["examples/https-client/server.mjs"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });

@@ -16,8 +16,9 @@ function openssl(dir, args) {
 }
 
 /** A key (PKCS#8 PEM) and a certificate signed by `ca` (or self-signed when ca is undefined). */
-function issue(dir, name, subject, { ca, san, clientAuth = false } = {}) {
-  openssl(dir, ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", `${name}.key`]);
+function issue(dir, name, subject, { ca, san, clientAuth = false, ec = false } = {}) {
+  openssl(dir, ["genpkey", "-algorithm", ...(ec ? ["EC", "-pkeyopt", "ec_paramgen_curve:P-256"] : ["RSA", "-pkeyopt", "rsa_keygen_bits:2048"]),
+    "-out", `${name}.key`]);
   if (!ca) {
     openssl(dir, ["req", "-x509", "-new", "-key", `${name}.key`, "-subj", subject, "-days", "2", "-sha256",
       "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", `${name}.pem`]);
@@ -34,8 +35,9 @@ function issue(dir, name, subject, { ca, san, clientAuth = false } = {}) {
 
 /**
  * The test PKI (made once per mocha run): ca (trusted by the apps), server (DNS tls.test and IP 127.0.0.1,
- * signed by ca), client (signed by ca, for mutual TLS), rogueCa and rogue (a server certificate for the same
- * names from a CA nobody trusts). Each {key, cert} in PEM.
+ * signed by ca; cert is the chain leaf + ca, as a server sends it), serverLeaf (the same key and leaf alone),
+ * client (signed by ca, for mutual TLS), rogueCa and rogue (a server certificate for the same names from a CA
+ * nobody trusts, + rogueCa), ecServer (as server, with an ECDSA P-256 key). Each {key, cert} in PEM.
  */
 export function certificates() {
   if (cached) return cached;
@@ -46,7 +48,13 @@ export function certificates() {
     const client = issue(dir, "client", "/CN=xsnet client", { ca: "ca", clientAuth: true });
     const rogueCa = issue(dir, "rogue-ca", "/CN=rogue CA");
     const rogue = issue(dir, "rogue", "/CN=tls.test", { ca: "rogue-ca", san: "DNS:tls.test,IP:127.0.0.1" });
-    cached = { ca, server, client, rogueCa, rogue };
+    const ecServer = issue(dir, "ec-server", "/CN=tls.test", { ca: "ca", san: "DNS:tls.test,IP:127.0.0.1", ec: true });
+    // servers send their chain, leaf then CA, as real ones do (a board refuses a leaf sent alone: serverLeaf)
+    const chain = (leaf, issuer) => ({ key: leaf.key, cert: leaf.cert + issuer.cert });
+    cached = {
+      ca, client, rogueCa, serverLeaf: server,
+      server: chain(server, ca), rogue: chain(rogue, rogueCa), ecServer: chain(ecServer, ca),
+    };
     return cached;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 #define SIM_FUNCTIONS(X) \
 	X(xs_timer_set, 3) X(xs_timer_repeat, 2) X(xs_timer_schedule, 3) X(xs_timer_clear, 1) X(xs_timer_delay, 1) \
 	X(xs_sim_args, 0) X(xs_sim_heap_used, 0) X(xs_sim_gc, 0) X(xs_sim_cpu, 0) \
+	X(xs_modules_has, 1) X(xs_modules_importNow, 1) \
 	X(xs_native_get_dns_server, 1) X(xs_native_set_dns_server, 2) \
 	X(xs_native_ifinfo, 1) X(xs_native_ttl, 2) X(xs_native_multicast_join, 2) X(xs_native_multicast_leave, 2) \
 	X(xs_icmp_constructor, 1) X(xs_icmp_read, 0) X(xs_icmp_write, 2) X(xs_icmp_close, 0) \

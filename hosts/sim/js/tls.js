@@ -3,10 +3,13 @@
 //   TCP: {io: TCPClass}  the transport (required, as Moddable's): here the simulator's embedded:io/socket/tcp;
 //   host: the server's name: sent as SNI and checked against the certificate; an IPv4 literal is checked
 //         against the certificate's IP subjectAltName and not sent;
-//   secure: {certificate (DER ArrayBuffer, or an array of them: trusted CAs; none = OpenSSL's default store),
-//            verify (default true), clientCertificates ([DER]), clientKey (DER PKCS#8), serverName (overrides
-//            host for SNI and the check), minVersion / maxVersion ("TLSv1.2", "TLSv1.3"; default 1.2 .. 1.3),
-//            trace (true or a level 1..2: OpenSSL's handshake states and alerts on stderr)}.
+//   secure: {certificate (DER ArrayBuffer, or an array of them: trusted CAs, the first only as on a board; none =
+//            OpenSSL's default store), verify (default true), clientCertificates ([DER]), clientKey (DER PKCS#8),
+//            serverName (overrides host for SNI and the check), minVersion / maxVersion ("TLSv1.2", "TLSv1.3":
+//            TLS 1.2 only as on a board), trace (true or a level 1..2: OpenSSL's handshake states and alerts on
+//            stderr)}.
+// The boards' limits (TLS 1.2 only, one CA, a server's leaf sent alone refused) apply unless the environment has
+// XSNET_TLS_BEYOND_BOARDS=1 (simulator only; hosts/sim/tls/tls.c says how each is refused).
 // Events, as the TCP class: onWritable(bytes) first once the handshake and the certificate check are done;
 // onReadable(bytes) with the plaintext available; onError(code) once: the TCP's code (lwIP err_t), or
 // TLS_HANDSHAKE_FAILED (-28) when the handshake or the certificate check failed (Moddable's TLSSocket throws

@@ -8,7 +8,14 @@
  * options.key (DER: client certificate and its PKCS#8 key), options.minVersion / options.maxVersion (0x0303 TLS
  * 1.2, 0x0304 TLS 1.3), options.debug (0 off, 1 handshake states and alerts, 2 also every record) on stderr.
  * Errors: TypeError/Error with OpenSSL's reason ("certificate verify failed: ...") for bad options; handshake()
- * and read() throw Error with the reason when the handshake or the session fails. */
+ * and read() throw Error with the reason when the handshake or the session fails.
+ *
+ * Boards' limits (the Moddable SDK's ssl/session, measured with `npm run check:moddable`, app tls-limits) are the
+ * default here, so that what works in the simulator works on a board: TLS 1.2 only (a maxVersion of TLS 1.3 is
+ * lowered, a minVersion of TLS 1.3 refused), one trusted CA (the first of options.ca), and with verification on, a
+ * server that sends its certificate without its issuer is refused. Each refusal prints why on stderr
+ * ("xsnet-tls: refused as on a board: ..."). The environment variable XSNET_TLS_BEYOND_BOARDS=1 lifts them all
+ * (OpenSSL's TLS 1.2 and 1.3, every CA given, a leaf alone accepted): a simulator-only option. */
 #include "../engine.h"
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -20,7 +27,26 @@ typedef struct {
 	BIO* in;      /* ciphertext from the peer, put() */
 	BIO* out;     /* ciphertext for the peer, take() */
 	int debug;
+	int boards;   /* the boards' limits apply (the default; XSNET_TLS_BEYOND_BOARDS=1 lifts them) */
+	int verify;
+	int cas;      /* CAs given (a board trusts the first only) */
 } simTLS;
+
+#define SIM_TLS_LIFT "XSNET_TLS_BEYOND_BOARDS=1 lifts it in the simulator"
+
+/* Whether the boards' limits apply: unless XSNET_TLS_BEYOND_BOARDS is set to 1. */
+static int simTLSBoards(void)
+{
+	const char* lift = getenv("XSNET_TLS_BEYOND_BOARDS");
+	return !(lift && !strcmp(lift, "1"));
+}
+
+/* A refusal that only the boards' limits make: said on stderr (the application sees -28 only), then thrown. */
+static void simTLSRefuse(xsMachine* the, const char* reason)
+{
+	fprintf(stderr, "xsnet-tls: refused as on a board: %s (" SIM_TLS_LIFT ")\n", reason);
+	xsUnknownError("%s", reason);
+}
 
 void xs_tls_destructor(void* data)
 {
@@ -48,6 +74,7 @@ static void simTLSThrow(xsMachine* the, simTLS* tls, const char* what)
 	char reason[256];
 	long verify = tls->ssl ? SSL_get_verify_result(tls->ssl) : X509_V_OK;
 	unsigned long e = ERR_get_error();
+	int lib = ERR_GET_LIB(e), why = ERR_GET_REASON(e);
 	if (verify != X509_V_OK)
 		snprintf(reason, sizeof(reason), "certificate verify failed: %s", X509_verify_cert_error_string(verify));
 	else if (e)
@@ -55,6 +82,21 @@ static void simTLSThrow(xsMachine* the, simTLS* tls, const char* what)
 	else
 		snprintf(reason, sizeof(reason), "%s", what);
 	ERR_clear_error();
+	if (tls->boards && lib == ERR_LIB_SSL && (why == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION
+			|| why == SSL_R_UNSUPPORTED_PROTOCOL || why == SSL_R_WRONG_VERSION_NUMBER)) {
+		char board[400];
+		snprintf(board, sizeof(board), "%s: the server refuses TLS 1.2 (it wants TLS 1.3?); boards speak TLS 1.2 "
+			"only (ssl/session)", reason);
+		simTLSRefuse(the, board);
+	}
+	if (tls->boards && tls->cas > 1 && (verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+			|| verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT || verify == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
+			|| verify == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN || verify == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT)) {
+		char board[400];
+		snprintf(board, sizeof(board), "%s: boards trust one CA, the first given (ssl/session); %d were given",
+			reason, tls->cas);
+		simTLSRefuse(the, board);
+	}
 	if (tls->debug)
 		fprintf(stderr, "xsnet-tls: %s\n", reason);
 	xsUnknownError("%s", reason);
@@ -113,14 +155,21 @@ void xs_tls_constructor(xsMachine* the)
 	xsVar(0) = xsGet(xsArg(0), xsID("verify"));
 	if (xsTypeOf(xsVar(0)) != xsUndefinedType && !xsTest(xsVar(0)))
 		verify = 0;
+	tls->boards = simTLSBoards();
+	tls->verify = verify;
 	version = TLS1_2_VERSION;
 	xsVar(0) = xsGet(xsArg(0), xsID("minVersion"));
 	if (xsTest(xsVar(0)))
 		version = xsToInteger(xsVar(0));
+	if (tls->boards && version > TLS1_2_VERSION)
+		xsRangeError("minVersion TLS 1.3: boards speak TLS 1.2 only (ssl/session); " SIM_TLS_LIFT);
 	if (!SSL_CTX_set_min_proto_version(tls->ctx, version))
 		xsRangeError("unsupported minVersion 0x%lx", version);
 	xsVar(0) = xsGet(xsArg(0), xsID("maxVersion"));
-	if (xsTest(xsVar(0)) && !SSL_CTX_set_max_proto_version(tls->ctx, xsToInteger(xsVar(0))))
+	version = xsTest(xsVar(0)) ? xsToInteger(xsVar(0)) : 0;
+	if (tls->boards && (!version || version > TLS1_2_VERSION))
+		version = TLS1_2_VERSION;      /* a board's module ignores maxVersion: it speaks TLS 1.2 */
+	if (version && !SSL_CTX_set_max_proto_version(tls->ctx, version))
 		xsRangeError("unsupported maxVersion");
 	if (verify) {
 		X509_STORE* store = SSL_CTX_get_cert_store(tls->ctx);
@@ -128,6 +177,9 @@ void xs_tls_constructor(xsMachine* the)
 		if (xsTest(xsVar(0))) {
 			int array = xsIsInstanceOf(xsVar(0), xsArrayPrototype);
 			length = array ? xsToInteger(xsGet(xsVar(0), xsID("length"))) : 1;
+			tls->cas = length;
+			if (tls->boards && length > 1)
+				length = 1;                /* ssl/session trusts one CA: the first */
 			for (i = 0; i < length; i++) {
 				X509* x;
 				xsVar(1) = array ? xsGetAt(xsVar(0), xsInteger(i)) : xsVar(0);
@@ -203,6 +255,12 @@ void xs_tls_handshake(xsMachine* the)
 	simTLS* tls = simTLSGet(the);
 	int r = SSL_do_handshake(tls->ssl);
 	if (r == 1) {
+		/* ssl/session checks the server's name only against a certificate followed by its issuer: a leaf sent
+		 * alone fails with "subjectAltName match failed" while verification is on */
+		STACK_OF(X509)* chain = SSL_get_peer_cert_chain(tls->ssl);
+		if (tls->boards && tls->verify && chain && sk_X509_num(chain) < 2)
+			simTLSRefuse(the, "the server sent its certificate without its issuer; boards (ssl/session) then "
+				"refuse it (\"subjectAltName match failed\"): make the server send leaf + CA");
 		xsResult = xsTrue;
 		return;
 	}

@@ -8,7 +8,8 @@
 // "connection" fires only after the handshake and the certificate check. A refusal (untrusted or expired
 // certificate, wrong name, client certificate refused, handshake not done within 10 s) sends no application byte
 // and ends in "reconnection" (or "disconnection") with -28 (ERR_TLS_HANDSHAKE, ESP8266's ESPCONN_HANDSHAKE).
-// docs/nodemcu-net.md, "TLS", has the details and the differences with NodeMCU.
+// docs/nodemcu-net.md, "TLS", has the details and the differences with NodeMCU. In TLS builds only (the app's
+// manifest includes xsnet's manifest_tls.json), as NodeMCU's tls module must be compiled into the firmware.
 import { NetSocket } from "nodemcu/socket";
 import { fail } from "nodemcu/checks";
 import { tlsTarget, debugLevel, pemBlocks, PEM_CERTIFICATE, PEM_KEY } from "xsnet/core/tls";
@@ -49,7 +50,7 @@ export const cert = Object.freeze({
 	/**
 	 * `verify(pem)`: trust the CA certificate(s) of PEM text `pem` (one or more "BEGIN CERTIFICATE" blocks) and
 	 * check the server's certificate and name; `verify(true|false)`: checking on (the default here; NodeMCU's
-	 * default is off) or off. A board's Moddable ssl/session trusts one CA: the first block.
+	 * default is off) or off. A board's Moddable ssl/session trusts one CA, the first block; so does the simulator.
 	 * @returns true. @throws Error "no certificate in PEM data" / "malformed PEM data"; "wrong arg type".
 	 */
 	verify(pem: string | boolean): boolean {
