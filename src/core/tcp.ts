@@ -65,7 +65,10 @@ export interface TcpOwner {
 	 * called once per batch of arrivals the owner has not read from yet, never during read().
 	 */
 	tcpReadable?(connection: TcpConnection): void;
-	/** All bytes of one write() call were handed to the host socket; once per write(), in order. */
+	/**
+	 * All bytes of one write() call were handed to the host socket; once per write(), in order, with the connection's
+	 * next host event (onWritable: room came back, on a board the peer's ACK; or onReadable), never inside write().
+	 */
 	tcpSent(connection: TcpConnection, token: unknown): void;
 	/** The connection is over: 0 = closed by the peer, else an lwIP error number (errors.ts). */
 	tcpClosed(connection: TcpConnection, error: number): void;
@@ -122,10 +125,12 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	declare tail: Chunk | undefined;
 	declare queued: number | undefined;
 	declare private held: boolean | undefined;
-	/** @internal Completed writes whose tcpSent is still due, their tokens (only once one was not undefined). */
+	/**
+	 * @internal Completed writes whose tcpSent is still due, their tokens (only once one was not undefined): delivered
+	 * by the next onWritable or onReadable (sendqueue.ts).
+	 */
 	declare doneCount: number | undefined;
 	declare doneTokens: unknown[] | undefined;
-	declare doneScheduled: boolean | undefined;
 	// Pull mode when not undefined: the bytes read from the host and not yet by the owner; null until the first.
 	declare private pulled: ReceiveQueue | null | undefined;
 	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
@@ -373,6 +378,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	writable(bytes: number): void {
 		this.room = bytes;
 		if (this.state === CONNECTING) this.connected();
+		if (this.doneCount) flushSent(this);            // writes completed before this event (may close)
 		if (this.state !== CONNECTED && this.state !== CLOSING) return;
 		pump(this);
 		if (this.state === CLOSING && !this.head) this.release();
@@ -394,6 +400,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 
 	/** Host: onReadable(bytes). */
 	readable(bytes: number): void {
+		if (this.doneCount) flushSent(this);            // "sent" before the bytes that follow it (an echo's reply)
 		this.available = bytes;
 		if (this.idleMs) this.lastActive = Date.now();
 		if (this.state === CONNECTING) this.connected();
