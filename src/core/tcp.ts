@@ -13,15 +13,16 @@
 // - close() is graceful: bytes already written are delivered, then FIN.
 //
 // Two receive modes: push (default: every received byte goes to owner.tcpReceived, decoded per `format`;
-// nodemcu/net) and pull (pullMode(): bytes wait until the owner read()s them, owner.tcpReadable says when new ones
-// arrived; luatos/socket). Pull mode reads at most RECEIVE_BUFFER_BYTES ahead of the application; the rest stays in
-// the host socket, whose window then closes, so not reading is the flow control.
+// nodemcu/net) and pull (core/pull.ts: bytes wait until the owner reads them, owner.tcpReadable says when new ones
+// arrived; luatos/socket).
 import TCP from "embedded:io/socket/tcp";
 import { Utf8Decoder } from "xsnet/core/utf8";
-import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
+import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
 import { queueWrite, pump, flushSent, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/sendqueue";
 import type { Chunk, SendQueueState } from "xsnet/core/sendqueue";
-import { ReceiveQueue } from "xsnet/core/rxqueue";
+import type { ReceiveQueue } from "xsnet/core/rxqueue";
+import { fill, pullChunk } from "xsnet/core/pull";
+import type { PullState } from "xsnet/core/pull";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST, ERR_CLSD } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import type { CancelLookup } from "xsnet/core/dns";
@@ -102,7 +103,7 @@ function hostOptions(extra: object): object {
 	return { ...extra, onReadable, onWritable, onError, format: "buffer", noDelay: TCP_NO_DELAY, nodelay: TCP_NO_DELAY };
 }
 
-export class TcpConnection implements IdleWatched, SendQueueState {
+export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	// Fields marked `declare` exist only once assigned: with ES2022 class fields every declared field would be an
 	// own property (a 32-byte slot in XS, looked up linearly) on every connection, used or not.
 	/** Who gets the events; null once the application closed the connection (then no event is delivered). */
@@ -117,7 +118,8 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	declare socket: HostTCP | undefined;
 	/** @internal Bytes write() takes now. */
 	declare room: number | undefined;
-	declare private available: number | undefined;  // bytes onReadable reported and not yet read
+	/** @internal Bytes onReadable reported and not yet read (core/pull.ts reads them too). */
+	declare available: number | undefined;
 	declare private fmt: ReceiveFormat | undefined; // undefined = "string"
 	declare private decoder: Utf8Decoder | undefined;
 	/** @internal The send queue (sendqueue.ts): first and last chunk, bytes in it. */
@@ -131,8 +133,8 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	 */
 	declare doneCount: number | undefined;
 	declare doneTokens: unknown[] | undefined;
-	// Pull mode when not undefined: the bytes read from the host and not yet by the owner; null until the first.
-	declare private pulled: ReceiveQueue | null | undefined;
+	/** @internal Pull mode (core/pull.ts) when not undefined: bytes read from the host, not yet by the owner. */
+	declare pulled: ReceiveQueue | null | undefined;
 	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
 	declare signalled: boolean | undefined;
 	/**
@@ -191,110 +193,6 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 		if (value === this.format) return;
 		this.fmt = value;
 		if (this.decoder) this.decoder = undefined;
-	}
-
-	/**
-	 * Switch to pull mode (before connect(), or at once for an accepted connection): received bytes are kept until
-	 * read() takes them; owner.tcpReadable announces arrivals; tcpReceived is not called.
-	 */
-	pullMode(): void {
-		if (this.pulled === undefined) this.pulled = null;
-	}
-
-	/**
-	 * Pull mode: bytes that read() can return now (read ahead, plus what the host socket holds). After the
-	 * connection ended, what was received before the end and not read.
-	 */
-	get readableBytes(): number {
-		const q = this.pulled;
-		if (q === undefined) return 0;
-		return (q ? q.length : 0) + (this.socket ? this.available ?? 0 : 0);
-	}
-
-	/**
-	 * Pull mode: take up to `limit` received bytes (all readable bytes when `limit` is larger), in order, as one
-	 * ArrayBuffer (empty when none); clears `signalled`. Works after the connection ended, on what is left.
-	 */
-	read(limit: number): ArrayBuffer {
-		const q = this.pulled;
-		const readable = this.readableBytes;
-		if (limit > readable) limit = readable;
-		if (!limit) {
-			this.signalled = false;
-			return new ArrayBuffer(0);
-		}
-		if (q && limit <= q.length) {
-			this.signalled = false;
-			const out = q.take(limit);
-			this.fill();
-			return out;
-		}
-		const out = new Uint8Array(limit);
-		this.readInto(out);
-		return out.buffer as ArrayBuffer;
-	}
-
-	/**
-	 * Pull mode: copy up to `target.length` received bytes into `target`, in order: the bytes read ahead, then
-	 * straight from the host socket (its read(buffer), one copy); returns the count. Clears `signalled`.
-	 */
-	readInto(target: Uint8Array): number {
-		const q = this.pulled;
-		this.signalled = false;
-		if (q === undefined) return 0;
-		const size = target.length;
-		let done = q && q.length ? q.takeInto(target) : 0;
-		const socket = this.socket;
-		while (done < size && socket && this.available! > 0) {
-			let n = size - done;
-			if (n > this.available!) n = this.available!;
-			let got: number;
-			try {
-				got = socket.read(n === size ? target : target.subarray(done, done + n));    // (a view costs)
-			}
-			catch {
-				got = 0;
-			}
-			if (!got) {
-				this.available = 0;
-				break;
-			}
-			this.available! -= got;
-			done += got;
-		}
-		if (this.available! > 0) this.fill();
-		return done;
-	}
-
-	/** Pull mode: read from the host socket while less than RECEIVE_BUFFER_BYTES are read ahead. */
-	private fill(): void {
-		for (;;) {
-			const room = RECEIVE_BUFFER_BYTES - (this.pulled?.length ?? 0);
-			if (room <= 0 || !this.pullChunk(room)) return;
-		}
-	}
-
-	/** Pull mode: move one chunk (at most `max` bytes) from the host socket to the queue; false when it has none. */
-	private pullChunk(max = RECEIVE_CHUNK_BYTES): boolean {
-		const socket = this.socket;
-		let n = this.available ?? 0;
-		if (!socket || n <= 0) return false;
-		if (n > max) n = max;
-		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
-		let buffer: ArrayBuffer | undefined;
-		try {
-			buffer = socket.read(n);
-		}
-		catch {
-			buffer = undefined;
-		}
-		if (!buffer || !buffer.byteLength) {
-			this.available = 0;
-			return false;
-		}
-		this.available! -= buffer.byteLength;
-		(this.pulled ??= new ReceiveQueue()).push(buffer);
-		return true;
 	}
 
 	/** Bytes given to write() and not yet taken by the host socket. */
@@ -411,7 +309,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 				this.signalled = true;
 				this.owner?.tcpReadable?.(this);
 			}
-			if (this.available! > 0) this.fill();     // (what the owner left)
+			if (this.available! > 0) fill(this);     // (what the owner left)
 			return;
 		}
 		this.drain();
@@ -549,7 +447,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 		if (this.doneCount && this.owner) flushSent(this);
 		if (this.pulled !== undefined) {
 			// what the host still holds was received before the end: keep it readable (the host socket goes now)
-			while (this.pullChunk())
+			while (pullChunk(this))
 				;
 		}
 		const owner = this.owner;
