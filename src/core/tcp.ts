@@ -83,6 +83,8 @@ export const IDLE = 0, RESOLVING = 1, CONNECTING = 2, CONNECTED = 3, CLOSING = 4
 
 /** Shared by every connection's text decoding (drainText); allocated on first use. */
 let scratch: ArrayBuffer | undefined;
+/** The last view of `scratch` drainText made: the next read of as many bytes (an echo's) reuses it. */
+let scratchView: Uint8Array | undefined, scratchBytes = 0;       // (its length: a getter call in XS)
 
 function onWritable(this: HostTCP, bytes: number): void {
 	this.xsnetConnection?.writable(bytes);
@@ -110,9 +112,10 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	owner: TcpOwner | null;
 	/** One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. */
 	state: number;
-	/** Remote port and address asked for (connect) or found (accepted). */
-	declare port: number | undefined;
-	declare address: string | undefined;
+	// The peer: the host socket's while there is one (no slots of our own on an open connection); `peerPort` is
+	// connect()'s port until the host socket exists, both are what the host socket said once it is gone.
+	declare private peerPort: number | undefined;
+	declare private peerAddress: string | undefined;
 
 	/** @internal The host socket (sendqueue.ts writes to it). */
 	declare socket: HostTCP | undefined;
@@ -175,14 +178,35 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 			c.idleMs = idleMs;
 			watchIdle(c);
 		}
-		try {
-			c.address = socket.remoteAddress;
-			c.port = socket.remotePort;
-		}
-		catch {
-			// unknown peer
-		}
 		return c;
+	}
+
+	/** Remote port: connect()'s, or the host socket's (accepted: the peer's); undefined when unknown. */
+	get port(): number | undefined {
+		const s = this.socket;
+		if (s) {
+			try {
+				return s.remotePort;
+			}
+			catch {
+				// not supported by this host
+			}
+		}
+		return this.peerPort;
+	}
+
+	/** Remote IP address (from the host socket: connect()'s resolved address, or the accepted peer's). */
+	get address(): string | undefined {
+		const s = this.socket;
+		if (s) {
+			try {
+				return s.remoteAddress;
+			}
+			catch {
+				// not supported by this host
+			}
+		}
+		return this.peerAddress;
 	}
 
 	/** Receive format; changing it drops bytes of an incomplete UTF-8 character held by the decoder. */
@@ -207,7 +231,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	 * A failed lookup ends in owner.tcpClosed(ERR_DNS_FAILED or ERR_DNS_TIMEOUT).
 	 */
 	connect(host: string, port: number): void {
-		this.port = port;
+		this.peerPort = port;
 		this.state = RESOLVING;
 		this.cancelLookup = lookup(host, (error, address) => this.resolved(error, address));
 	}
@@ -231,8 +255,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	}
 
 	private open(address: string): void {
-		this.address = address;
-		const options: Record<string, unknown> = { address, port: this.port };
+		const options: Record<string, unknown> = { address, port: this.peerPort };
 		if (this.keepAliveMs) options.keepAlive = this.keepAliveMs;
 		const tls = this.tls;
 		let socket: HostTCP;
@@ -255,6 +278,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		else socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
+		delete this.peerPort;                        // the host socket's remotePort now (no slot kept)
 		this.state = CONNECTING;
 	}
 
@@ -286,13 +310,6 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	private connected(): void {
 		this.state = CONNECTED;
 		if (this.handshakeTimer !== undefined) this.stopHandshakeTimer();
-		try {
-			const s = this.socket!;
-			if (s.remoteAddress) this.address = s.remoteAddress;
-		}
-		catch {
-			// keep the address we connected to
-		}
 		this.owner?.tcpConnected(this);
 	}
 
@@ -351,7 +368,11 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 			}
 			let n = this.available!;
 			if (n > RECEIVE_SCRATCH_BYTES) n = RECEIVE_SCRATCH_BYTES;
-			const view = new Uint8Array(scratch ??= new ArrayBuffer(RECEIVE_SCRATCH_BYTES), 0, n);
+			if (n !== scratchBytes) {
+				scratchView = new Uint8Array(scratch ??= new ArrayBuffer(RECEIVE_SCRATCH_BYTES), 0, n);
+				scratchBytes = n;
+			}
+			const view = scratchView!;
 			const got = this.socket.read(view);
 			if (!got) {
 				this.available = 0;
@@ -432,7 +453,20 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 			this.release();
 			return;
 		}
+		if (this.doneCount && this.owner) {
+			// the stack took those bytes before the end: their tcpSent now, the end on a later turn, as when the peer's
+			// ACK came before its FIN (the application's reaction to "sent" runs before it hears of the end)
+			flushSent(this);
+			post(finishLater, this, error);
+			return;
+		}
 		this.finish(error);
+	}
+
+	/** Posted by failed(): the end that followed due tcpSent events. */
+	finishLater(error: number): void {
+		if (this.state === CLOSING) this.release();        // close() meanwhile: the host socket is gone already
+		else if (this.state !== CLOSED) this.finish(error);
 	}
 
 	/**
@@ -495,6 +529,15 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		if (this.available) this.available = 0;
 		if (this.decoder) this.decoder = undefined;
 		const socket = this.socket;
+		if (socket) {
+			try {
+				this.peerAddress = socket.remoteAddress;      // (a closed host socket's getters throw)
+				this.peerPort = socket.remotePort;
+			}
+			catch {
+				// unknown peer
+			}
+		}
 		this.socket = undefined;
 		if (socket) {
 			socket.xsnetConnection = undefined;
@@ -510,4 +553,8 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 
 function drainLater(c: TcpConnection): void {
 	c.drainLater();
+}
+
+function finishLater(c: TcpConnection, error: number): void {
+	c.finishLater(error);
 }
