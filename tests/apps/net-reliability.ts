@@ -9,6 +9,16 @@ import { Utf8Decoder } from "xsnet/core/utf8";
 
 const log = (line: string) => trace(line + "\n");
 
+/** Bytes `at`..`at + n` of the half-close replies (tests/net-reliability.test.js replyBytes() gives the same). */
+function replyChunk(at: number, n: number): Uint8Array {
+	const chunk = new Uint8Array(n);
+	for (let j = 0; j < n; j++) {
+		const i = at + j;
+		chunk[j] = (i + 7 * (i >>> 8) + 13 * (i >>> 16)) & 255;
+	}
+	return chunk;
+}
+
 switch (args[0]) {
 	// Send each string of args[2] (JSON: arrays of UTF-16 code units) with its own send(), "|" between them.
 	case "send-strings": {
@@ -154,12 +164,7 @@ switch (args[0]) {
 				if (replied) return;
 				replied = true;
 				for (let at = 0; at < total; at += size) {
-					const n = total - at < size ? total - at : size;
-					const chunk = new Uint8Array(n);
-					for (let j = 0; j < n; j++) {
-						const i = at + j;
-						chunk[j] = (i + 7 * (i >>> 8) + 13 * (i >>> 16)) & 255;
-					}
+					const chunk = replyChunk(at, total - at < size ? total - at : size);
 					sck.send(chunk);
 				}
 			});
@@ -190,12 +195,7 @@ switch (args[0]) {
 				replied = true;
 				socket.read(c);
 				for (let at = 0; at < total; at += size) {
-					const n = total - at < size ? total - at : size;
-					const chunk = new Uint8Array(n);
-					for (let j = 0; j < n; j++) {
-						const i = at + j;
-						chunk[j] = (i + 7 * (i >>> 8) + 13 * (i >>> 16)) & 255;
-					}
+					const chunk = replyChunk(at, total - at < size ? total - at : size);
 					socket.tx(c, chunk);
 				}
 				return;
