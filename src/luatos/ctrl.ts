@@ -3,6 +3,7 @@
 // (NA), read from its state machine; socket.ts checks the arguments and shapes the results.
 import { TcpConnection, CLOSED as TCP_CLOSED, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { TcpOwner } from "xsnet/core/tcp";
+import { pullMode, readableBytes, readInto, read } from "xsnet/core/pull";
 import { UdpEndpoint } from "xsnet/core/udp";
 import type { UdpOwner, Packet } from "xsnet/core/udp";
 import { lookup } from "xsnet/core/dns";
@@ -116,7 +117,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		this.state = literal ? this.connecting() : WAIT_DNS;
 		if (!this.udp && (literal || port !== 0)) {
 			const conn = new TcpConnection(this);
-			conn.pullMode();
+			pullMode(conn);
 			if (this.keepIdle) conn.keepAliveMs = this.keepIdle * 1000;
 			if (this.tls) conn.tls = tlsTarget(host, this.tls);
 			this.conn = conn;
@@ -322,12 +323,14 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	/** Bytes rx() without a buffer reports: TCP all readable bytes, UDP the next datagram's length. */
 	pending(): number {
 		if (this.endpoint) return this.nextDatagram()?.byteLength ?? 0;
-		return this.conn?.readableBytes ?? 0;
+		const conn = this.conn;
+		return conn ? readableBytes(conn) : 0;
 	}
 
 	/** TCP: copy up to `target.length` received bytes into `target`; returns the count; clears the data flag. */
 	readInto(target: Uint8Array): number {
-		return this.conn?.readInto(target) ?? 0;
+		const conn = this.conn;
+		return conn ? readInto(conn, target) : 0;
 	}
 
 	/**
@@ -344,7 +347,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		}
 		const conn = this.conn;
 		if (!conn) return { bytes: new ArrayBuffer(0), from: undefined };
-		return { bytes: conn.read(limit), from: undefined };
+		return { bytes: read(conn, limit), from: undefined };
 	}
 
 	/** wait(): [ok, dataPending]; NA network_wait_event. */
