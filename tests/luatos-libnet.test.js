@@ -51,6 +51,43 @@ describe("luatos/libnet (task mode)", function () {
     ]);
   });
 
+  it("TX_OK(0) and the reply in one turn: the queued EVENT(0) wakes the wait after the data with nothing to read, as LuatOS", async () => {
+    // XSNET_SIM_FAULTS=storm=N: after each write the host reports no room for N loop turns (500,000: about 0.2 s
+    // here, far longer than the peer takes to answer), so the "sent" of a tx comes with the reply's bytes, as when
+    // a board's peer acknowledges with its reply. The peer's FIN comes 300 ms after "see you": the socket is still
+    // open at the second wait.
+    const { port } = await tcpServer((s) => {
+      let text = "";
+      s.on("data", (d) => {
+        text += d;
+        if (text === "ping") s.write("pong");
+        if (text === "pingbye") {
+          s.write("see you");
+          setTimeout(() => s.end(), 300);
+        }
+      });
+    });
+    const r = await exitsCleanly(app("luatos-libnet", ["client", port], { env: { XSNET_SIM_FAULTS: "storm=500000" } }));
+    assert.deepEqual(lines(r.stdout), [
+      "waitLink true",
+      "config true",
+      'connect true state=[5,"在线"]',
+      "wait-timeout [true,false]",
+      "wait-wakeup [true,true]",
+      "tx [true,false]",
+      "wait-data [true,true]",              // the flag: "pong"'s EVENT(0) came after TX_OK and waits in the queue
+      'rx [true,4,"nil","nil"] pong',
+      "cbFun EVENT 0",                      // libnet.tx's waitMsg(TX_OK) hands it to cbFun
+      "tx-bye [true,false]",
+      'wait true true rx [true,7,"nil","nil"]',
+      "wait true true rx [true,0]",         // "see you"'s EVENT(0), queued behind TX_OK
+      "wait false false rx [false,0]",
+      "received see you",
+      "tx-closed [false,\"nil\"]",
+      'closed [1,"离线"]',
+    ]);
+  });
+
   it("returns libnet.lua's results for failures: refused, timeout, not online, UDP listen, invalid ctrl, unknown task", async () => {
     const silent = await fakeDns(() => {});
     const r = await exitsCleanly(app("luatos-libnet", ["failures", await closedPort()], { dns: [`127.0.0.1:${silent.port}`] }));
