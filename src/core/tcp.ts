@@ -54,8 +54,11 @@ export type ReceiveFormat = "string" | "buffer";
 
 /** Receiver of a connection's events. Each method is called at most as described; none is called after close(). */
 export interface TcpOwner {
-	/** Name lookup of connect() finished: the address, or undefined when it failed (then tcpClosed follows). */
-	tcpResolved(connection: TcpConnection, address: string | undefined): void;
+	/**
+	 * Name lookup of connect() finished: the address, or undefined when it failed (then tcpClosed follows);
+	 * `addresses`: every A record of a name's answer, in order (the connection uses the first); undefined for a literal.
+	 */
+	tcpResolved(connection: TcpConnection, address: string | undefined, addresses?: readonly string[]): void;
 	/** Handshake done (outgoing connections only). */
 	tcpConnected(connection: TcpConnection): void;
 	/** Bytes arrived, decoded per `format`; never empty. Push mode only. */
@@ -306,13 +309,13 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	connect(host: string, port: number): void {
 		this.port = port;
 		this.state = RESOLVING;
-		this.cancelLookup = lookup(host, (error, address) => this.resolved(error, address));
+		this.cancelLookup = lookup(host, (error, address, addresses) => this.resolved(error, address, addresses));
 	}
 
-	private resolved(error: number, address: string | undefined): void {
+	private resolved(error: number, address: string | undefined, addresses?: readonly string[]): void {
 		delete this.cancelLookup;
 		if (this.state !== RESOLVING || !this.owner) return;
-		this.owner.tcpResolved(this, address);
+		this.owner.tcpResolved(this, address, addresses);
 		if (this.state !== RESOLVING) return;       // close() in the callback
 		if (error !== ERR_OK || address === undefined) {
 			this.finish(error);
