@@ -244,8 +244,8 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 
 	/**
 	 * A TCP connect to one address of a name failed: connect to the next one, as NA network_state_connecting tries
-	 * dns_ip[] in turn (ON_LINE(-1) only when every address failed; the state stays 3, 4 over TLS). Not after a failed TLS
-	 * handshake (NA gives up in state 4). Returns false when there is no next address.
+	 * dns_ip[] in turn (ON_LINE(-1) only when every address failed; the state stays 3, 4 over TLS). Not after a
+	 * failed TLS handshake (NA gives up in state 4). Returns false when there is no next address.
 	 */
 	private nextAddress(failed: TcpConnection, error: number): boolean {
 		const ips = this.dnsIps;
