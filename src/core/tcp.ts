@@ -31,9 +31,10 @@ import type { IdleWatched } from "xsnet/core/idle";
 import type { TlsTarget } from "xsnet/core/tls";
 import { TLS_HANDSHAKE_MS } from "xsnet/core/limits";
 import { ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
+import { socketLocal } from "xsnet/core/netif";
 import Timer from "timer";
 
-/** The host socket as this module uses it (ECMA-419 TCP plus the simulator's localAddress/localPort). */
+/** The host socket as this module uses it (ECMA-419 TCP; its local end comes from xsnet/native, core/netif.ts). */
 export interface HostTCP {
 	read(byteLength?: number): ArrayBuffer | undefined;
 	read(buffer: Uint8Array): number;
@@ -41,8 +42,6 @@ export interface HostTCP {
 	close(): void;
 	readonly remoteAddress?: string;
 	readonly remotePort?: number;
-	readonly localAddress?: string;
-	readonly localPort?: number;
 	/** Back-reference set by this module; the shared callbacks find their connection through it. */
 	xsnetConnection?: TcpConnection;
 }
@@ -495,25 +494,21 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	}
 
 	/**
-	 * The host socket while connecting or connected (for xsnet/native's per-socket options such as ttl), else
-	 * undefined.
+	 * The host's TCP socket while connecting or connected (for xsnet/native's per-socket functions: ttl, local end),
+	 * else undefined. Undefined over TLS too: the TLS socket is no host TCP socket (xsnet/native reads the host
+	 * record of the host's own TCP class on a board) and keeps its TCP socket private.
 	 */
 	get hostSocket(): object | undefined {
-		return (this.state === CONNECTING || this.state === CONNECTED) ? this.socket : undefined;
+		return (this.state === CONNECTING || this.state === CONNECTED) && !this.tls ? this.socket : undefined;
 	}
 
-	/** Local port and address of the host socket ([undefined, undefined] when unknown). */
+	/**
+	 * Local port and address of the host socket: `[port, ip]` once connecting (lwIP sets both in tcp_connect),
+	 * [undefined, undefined] when unknown (not connecting or connected, over TLS, or the host cannot tell).
+	 */
 	local(): [number | undefined, string | undefined] {
-		const s = this.socket;
-		if (!s || (this.state !== CONNECTED && this.state !== CONNECTING)) return [undefined, undefined];
-		try {
-			const port = s.localPort, address = s.localAddress;
-			if (port && address) return [port, address];
-		}
-		catch {
-			// not supported by this host
-		}
-		return [undefined, undefined];
+		const s = this.hostSocket;
+		return s ? socketLocal(s, false) : [undefined, undefined];
 	}
 
 	/** The inactivity limit passed (core/idle.ts): abort, as lwIP does, and tell the owner ERR_ABRT. */
