@@ -32,9 +32,10 @@ import type { IdleWatched } from "xsnet/core/idle";
 import type { TlsTarget } from "xsnet/core/tls";
 import { TLS_HANDSHAKE_MS } from "xsnet/core/limits";
 import { ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
+import { socketLocal } from "xsnet/core/netif";
 import Timer from "timer";
 
-/** The host socket as this module uses it (ECMA-419 TCP plus the simulator's localAddress/localPort). */
+/** The host socket as this module uses it (ECMA-419 TCP; its local end comes from xsnet/native, core/netif.ts). */
 export interface HostTCP {
 	read(byteLength?: number): ArrayBuffer | undefined;
 	read(buffer: Uint8Array): number;
@@ -42,8 +43,6 @@ export interface HostTCP {
 	close(): void;
 	readonly remoteAddress?: string;
 	readonly remotePort?: number;
-	readonly localAddress?: string;
-	readonly localPort?: number;
 	/** Back-reference set by this module; the shared callbacks find their connection through it. */
 	xsnetConnection?: TcpConnection;
 }
@@ -55,8 +54,11 @@ export type ReceiveFormat = "string" | "buffer";
 
 /** Receiver of a connection's events. Each method is called at most as described; none is called after close(). */
 export interface TcpOwner {
-	/** Name lookup of connect() finished: the address, or undefined when it failed (then tcpClosed follows). */
-	tcpResolved(connection: TcpConnection, address: string | undefined): void;
+	/**
+	 * Name lookup of connect() finished: the address, or undefined when it failed (then tcpClosed follows);
+	 * `addresses`: every A record of a name's answer, in order (the connection uses the first); undefined for a literal.
+	 */
+	tcpResolved(connection: TcpConnection, address: string | undefined, addresses?: readonly string[]): void;
 	/** Handshake done (outgoing connections only). */
 	tcpConnected(connection: TcpConnection): void;
 	/** Bytes arrived, decoded per `format`; never empty. Push mode only. */
@@ -233,13 +235,13 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	connect(host: string, port: number): void {
 		this.peerPort = port;
 		this.state = RESOLVING;
-		this.cancelLookup = lookup(host, (error, address) => this.resolved(error, address));
+		this.cancelLookup = lookup(host, (error, address, addresses) => this.resolved(error, address, addresses));
 	}
 
-	private resolved(error: number, address: string | undefined): void {
+	private resolved(error: number, address: string | undefined, addresses?: readonly string[]): void {
 		delete this.cancelLookup;
 		if (this.state !== RESOLVING || !this.owner) return;
-		this.owner.tcpResolved(this, address);
+		this.owner.tcpResolved(this, address, addresses);
 		if (this.state !== RESOLVING) return;       // close() in the callback
 		if (error !== ERR_OK || address === undefined) {
 			this.finish(error);
@@ -418,25 +420,21 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	}
 
 	/**
-	 * The host socket while connecting or connected (for xsnet/native's per-socket options such as ttl), else
-	 * undefined.
+	 * The host's TCP socket while connecting or connected (for xsnet/native's per-socket functions: ttl, local end),
+	 * else undefined. Undefined over TLS too: the TLS socket is no host TCP socket (xsnet/native reads the host
+	 * record of the host's own TCP class on a board) and keeps its TCP socket private.
 	 */
 	get hostSocket(): object | undefined {
-		return (this.state === CONNECTING || this.state === CONNECTED) ? this.socket : undefined;
+		return (this.state === CONNECTING || this.state === CONNECTED) && !this.tls ? this.socket : undefined;
 	}
 
-	/** Local port and address of the host socket ([undefined, undefined] when unknown). */
+	/**
+	 * Local port and address of the host socket: `[port, ip]` once connecting (lwIP sets both in tcp_connect),
+	 * [undefined, undefined] when unknown (not connecting or connected, over TLS, or the host cannot tell).
+	 */
 	local(): [number | undefined, string | undefined] {
-		const s = this.socket;
-		if (!s || (this.state !== CONNECTED && this.state !== CONNECTING)) return [undefined, undefined];
-		try {
-			const port = s.localPort, address = s.localAddress;
-			if (port && address) return [port, address];
-		}
-		catch {
-			// not supported by this host
-		}
-		return [undefined, undefined];
+		const s = this.hostSocket;
+		return s ? socketLocal(s, false) : [undefined, undefined];
 	}
 
 	/** The inactivity limit passed (core/idle.ts): abort, as lwIP does, and tell the owner ERR_ABRT. */

@@ -408,8 +408,9 @@ export function localIP(adapter?: number | null): [string, string, string] | [] 
 }
 
 /**
- * The addresses the name of connect() resolved to, up to 4, padded with undefined (xsnet's lookups give one);
- * all undefined after a connect to an IP literal, before the lookup ended, or for an invalid ctrl.
+ * The addresses the name of connect() resolved to: the first 4 A records of the DNS answer in its order, padded
+ * with undefined (LuatOS l_socket_remote_ip); all undefined after a connect to an IP literal, before the lookup
+ * ended, after close, or for an invalid ctrl.
  */
 export function remoteIP(ctrl: SocketCtrl | undefined | null): [string | undefined, string | undefined, string | undefined, string | undefined] {
 	const ips = ctrlOf("socket.remoteIP", ctrl)?.dnsIps;
