@@ -188,7 +188,8 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		const s = this.socket;
 		if (s) {
 			try {
-				return s.remotePort;
+				const port = s.remotePort;
+				if (port !== undefined) return port;
 			}
 			catch {
 				// not supported by this host
@@ -202,7 +203,8 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		const s = this.socket;
 		if (s) {
 			try {
-				return s.remoteAddress;
+				const address = s.remoteAddress;
+				if (address !== undefined) return address;
 			}
 			catch {
 				// not supported by this host
@@ -280,7 +282,9 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		else socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
-		delete this.peerPort;                        // the host socket's remotePort now (no slot kept)
+		// the host socket's remotePort/remoteAddress now (no slot kept); a TLS socket reports no peer: keep ours
+		if (tls) this.peerAddress = address;
+		else delete this.peerPort;
 		this.state = CONNECTING;
 	}
 
@@ -529,8 +533,9 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		const socket = this.socket;
 		if (socket) {
 			try {
-				this.peerAddress = socket.remoteAddress;      // (a closed host socket's getters throw)
-				this.peerPort = socket.remotePort;
+				const address = socket.remoteAddress, port = socket.remotePort;   // (a closed host socket's throw)
+				if (address !== undefined) this.peerAddress = address;                // (a TLS socket's: undefined)
+				if (port !== undefined) this.peerPort = port;
 			}
 			catch {
 				// unknown peer
