@@ -114,10 +114,14 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	owner: TcpOwner | null;
 	/** One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. */
 	state: number;
-	// The peer: the host socket's while there is one (no slots of our own on an open connection); `peerPort` is
-	// connect()'s port until the host socket exists, both are what the host socket said once it is gone.
+	// The peer: the host socket's while it is open (no slots of our own on an accepted connection); `peerPort` is
+	// connect()'s port (kept: a client's port is needed after a failure, when the host socket can no longer say),
+	// both are what the host socket said once it is gone.
 	declare private peerPort: number | undefined;
 	declare private peerAddress: string | undefined;
+	/** Set once the host socket reported onError: its peer must not be read any more. Moddable's lwIP TCP sets its
+	 * pcb to NULL in lwIP's error callback and its remoteAddress/remotePort getters dereference it (a board crash). */
+	declare private hostFailed: true | undefined;
 
 	/** @internal The host socket (sendqueue.ts writes to it). */
 	declare socket: HostTCP | undefined;
@@ -186,7 +190,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	/** Remote port: connect()'s, or the host socket's (accepted: the peer's); undefined when unknown. */
 	get port(): number | undefined {
 		const s = this.socket;
-		if (s) {
+		if (s && !this.hostFailed) {
 			try {
 				const port = s.remotePort;
 				if (port !== undefined) return port;
@@ -201,7 +205,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	/** Remote IP address (from the host socket: connect()'s resolved address, or the accepted peer's). */
 	get address(): string | undefined {
 		const s = this.socket;
-		if (s) {
+		if (s && !this.hostFailed) {
 			try {
 				const address = s.remoteAddress;
 				if (address !== undefined) return address;
@@ -282,9 +286,8 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		else socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
-		// the host socket's remotePort/remoteAddress now (no slot kept); a TLS socket reports no peer: keep ours
+		// the address: the host socket's remoteAddress now (no slot kept); a TLS socket reports no peer: keep ours
 		if (tls) this.peerAddress = address;
-		else delete this.peerPort;
 		this.state = CONNECTING;
 	}
 
@@ -448,6 +451,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 
 	/** Host: onError(code). */
 	failed(code?: number): void {
+		this.hostFailed = true;
 		// Moddable's devices call onError() with no code for FIN, reset and refusal alike: while connecting it can
 		// only be a failure (reset/refused), once connected the common case is the peer's normal close.
 		const error = (code === undefined || code === null) ? (this.state === CONNECTING ? ERR_RST : ERR_OK) : code;
@@ -531,7 +535,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		if (this.available) this.available = 0;
 		if (this.decoder) this.decoder = undefined;
 		const socket = this.socket;
-		if (socket) {
+		if (socket && !this.hostFailed) {
 			try {
 				const address = socket.remoteAddress, port = socket.remotePort;   // (a closed host socket's throw)
 				if (address !== undefined) this.peerAddress = address;                // (a TLS socket's: undefined)

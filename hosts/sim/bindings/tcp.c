@@ -18,6 +18,8 @@
  * no host data and throws SyntaxError, as one of another class does. The loop's side is in tcp-events.c.
  */
 #include "tcp.h"
+#include <stdio.h>
+#include <unistd.h>
 
 void xs_tcp_destructor(void* data);
 static void simTCPMark(txMachine* the, void* data, txMarkRoot markRoot)
@@ -334,15 +336,30 @@ void xs_tcp_set_format(xsMachine* the)
 	else xsRangeError("unimplemented");
 }
 
+/* Moddable's lwIP TCP sets its pcb to NULL in lwIP's error callback (a reset, a refusal, an abort: not the peer's
+ * FIN) and its remoteAddress/remotePort getters read the pcb without checking: the board crashes (LoadProhibited
+ * on ESP32). The simulator stops there too, naming the cause, rather than answer what a board cannot. */
+static void simTCPCheckPeerReadable(simTCP* tcp, const char* name)
+{
+	if (tcp->state >= kTCPEnded && tcp->error != SIM_ERR_OK) {
+		fprintf(stderr, "xsnet-sim: %s read after the connection failed (%d): on a board Moddable's lwIP TCP "
+			"dereferences its NULL pcb here and the device crashes\n", name, tcp->error);
+		fflush(NULL);
+		_exit(70);
+	}
+}
+
 void xs_tcp_get_remoteAddress(xsMachine* the)
 {
 	simTCP* tcp = simTCPGet(the);
+	simTCPCheckPeerReadable(tcp, "remoteAddress");
 	if (tcp->remoteAddress[0]) xsResult = xsString(tcp->remoteAddress);
 }
 
 void xs_tcp_get_remotePort(xsMachine* the)
 {
 	simTCP* tcp = simTCPGet(the);
+	simTCPCheckPeerReadable(tcp, "remotePort");
 	if (tcp->remotePort) xsResult = xsInteger(tcp->remotePort);
 }
 
