@@ -127,7 +127,7 @@ int main(int argc, char** argv)
 
 	simModulesSetHostFunctions(gSimHostFunctions);
 	{
-		xsMachine* the = gMachine = xsCreateMachine(&creation, "xsnet-sim", NULL);
+		xsMachine* the = xsCreateMachine(&creation, SIM_LINKER_NAME, NULL);   /* the linker's: preload.c */
 		xsBeginHost(the);
 		{
 			xsVars(1);
@@ -139,7 +139,7 @@ int main(int argc, char** argv)
 		{
 			int count;
 			const char** preloads = simModulesPreloads(&count);
-			simPreload(the, preloads, count, gLinkerWarnings);
+			the = gMachine = simPreload(the, preloads, count, gLinkerWarnings, &creation);
 		}
 		simRunMain(the, entry);
 		simDrainJobs(the);

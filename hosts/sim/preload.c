@@ -285,9 +285,37 @@ static void simPreloadRejected(txMachine* the)
 	simReportException(the, "a preloaded module (the XS linker would fail the build)");
 }
 
+static xsMachine* gSimLinker = NULL;   /* the machine the preloaded bodies ran in: its heap is the flash */
+
+/* Number the aliases as xsl does (xslSlot.c), after xsShareMachine numbered them its own way: an instance is
+ * frozen by xsl's rule (simIsFrozen: its internal values other than an array's items do not count, so a frozen
+ * Date stays read-only) and aliases are numbered from 1, since 0 is XS_NO_ID: XS 13.3's fxShare counts from 0,
+ * and the first aliasable object would be written in place, in flash. */
+static void simNumberAliases(txMachine* the)
+{
+	txID count = 1;
+	txSlot *heap, *slot;
+	for (heap = the->firstHeap; heap; heap = heap->next)
+		for (slot = heap + 1; slot < heap->value.reference; slot++)
+			if (slot->kind == XS_CLOSURE_KIND && !(slot->value.closure->flag & XS_DONT_SET_FLAG))
+				slot->value.closure->ID = XS_NO_ID;
+	for (heap = the->firstHeap; heap; heap = heap->next) {
+		for (slot = heap + 1; slot < heap->value.reference; slot++) {
+			if (slot->kind == XS_INSTANCE_KIND)
+				slot->ID = simIsFrozen(the, slot) ? XS_NO_ID : count++;
+			else if (slot->kind == XS_CLOSURE_KIND) {
+				txSlot* closure = slot->value.closure;
+				if (!(closure->flag & XS_DONT_SET_FLAG) && closure->ID == XS_NO_ID)
+					closure->ID = count++;
+			}
+		}
+	}
+	the->aliasCount = count;
+}
+
 /* Run the bodies of the `count` modules in `specifiers` (and what they import) as the linker does, then make
  * what they created behave as flash does. `warnings`: print the linker's warnings to stderr. */
-void simPreload(xsMachine* the, const char** specifiers, int count, int warnings)
+static void simPreloadBodies(xsMachine* the, const char** specifiers, int count, int warnings)
 {
 	int i;
 	if (!count)
@@ -327,6 +355,29 @@ void simPreload(xsMachine* the, const char** specifiers, int count, int warnings
 	free(gBefore);
 	gBefore = NULL;
 	gBeforeCount = 0;
+}
+
+/* The preload phase in `linker` (a machine nothing else has run in but the host's set-up), then the machine the
+ * app runs in, made with `creation`. As on a device, where xsl writes the linker's heap to flash and the app's
+ * machine is prepared from it (xsPrepareMachine), what the built-ins and the preloaded bodies made is then outside
+ * the app's collected heap: XS's shared machine (xsShareMachine) marks every slot of `linker` for good, so the
+ * app's collector neither marks nor sweeps them, and numbers the instances and closures that are not frozen;
+ * the app's machine (xsCloneMachine) has a heap of its own, sees the linker's modules and globals, and copies an
+ * unfrozen object or variable of the linker into its own heap when it first writes it (XS's aliases, as a device
+ * does for an object in flash). The linker machine lives until exit. */
+xsMachine* simPreload(xsMachine* linker, const char** specifiers, int count, int warnings, xsCreation* creation)
+{
+	xsMachine* the;
+	simPreloadBodies(linker, specifiers, count, warnings);
+	xsShareMachine(linker);
+	simNumberAliases(linker);
+	gSimLinker = linker;
+	the = xsCloneMachine(creation, linker, "xsnet-sim", NULL);
+	if (!the) {
+		fprintf(stderr, "xsnet-sim: cannot make the app's machine (memory full)\n");
+		exit(2);
+	}
+	return the;
 }
 
 /* Called by every native function (hostfns.c) while preloading: the linker refuses to call one. */
