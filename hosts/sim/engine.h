@@ -28,6 +28,8 @@ typedef struct {
 	uint64_t chunksReserved;          /* bytes of chunk blocks allocated from the system */
 } simHeap;
 void simHeapSizes(xsMachine* the, simHeap* heap);
+/* The heaps' sizes of the app's machine (a board's) and of the linker's (large); keys, stack and parser from `app` */
+void simHeapCreation(xsCreation* app, xsCreation* linker);
 
 /* ---- host functions: the table that `@ "name"` declarations are looked up in (main.c hands it over) ---- */
 typedef struct {

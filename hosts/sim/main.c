@@ -4,8 +4,8 @@
  *
  * usage: xsnet-sim [options] <module.js> [-- app arguments]
  *   --map <file>       module map: lines "specifier<TAB>path"; a specifier ending in "*" maps a prefix
- *   --heap <KiB>       initial XS chunk heap (default 256; it grows as on a device with a large PSRAM)
- *   --slots <count>    initial XS slot heap count (default 8192, 16 bytes each on 64-bit hosts)
+ *   --heap <KiB>       the app's initial XS chunk heap (default 32, growing by 1 KiB: an ESP32 build's, heap.c)
+ *   --slots <count>    the app's initial XS slot count (default 2048, growing by 64; 32 bytes each on 64-bit hosts)
  *   --stack <slots>    XS stack size in slots (default 1024; overflow is fatal, as on a device)
  *   --dns <ip[:port]>  DNS server 0, then 1 (repeatable); read by the app through xsnet/native
  *   --netif <name>     the interface net.ifinfo(0) reports (default: the first up, non-loopback IPv4 one)
@@ -56,11 +56,8 @@ static void simUsage(void)
 
 int main(int argc, char** argv)
 {
-	xsCreation creation = {
-		256 * 1024,      /* initialChunkSize: an ESP32's XS heap is some hundreds of KiB */
-		64 * 1024,       /* incrementalChunkSize */
-		8192,            /* initialHeapCount (slots, 16 bytes each) */
-		2048,            /* incrementalHeapCount */
+	xsCreation creation = {     /* the app's machine: the chunk and slot heaps are set by simHeapCreation */
+		0, 0, 0, 0,
 		1024,            /* stackCount */
 		2048,            /* initialKeyCount */
 		1024,            /* incrementalKeyCount */
@@ -70,12 +67,14 @@ int main(int argc, char** argv)
 		1993,            /* parserTableModulo */
 		0,               /* staticSize */
 	};
+	xsCreation linker;
 	const char* entry = NULL;
 	const char* map = NULL;
 	double timeout = 0, deadline = 0;
 	int i, dnsIndex = 0, appArgc = 0;
 	char** appArgv = NULL;
 
+	simHeapCreation(&creation, &linker);
 	for (i = 1; i < argc; i++) {
 		const char* a = argv[i];
 		if (!strcmp(a, "--")) {
@@ -127,7 +126,7 @@ int main(int argc, char** argv)
 
 	simModulesSetHostFunctions(gSimHostFunctions);
 	{
-		xsMachine* the = xsCreateMachine(&creation, SIM_LINKER_NAME, NULL);   /* the linker's: preload.c */
+		xsMachine* the = xsCreateMachine(&linker, SIM_LINKER_NAME, NULL);   /* the linker's: preload.c */
 		xsBeginHost(the);
 		{
 			xsVars(1);
