@@ -68,6 +68,7 @@ int simPreloading(void);                            /* 1 while preloaded module 
 /* Runs the preloads in `linker`; returns the machine the app runs in, made with `creation`, the preloaded modules
  * and the built-ins outside its collected heap */
 xsMachine* simPreload(xsMachine* linker, const char** specifiers, int count, int warnings, xsCreation* creation);
-void simPreloadRefuse(xsMachine* the, const char* name); /* throws: a native function called while preloading */
+void simPreloadRefuse(xsMachine* the, const char* name);
+void simFlashSizes(uint64_t* heap, uint64_t* code); /* bytes held as in flash: the linker's heap, the byte code */ /* throws: a native function called while preloading */
 
 #endif

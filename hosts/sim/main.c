@@ -10,7 +10,8 @@
  *   --dns <ip[:port]>  DNS server 0, then 1 (repeatable); read by the app through xsnet/native
  *   --netif <name>     the interface net.ifinfo(0) reports (default: the first up, non-loopback IPv4 one)
  *   --timeout <s>      exit with status 124 if the app is still running after this many seconds
- *   --report-heap      print the heap in use at exit to stderr (64-bit byte counts: heap.c)
+ *   --report-heap      print the app's heap in use at exit to stderr (64-bit byte counts: heap.c), and what is
+ *                      held as in flash (the preloads' heap and the modules' byte code: preload.c, archive.c)
  *   --report-cpu       print the process's CPU time (user + system, seconds) at exit to stderr
  *   --trace-host       log host socket events to stderr
  *   --linker-warnings  print the XS linker's warnings about preloaded modules ("not frozen", "no const")
@@ -161,6 +162,12 @@ int main(int argc, char** argv)
 			simHeapSizes(the, &heap);
 			fprintf(stderr, "xsnet-sim: heap %" PRIu64 " bytes in use (chunks %" PRIu64 " + slots %" PRIu64 "), peak %"
 				PRIu64 "\n", heap.chunks + heap.slots, heap.chunks, heap.slots, heap.chunksPeak + heap.slotsPeak);
+			{
+				uint64_t flashHeap, flashCode;
+				simFlashSizes(&flashHeap, &flashCode);
+				fprintf(stderr, "xsnet-sim: flash %" PRIu64 " bytes (preloaded heap %" PRIu64 " + byte code %" PRIu64 ")\n",
+					flashHeap + flashCode, flashHeap, flashCode);
+			}
 		}
 	}
 	return 0;

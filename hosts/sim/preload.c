@@ -380,6 +380,17 @@ xsMachine* simPreload(xsMachine* linker, const char** specifiers, int count, int
 	return the;
 }
 
+/* What the simulator holds as a board holds it in flash: the linker machine's heap (what the built-ins and the
+ * preloaded bodies made, in 64-bit slots) and the byte code of the modules (archive.c). */
+void simFlashSizes(uint64_t* heap, uint64_t* code)
+{
+	simHeap sizes = { 0 };
+	if (gSimLinker)
+		simHeapSizes(gSimLinker, &sizes);
+	*heap = sizes.chunks + sizes.slots;
+	*code = simArchiveBytes();
+}
+
 /* Called by every native function (hostfns.c) while preloading: the linker refuses to call one. */
 void simPreloadRefuse(xsMachine* the, const char* name)
 {
