@@ -357,6 +357,50 @@ static void simPreloadBodies(xsMachine* the, const char** specifiers, int count,
 	gBeforeCount = 0;
 }
 
+/* A string or bigint of the linker's heap becomes its X kind (its text where it lies, as in flash), so that the app's
+ * machine copies the pointer without taking the chunk for one of its own: XS's shared machine leaves them in
+ * chunks, which the app's collector would then mark and, compacting, move by the linker's chunk links. */
+static void simFlashValue(txSlot* slot)
+{
+	if (slot->kind == XS_STRING_KIND)
+		slot->kind = XS_STRING_X_KIND;
+	else if (slot->kind == XS_BIGINT_KIND)
+		slot->kind = XS_BIGINT_X_KIND;
+}
+
+/* The linker's heap as flash for the app's collector: strings and bigints in X kinds (in slots and in the items of
+ * arrays), and every chunk's forwarding link cleared, so that a value of the app's machine that points into a chunk
+ * of the linker (a function's byte code, a copied property's data) is left where it is when the app's collector
+ * compacts its own chunks (fxSweepValue moves a pointer only by a chunk's non-null `temporary`). */
+static void simFlashChunks(txMachine* the)
+{
+	txSlot *heap, *slot;
+	txBlock* block;
+	for (heap = the->firstHeap; heap; heap = heap->next) {
+		for (slot = heap + 1; slot < heap->value.reference; slot++) {
+			simFlashValue(slot);
+			if ((slot->kind == XS_ARRAY_KIND || slot->kind == XS_ARGUMENTS_SLOPPY_KIND || slot->kind == XS_ARGUMENTS_STRICT_KIND
+					|| slot->kind == XS_STACK_KIND) && slot->value.array.address) {
+				txSlot* item = slot->value.array.address;
+				txIndex length = fxGetIndexSize(the, slot);
+				while (length--)
+					simFlashValue(item++);
+			}
+		}
+	}
+	for (block = the->firstBlock; block; block = block->nextBlock) {
+		txByte* current = (txByte*)block + sizeof(txBlock);
+		while (current < block->current) {
+			txChunk* chunk = (txChunk*)current;
+			txSize size = chunk->size & 0x7FFFFFFF;
+			if (size <= 0)
+				break;
+			chunk->temporary = C_NULL;
+			current += size;
+		}
+	}
+}
+
 /* The preload phase in `linker` (a machine nothing else has run in but the host's set-up), then the machine the
  * app runs in, made with `creation`. As on a device, where xsl writes the linker's heap to flash and the app's
  * machine is prepared from it (xsPrepareMachine), what the built-ins and the preloaded bodies made is then outside
@@ -371,6 +415,7 @@ xsMachine* simPreload(xsMachine* linker, const char** specifiers, int count, int
 	simPreloadBodies(linker, specifiers, count, warnings);
 	xsShareMachine(linker);
 	simNumberAliases(linker);
+	simFlashChunks(linker);
 	gSimLinker = linker;
 	the = xsCloneMachine(creation, linker, "xsnet-sim", NULL);
 	if (!the) {
@@ -396,3 +441,4 @@ void simPreloadRefuse(xsMachine* the, const char* name)
 {
 	mxTypeError("link: unavailable function (%s called while preloading: the XS linker fails the build; call it at run time)", name);
 }
+

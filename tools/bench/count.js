@@ -5,9 +5,9 @@
 //   node tools/bench/count.js [echo|send|receiveString] [raw,nodemcu,luatos] [--heap KiB] [--bare] [--sim path]
 // echo: instructions per 32-byte round trip (1,000 and 6,000); send: per 16 KiB send (4 and 12 MiB);
 // receiveString: per MiB of text received (4 and 12 MiB). Needs valgrind (Debian package `valgrind`); run
-// `node tools/build-sim.js && node tools/compile.js` first. `--heap 4096` starts the simulator with a 4 MiB chunk
-// heap: no collection and no walk over the 64 KiB chunk blocks the heap otherwise grows by, so the figure moves less
-// with the size of unrelated modules (they are all preloaded) and shows the JS layer's own cost. `--bare` runs the
+// `node tools/build-sim.js && node tools/compile.js` first. `--heap 4096` starts the app's machine with a 4 MiB chunk
+// heap instead of a board's 32 KiB (hosts/sim/heap.c): fewer collections, so the figure shows the JS layer's own cost
+// without the collector's share. `--bare` runs the
 // apps without the manifest's preloads (tools/bench/bare.js): with `raw`, what the preloaded modules cost an app
 // that does not use them. `--sim` runs another build of the simulator (a before/after comparison).
 import net from "node:net";
