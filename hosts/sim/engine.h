@@ -1,5 +1,5 @@
 /* xsnet simulator: the engine. The XS machine and what runs JS on it: promise jobs, exception reporting,
- * callbacks from the loop and the bindings (machine.c), module loading (modules.c, archive.c), the preload phase (preload.c, aliases.c) and
+ * callbacks from the loop and the bindings (machine.c), module loading (modules.c, archive.c), the preload phase (preload.c, aliases.c, flash.c) and
  * the heap's sizes (heap.c). The machine is passed explicitly; nothing here knows sockets. */
 #ifndef XSNET_ENGINE_H
 #define XSNET_ENGINE_H
@@ -60,7 +60,7 @@ void simArchiveScript(txMachine* the, txScript* script);
 void simArchiveLoaded(txScript* script);
 uint64_t simArchiveBytes(void);
 
-/* ---- preloading as the XS linker does (preload.c) ---- */
+/* ---- preloading as the XS linker does (preload.c), its heap held as flash (flash.c) ---- */
 int simPreloading(void);                            /* 1 while preloaded module bodies run */
 /* The name of the machine the preloads run in (main.c creates it): as xsl at build time, it has no debugger
  * (debug/xsbug.c does not connect it) */

@@ -11,12 +11,12 @@
  *   --netif <name>     the interface net.ifinfo(0) reports (default: the first up, non-loopback IPv4 one)
  *   --timeout <s>      exit with status 124 if the app is still running after this many seconds
  *   --report-heap      print the app's heap in use at exit to stderr (64-bit byte counts: heap.c), and what is
- *                      held as in flash (the preloads' heap and the modules' byte code: preload.c, archive.c)
+ *                      held as in flash (the preloads' heap and the modules' byte code: flash.c, archive.c)
  *   --report-cpu       print the process's CPU time (user + system, seconds) at exit to stderr
  *   --trace-host       log host socket events to stderr
  *   --linker-warnings  print the XS linker's warnings about preloaded modules ("not frozen", "no const")
  * The module map's "!preload" lines name the modules whose bodies run first, as a board build preloads them
- * (preload.c); the main module runs after them.
+ * (preload.c) in a machine whose heap then serves as flash (flash.c); the main module runs after them in the app's.
  * Exits 0 when nothing is pending (no socket, timer or lookup left), 1 on an uncaught exception or
  * unhandled rejection (message and stack on stderr), 124 on --timeout.
  */
