@@ -73,8 +73,9 @@ describe("xsnet run --debug (xsbug's protocol)", function () {
     try {
       await Promise.race([peer.connected, exited.then(() => { throw new Error(`exited before connecting: ${stderr}`); })]);
       await peer.expect(/<xsbug><login name="[^"]*" value="XS"\/><\/xsbug>/);
-      peer.send(`<set-breakpoint path="${file}" line="2"/>`);
-      peer.send("<go/>");
+      // one write, as xsbug sends its breakpoints and go: XS ends the login's command loop after the first command
+      // it parses, and a <go/> read later (at the app's first lines, or at the breakpoint) would resume from it
+      peer.send(`<set-breakpoint path="${file}" line="2"/>\r\n<go/>`);
       const hit = await peer.expect(/<break path="([^"]*)" line="(\d+)"># Break: ([^<]*)<\/break>/);
       assert.equal(hit[1], file);
       assert.equal(hit[2], "2");

@@ -3,7 +3,7 @@
 // same simulator, and both against Node's `net` (a client in its own process, as the simulator is), all in one
 // run on loopback so that the ratios compare like with like on a noisy machine. Peers are Node servers on
 // 127.0.0.1; each figure is the median of `--runs` interleaved runs (default 5). `--only
-// send,receive,receiveString,echo32,idle,accept,cycles,bytecode,tls` picks cases (tls: tools/bench/tls.js). `--json`
+// send,receive,receiveString,echo32,modules,idle,accept,cycles,bytecode,tls` picks cases (tls: tools/bench/tls.js). `--json`
 // prints one object: {runs, results, ratios, figures: {idleHeapBytes, bytecodeBytes, ...}}.
 import net from "node:net";
 import { spawn, spawnSync } from "node:child_process";
@@ -12,6 +12,7 @@ import { compile } from "./compile.js";
 import path from "node:path";
 import { simCommand, root } from "./sim.js";
 import { tlsBench } from "./bench/tls.js";
+import { bare } from "./bench/bare.js";
 
 const MiB = 1024 * 1024;
 
@@ -20,9 +21,10 @@ function median(values) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Run a compiled bench app; resolves with its stdout. */
-function runApp(app, args, timeout = 120) {
-  const { file, argv } = simCommand(app, { args, timeout });
+/** Run a compiled bench app; resolves with its stdout. `noPreload`: without the manifest's preloads (bench/bare.js). */
+function runApp(app, args, timeout = 120, noPreload = false) {
+  const command = simCommand(app, { args, timeout });
+  const { file, argv } = noPreload ? bare(command) : command;
   return new Promise((resolve, reject) => {
     const p = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "", err = "";
@@ -57,7 +59,7 @@ async function measureSend(app, total, chunk) {
 }
 
 /** MB/s of `total` bytes a Node source sends to `app`, timed by the source (accept to the app's close). */
-async function measureReceive(app, total, mode) {
+async function measureReceive(app, total, mode, noPreload) {
   const { port, done } = await server((c, finish) => {
     const start = process.hrtime.bigint();
     const block = Buffer.alloc(64 * 1024, 0x61);
@@ -74,20 +76,20 @@ async function measureReceive(app, total, mode) {
     c.on("close", () => finish(Number(process.hrtime.bigint() - start) / 1e9));
     pump();
   });
-  const ran = app ? runApp(app, [port, total, mode || ""]) : nodeReceive(port, total);
+  const ran = app ? runApp(app, [port, total, mode || ""], 120, noPreload) : nodeReceive(port, total);
   const [seconds, out] = await Promise.all([done, ran]);
   return { rate: total / MiB / seconds, cpu: cpuOf(out) / (total / MiB) };
 }
 
 /** Round trips per second of 32-byte messages with a Node echo server. */
-async function measureEcho(app, count) {
+async function measureEcho(app, count, noPreload) {
   const { port, done } = await server((c, finish) => {
     c.setNoDelay(true);
     c.on("data", (d) => c.write(d));
     c.on("error", () => {});
     c.on("close", () => finish());
   });
-  const out = app ? await runApp(app, [port, count]) : await nodeEcho(port, count);
+  const out = app ? await runApp(app, [port, count], 120, noPreload) : await nodeEcho(port, count);
   const elapsed = Number(out.match(/elapsed ([\d.]+)/)[1]);
   await done;
   return { rate: count / (elapsed / 1000), cpu: cpuOf(out) / count };
@@ -249,6 +251,31 @@ export async function main(argv = process.argv.slice(2)) {
       `   efficiency nodemcu/raw ${(r.cpu.raw / r.cpu.nodemcu).toFixed(2)}x  nodemcu/node ${(r.cpu.node / r.cpu.nodemcu).toFixed(2)}x\n` +
       (c.luatos ? `${"".padEnd(14)} luatos/socket ${r.luatos.toFixed(1)} ${c.unit}, cpu ${(r.cpu.luatos * scale).toFixed(1)} ${c.cpuUnit}` +
         `   luatos/raw ${(r.luatos / r.raw).toFixed(2)}x  efficiency luatos/raw ${(r.cpu.raw / r.cpu.luatos).toFixed(2)}x\n` : ""));
+  }
+  // What the manifest's modules cost an app that does not use them: a raw ECMA-419 app run as every bench app is
+  // (all of the manifest's modules preloaded, as a board build does) against the same app loading only what it
+  // imports. On a board the preloaded modules are in flash and cost nothing here (ratio 1).
+  if (want("modules")) {
+    const kinds = {
+      echo32: (noPreload) => measureEcho("tools/bench/apps/raw-echo.ts", echoes, noPreload),
+      receive: (noPreload) => measureReceive("tools/bench/apps/raw-receive.ts", total, "", noPreload),
+    };
+    results.modules = {};
+    for (const [name, run] of Object.entries(kinds)) {
+      const samples = { preloaded: [], bare: [] };
+      for (let i = 0; i < runs; i++) {
+        samples.bare.push(await run(true));
+        samples.preloaded.push(await run(false));
+      }
+      const pick = (v, k) => median(samples[v].map((x) => x[k]));
+      const r = { preloaded: pick("preloaded", "rate"), bare: pick("bare", "rate"),
+        cpu: { preloaded: pick("preloaded", "cpu"), bare: pick("bare", "cpu") } };
+      results.modules[name] = r;
+      ratios[`${name}: raw419 preloaded/bare`] = r.preloaded / r.bare;
+      ratios[`${name} cpu: raw419 preloaded/bare`] = r.cpu.bare / r.cpu.preloaded;
+      log(`${("modules " + name).padEnd(14)} raw 419 with the manifest's modules preloaded / without: ${(r.preloaded / r.bare).toFixed(2)}x wall, ` +
+        `${(r.cpu.bare / r.cpu.preloaded).toFixed(2)}x cpu efficiency\n`);
+    }
   }
   // Memory and connection handling (issue 3's targets: <= 1 KiB per socket object, accept rate >= 0.8x raw,
   // heap back to its baseline within 1% after 10,000 cycles).

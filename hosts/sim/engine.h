@@ -1,5 +1,5 @@
 /* xsnet simulator: the engine. The XS machine and what runs JS on it: promise jobs, exception reporting,
- * callbacks from the loop and the bindings (machine.c), module loading (modules.c), the preload phase (preload.c, aliases.c) and
+ * callbacks from the loop and the bindings (machine.c), module loading (modules.c, archive.c), the preload phase (preload.c, aliases.c, flash.c) and
  * the heap's sizes (heap.c). The machine is passed explicitly; nothing here knows sockets. */
 #ifndef XSNET_ENGINE_H
 #define XSNET_ENGINE_H
@@ -28,6 +28,8 @@ typedef struct {
 	uint64_t chunksReserved;          /* bytes of chunk blocks allocated from the system */
 } simHeap;
 void simHeapSizes(xsMachine* the, simHeap* heap);
+/* The heaps' sizes of the app's machine (a board's) and of the linker's (large); keys, stack and parser from `app` */
+void simHeapCreation(xsCreation* app, xsCreation* linker);
 
 /* ---- host functions: the table that `@ "name"` declarations are looked up in (main.c hands it over) ---- */
 typedef struct {
@@ -51,10 +53,22 @@ const char** simModulesPreloads(int* count);       /* the map's "!preload" speci
  * code size of each module, for `npm run bench` (XSNET_REPORT_BYTECODE; bytecode.c). */
 void simSourceMap(void* parser, const char* path, char* name);
 void simReportBytecode(txMachine* the, const char* path, txScript* script, txUnsigned flags);
+/* Module byte code outside the collected heap, as the XS linker leaves it in flash (archive.c): simArchiveScript
+ * before fxResolveModule runs the script (maps its symbols, rewrites function and string literals to their
+ * archive forms, keeps the byte code until exit), simArchiveLoaded after; simArchiveBytes: the byte code kept. */
+void simArchiveScript(txMachine* the, txScript* script);
+void simArchiveLoaded(txScript* script);
+uint64_t simArchiveBytes(void);
 
-/* ---- preloading as the XS linker does (preload.c) ---- */
+/* ---- preloading as the XS linker does (preload.c), its heap held as flash (flash.c) ---- */
 int simPreloading(void);                            /* 1 while preloaded module bodies run */
-void simPreload(xsMachine* the, const char** specifiers, int count, int warnings);
-void simPreloadRefuse(xsMachine* the, const char* name); /* throws: a native function called while preloading */
+/* The name of the machine the preloads run in (main.c creates it): as xsl at build time, it has no debugger
+ * (debug/xsbug.c does not connect it) */
+#define SIM_LINKER_NAME "xsnet-linker"
+/* Runs the preloads in `linker`; returns the machine the app runs in, made with `creation`, the preloaded modules
+ * and the built-ins outside its collected heap */
+xsMachine* simPreload(xsMachine* linker, const char** specifiers, int count, int warnings, xsCreation* creation);
+void simPreloadRefuse(xsMachine* the, const char* name);
+void simFlashSizes(uint64_t* heap, uint64_t* code); /* bytes held as in flash: the linker's heap, the byte code */ /* throws: a native function called while preloading */
 
 #endif

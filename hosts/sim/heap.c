@@ -5,6 +5,26 @@
  * is then the end of the live chunks): the bytes up to `current` are the chunk bytes in use. */
 #include "engine.h"
 
+/* The heaps' sizes. The app's machine starts with the heaps an ESP32 build gives an app whose manifest sets no
+ * "creation" (Moddable's mcconfig, filterCreation: chunks 32,768 bytes growing by 1,024, 2,048 slots growing by
+ * 64), so that its collector runs as often as a board's; it grows as far as the host lets it, as a board with a
+ * large PSRAM would. A slot is 32 bytes here (16 on an ESP32), chunks hold the same strings and buffers. The
+ * linker's machine, whose heap becomes the flash (preload.c), is sized as xsl's is not limited: large, so that
+ * the preloads run without a collection. Keys and the stack stay as main.c sets them (an app's own names are not
+ * in a preparation here, so a board's fixed key table would not compare). */
+void simHeapCreation(xsCreation* app, xsCreation* linker)
+{
+	app->initialChunkSize = 32 * 1024;
+	app->incrementalChunkSize = 1024;
+	app->initialHeapCount = 2048;
+	app->incrementalHeapCount = 64;
+	*linker = *app;
+	linker->initialChunkSize = 1024 * 1024;
+	linker->incrementalChunkSize = 256 * 1024;
+	linker->initialHeapCount = 32768;
+	linker->incrementalHeapCount = 8192;
+}
+
 void simHeapSizes(xsMachine* the, simHeap* heap)
 {
 	txMachine* m = the;

@@ -4,18 +4,19 @@
  *
  * usage: xsnet-sim [options] <module.js> [-- app arguments]
  *   --map <file>       module map: lines "specifier<TAB>path"; a specifier ending in "*" maps a prefix
- *   --heap <KiB>       initial XS chunk heap (default 256; it grows as on a device with a large PSRAM)
- *   --slots <count>    initial XS slot heap count (default 8192, 16 bytes each on 64-bit hosts)
+ *   --heap <KiB>       the app's initial XS chunk heap (default 32, growing by 1 KiB: an ESP32 build's, heap.c)
+ *   --slots <count>    the app's initial XS slot count (default 2048, growing by 64; 32 bytes each on 64-bit hosts)
  *   --stack <slots>    XS stack size in slots (default 1024; overflow is fatal, as on a device)
  *   --dns <ip[:port]>  DNS server 0, then 1 (repeatable); read by the app through xsnet/native
  *   --netif <name>     the interface net.ifinfo(0) reports (default: the first up, non-loopback IPv4 one)
  *   --timeout <s>      exit with status 124 if the app is still running after this many seconds
- *   --report-heap      print the heap in use at exit to stderr (64-bit byte counts: heap.c)
+ *   --report-heap      print the app's heap in use at exit to stderr (64-bit byte counts: heap.c), and what is
+ *                      held as in flash (the preloads' heap and the modules' byte code: flash.c, archive.c)
  *   --report-cpu       print the process's CPU time (user + system, seconds) at exit to stderr
  *   --trace-host       log host socket events to stderr
  *   --linker-warnings  print the XS linker's warnings about preloaded modules ("not frozen", "no const")
  * The module map's "!preload" lines name the modules whose bodies run first, as a board build preloads them
- * (preload.c); the main module runs after them.
+ * (preload.c) in a machine whose heap then serves as flash (flash.c); the main module runs after them in the app's.
  * Exits 0 when nothing is pending (no socket, timer or lookup left), 1 on an uncaught exception or
  * unhandled rejection (message and stack on stderr), 124 on --timeout.
  */
@@ -56,11 +57,8 @@ static void simUsage(void)
 
 int main(int argc, char** argv)
 {
-	xsCreation creation = {
-		256 * 1024,      /* initialChunkSize: an ESP32's XS heap is some hundreds of KiB */
-		64 * 1024,       /* incrementalChunkSize */
-		8192,            /* initialHeapCount (slots, 16 bytes each) */
-		2048,            /* incrementalHeapCount */
+	xsCreation creation = {     /* the app's machine: the chunk and slot heaps are set by simHeapCreation */
+		0, 0, 0, 0,
 		1024,            /* stackCount */
 		2048,            /* initialKeyCount */
 		1024,            /* incrementalKeyCount */
@@ -70,12 +68,14 @@ int main(int argc, char** argv)
 		1993,            /* parserTableModulo */
 		0,               /* staticSize */
 	};
+	xsCreation linker;
 	const char* entry = NULL;
 	const char* map = NULL;
 	double timeout = 0, deadline = 0;
 	int i, dnsIndex = 0, appArgc = 0;
 	char** appArgv = NULL;
 
+	simHeapCreation(&creation, &linker);
 	for (i = 1; i < argc; i++) {
 		const char* a = argv[i];
 		if (!strcmp(a, "--")) {
@@ -127,7 +127,7 @@ int main(int argc, char** argv)
 
 	simModulesSetHostFunctions(gSimHostFunctions);
 	{
-		xsMachine* the = gMachine = xsCreateMachine(&creation, "xsnet-sim", NULL);
+		xsMachine* the = xsCreateMachine(&linker, SIM_LINKER_NAME, NULL);   /* the linker's: preload.c */
 		xsBeginHost(the);
 		{
 			xsVars(1);
@@ -139,7 +139,7 @@ int main(int argc, char** argv)
 		{
 			int count;
 			const char** preloads = simModulesPreloads(&count);
-			simPreload(the, preloads, count, gLinkerWarnings);
+			the = gMachine = simPreload(the, preloads, count, gLinkerWarnings, &creation);
 		}
 		simRunMain(the, entry);
 		simDrainJobs(the);
@@ -162,6 +162,12 @@ int main(int argc, char** argv)
 			simHeapSizes(the, &heap);
 			fprintf(stderr, "xsnet-sim: heap %" PRIu64 " bytes in use (chunks %" PRIu64 " + slots %" PRIu64 "), peak %"
 				PRIu64 "\n", heap.chunks + heap.slots, heap.chunks, heap.slots, heap.chunksPeak + heap.slotsPeak);
+			{
+				uint64_t flashHeap, flashCode;
+				simFlashSizes(&flashHeap, &flashCode);
+				fprintf(stderr, "xsnet-sim: flash %" PRIu64 " bytes (preloaded heap %" PRIu64 " + byte code %" PRIu64 ")\n",
+					flashHeap + flashCode, flashHeap, flashCode);
+			}
 		}
 	}
 	return 0;

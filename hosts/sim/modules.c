@@ -1,5 +1,6 @@
 /* xsnet simulator: the module loader. Specifiers are mapped to files through a module map, the way a
- * Moddable manifest's "modules" section maps them on a device; module source is parsed at run time.
+ * Moddable manifest's "modules" section maps them on a device; module source is parsed at run time and its byte
+ * code then held outside the collected heap, as a device holds it in flash (archive.c).
  * Host modules (hosts/sim/js) may declare native functions with XS's `@ "name"` syntax; those names
  * are looked up in the table main.c hands over (simModulesSetHostFunctions). */
 #include "engine.h"
@@ -314,12 +315,14 @@ void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
 	if (!script)
 		return; /* the parser has reported the syntax error; XS then throws */
 	simReportBytecode(the, path, script, mxDebugFlag | (host ? mxCFlag : 0));
+	simArchiveScript(the, script);      /* the byte code stays where it is, as in flash (archive.c) */
 	if (script->hostsBuffer) {
 		script->callback = simBuildHosts;
 		gLoadingScript = script;
 	}
 	fxResolveModule(the, module, moduleID, script, C_NULL, C_NULL);
 	gLoadingScript = NULL;
+	simArchiveLoaded(script);
 }
 
 /* import(specifier).then(fulfilled, rejected), inside xsBeginHost/xsEndHost. */

@@ -287,7 +287,7 @@ static void simPreloadRejected(txMachine* the)
 
 /* Run the bodies of the `count` modules in `specifiers` (and what they import) as the linker does, then make
  * what they created behave as flash does. `warnings`: print the linker's warnings to stderr. */
-void simPreload(xsMachine* the, const char** specifiers, int count, int warnings)
+void simPreloadBodies(xsMachine* the, const char** specifiers, int count, int warnings)
 {
 	int i;
 	if (!count)
@@ -334,3 +334,4 @@ void simPreloadRefuse(xsMachine* the, const char* name)
 {
 	mxTypeError("link: unavailable function (%s called while preloading: the XS linker fails the build; call it at run time)", name);
 }
+

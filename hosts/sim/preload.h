@@ -1,4 +1,4 @@
-/* xsnet simulator: what preload.c and aliases.c share. */
+/* xsnet simulator: what preload.c, aliases.c and flash.c share. */
 #ifndef XSNET_PRELOAD_H
 #define XSNET_PRELOAD_H
 
@@ -12,5 +12,8 @@ void simMarkFree(txMachine* the, int mark);
 int simIsFunction(txSlot* internal);
 int simIsFrozen(txMachine* the, txSlot* instance); /* as xsl decides what it need not alias */                 /* the internal slot of a function instance */
 void simCheckAliases(txMachine* the, txSlot* modules); /* print the warnings (aliases.c) */
+/* Run the bodies of the preloaded modules and make what they made behave as flash does (preload.c; flash.c
+ * then shares the machine with the app's) */
+void simPreloadBodies(xsMachine* the, const char** specifiers, int count, int warnings);
 
 #endif

@@ -203,11 +203,10 @@ export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuff
 	const result = c.tx(bytes, isCallerMemory(data), address, p);
 	if (result === WRITE_QUEUE_FULL) return [false, true, false];
 	if (result !== WRITE_OK) return [false];
-	return TX_QUEUED;
+	// a new array each time: one made by the module body would be in flash on a board, where JSON.stringify
+	// refuses it ("read only value": XS marks flash objects as it marks live ones during a collection)
+	return [true, false, false];
 }
-
-/** tx()'s result on success: one frozen array (an allocation per call costs as much as the rest of tx). */
-const TX_QUEUED = Object.freeze([true, false, false]) as [boolean, boolean, boolean];
 
 /** A limit argument: nil -> undefined (none). */
 function limitOf(fn: string, value: unknown): number | undefined {

@@ -2,18 +2,21 @@
 // Instruction counts of the bench apps (docs/performance.md, "Which figure to trust"): each app runs twice under
 // valgrind's callgrind, a short and a long run, against a Node peer on 127.0.0.1; the difference divided by the
 // extra work cancels start-up, so the figure is the same run after run even on a loaded machine.
-//   node tools/bench/count.js [echo|send|receiveString] [raw,nodemcu,luatos] [--heap KiB]
+//   node tools/bench/count.js [echo|send|receiveString] [raw,nodemcu,luatos] [--heap KiB] [--bare] [--sim path]
 // echo: instructions per 32-byte round trip (1,000 and 6,000); send: per 16 KiB send (4 and 12 MiB);
 // receiveString: per MiB of text received (4 and 12 MiB). Needs valgrind (Debian package `valgrind`); run
-// `node tools/build-sim.js && node tools/compile.js` first. `--heap 4096` starts the simulator with a 4 MiB chunk
-// heap: no collection and no walk over the 64 KiB chunk blocks the heap otherwise grows by, so the figure moves less
-// with the size of unrelated modules (they are all preloaded) and shows the JS layer's own cost.
+// `node tools/build-sim.js && node tools/compile.js` first. `--heap 4096` starts the app's machine with a 4 MiB chunk
+// heap instead of a board's 32 KiB (hosts/sim/heap.c): fewer collections, so the figure shows the JS layer's own cost
+// without the collector's share. `--bare` runs the
+// apps without the manifest's preloads (tools/bench/bare.js): with `raw`, what the preloaded modules cost an app
+// that does not use them. `--sim` runs another build of the simulator (a before/after comparison).
 import net from "node:net";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { simCommand } from "../sim.js";
+import { bare } from "./bare.js";
 
 const MiB = 1024 * 1024;
 
@@ -45,10 +48,12 @@ function peer(mode, total) {
 }
 
 /** Instructions (callgrind's total) of one run of `app` with `args` after the peer's port. */
-async function instructions(app, mode, args, total, heap) {
+async function instructions(app, mode, args, total, heap, noPreload, sim) {
   const port = await peer(mode, total);
   const out = path.join(os.tmpdir(), `xsnet-count-${process.pid}-${Date.now()}.out`);
-  const { file, argv } = simCommand(app, { args: [port, ...args], timeout: 600, heap });
+  const command = simCommand(app, { args: [port, ...args], timeout: 600, heap });
+  const { argv } = noPreload ? bare(command) : command;
+  const file = sim ?? command.file;
   await new Promise((resolve, reject) => {
     const p = spawn("valgrind", ["--tool=callgrind", `--callgrind-out-file=${out}`, file, ...argv], { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
@@ -73,15 +78,19 @@ export async function main(argv = process.argv.slice(2)) {
   if (spawnSync("valgrind", ["--version"]).status !== 0) throw new Error("valgrind is not installed (apt-get install valgrind)");
   const at = argv.indexOf("--heap");
   const heap = at >= 0 ? Number(argv.splice(at, 2)[1]) : undefined;
+  const bareAt = argv.indexOf("--bare");
+  const noPreload = bareAt >= 0 && argv.splice(bareAt, 1).length > 0;
+  const simAt = argv.indexOf("--sim");
+  const sim = simAt >= 0 ? path.resolve(argv.splice(simAt, 2)[1]) : undefined;
   const name = argv[0] ?? "echo";
   const c = cases[name];
   if (!c) throw new Error(`unknown case ${name} (echo, send, receiveString)`);
   for (const layer of (argv[1] ?? "raw,nodemcu,luatos").split(",")) {
     const app = `tools/bench/apps/${layer}-${apps[name]}.ts`;
     if (!fs.existsSync(app)) continue;
-    const a = await instructions(app, c.mode, c.short, c.total ? c.short[0] : 0, heap);
-    const b = await instructions(app, c.mode, c.long, c.total ? c.long[0] : 0, heap);
-    console.log(`${name} ${layer}: ${Math.round((b - a) / c.per).toLocaleString("en")} instructions per ${c.unit}`);
+    const a = await instructions(app, c.mode, c.short, c.total ? c.short[0] : 0, heap, noPreload, sim);
+    const b = await instructions(app, c.mode, c.long, c.total ? c.long[0] : 0, heap, noPreload, sim);
+    console.log(`${name} ${layer}${noPreload ? " (no preloads)" : ""}: ${Math.round((b - a) / c.per).toLocaleString("en")} instructions per ${c.unit}`);
   }
 }
 

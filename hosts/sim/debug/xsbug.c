@@ -46,8 +46,8 @@ void fxConnect(txMachine* the)
 	socklen_t length = sizeof(error);
 	struct pollfd pfd;
 	const char* wanted = getenv("XSNET_XSBUG");
-	if (!wanted || !wanted[0])
-		return;
+	if (!wanted || !wanted[0] || (the->name && !strcmp(the->name, SIM_LINKER_NAME)))
+		return;   /* the preloads run without a debugger, as xsl runs them at build time (preload.c) */
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_INET;
 	hints.ai_socktype = SOCK_STREAM;
