@@ -114,14 +114,11 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	owner: TcpOwner | null;
 	/** One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. */
 	state: number;
-	// The peer: the host socket's while it is open (no slots of our own on an accepted connection); `peerPort` is
-	// connect()'s port (kept: a client's port is needed after a failure, when the host socket can no longer say),
-	// both are what the host socket said once it is gone.
+	// The peer, kept from connect() (the port, then the resolved address) or read once when accepted. The host
+	// socket's remoteAddress/remotePort are never read later: Moddable's lwIP TCP sets its pcb to NULL in lwIP's
+	// error callback (on lwIP's thread, at any moment) and those getters dereference it: a board crash.
 	declare private peerPort: number | undefined;
 	declare private peerAddress: string | undefined;
-	/** Set once the host socket reported onError: its peer must not be read any more. Moddable's lwIP TCP sets its
-	 * pcb to NULL in lwIP's error callback and its remoteAddress/remotePort getters dereference it (a board crash). */
-	declare private hostFailed: true | undefined;
 
 	/** @internal The host socket (sendqueue.ts writes to it). */
 	declare socket: HostTCP | undefined;
@@ -180,6 +177,13 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		socket.xsnetConnection = c;
 		c.socket = socket;
 		c.state = CONNECTED;
+		try {
+			c.peerAddress = socket.remoteAddress;       // once, at once (as early as a reset can be ruled out)
+			c.peerPort = socket.remotePort;
+		}
+		catch {
+			// not supported by this host
+		}
 		if (idleMs) {
 			c.idleMs = idleMs;
 			watchIdle(c);
@@ -187,33 +191,13 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		return c;
 	}
 
-	/** Remote port: connect()'s, or the host socket's (accepted: the peer's); undefined when unknown. */
+	/** Remote port: connect()'s, or the accepted peer's; undefined when unknown. */
 	get port(): number | undefined {
-		const s = this.socket;
-		if (s && !this.hostFailed) {
-			try {
-				const port = s.remotePort;
-				if (port !== undefined) return port;
-			}
-			catch {
-				// not supported by this host
-			}
-		}
 		return this.peerPort;
 	}
 
-	/** Remote IP address (from the host socket: connect()'s resolved address, or the accepted peer's). */
+	/** Remote IP address: connect()'s resolved address, or the accepted peer's; undefined before either. */
 	get address(): string | undefined {
-		const s = this.socket;
-		if (s && !this.hostFailed) {
-			try {
-				const address = s.remoteAddress;
-				if (address !== undefined) return address;
-			}
-			catch {
-				// not supported by this host
-			}
-		}
 		return this.peerAddress;
 	}
 
@@ -286,8 +270,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		else socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
-		// the address: the host socket's remoteAddress now (no slot kept); a TLS socket reports no peer: keep ours
-		if (tls) this.peerAddress = address;
+		this.peerAddress = address;
 		this.state = CONNECTING;
 	}
 
@@ -451,7 +434,6 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 
 	/** Host: onError(code). */
 	failed(code?: number): void {
-		this.hostFailed = true;
 		// Moddable's devices call onError() with no code for FIN, reset and refusal alike: while connecting it can
 		// only be a failure (reset/refused), once connected the common case is the peer's normal close.
 		const error = (code === undefined || code === null) ? (this.state === CONNECTING ? ERR_RST : ERR_OK) : code;
@@ -535,16 +517,6 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		if (this.available) this.available = 0;
 		if (this.decoder) this.decoder = undefined;
 		const socket = this.socket;
-		if (socket && !this.hostFailed) {
-			try {
-				const address = socket.remoteAddress, port = socket.remotePort;   // (a closed host socket's throw)
-				if (address !== undefined) this.peerAddress = address;                // (a TLS socket's: undefined)
-				if (port !== undefined) this.peerPort = port;
-			}
-			catch {
-				// unknown peer
-			}
-		}
 		this.socket = undefined;
 		if (socket) {
 			socket.xsnetConnection = undefined;
