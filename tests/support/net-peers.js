@@ -163,7 +163,9 @@ export async function startDnsmasq(address) {
   if (!file) throw new Error("dnsmasq is not installed: npm test installs it as root (Debian package dnsmasq-base)");
   const proc = spawn(file, [
     "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
-    `--listen-address=${address}`, "--port=53", "--pid-file=", "--user=root",
+    `--listen-address=${address}`, "--port=53",
+    // lwIP's slirp reaches the host's 127.0.0.1 only: every 127.x destination of the app arrives there
+    ...(simStack === "lwip" && address !== "127.0.0.1" ? ["--listen-address=127.0.0.1"] : []), "--pid-file=", "--user=root",
     "--address=/example.test/127.0.0.1", "--local=/test/", "--host-record=target.test,127.0.0.7",
     "--cname=alias.test,target.test", "--cname=alias2.test,alias.test",
   ], { stdio: ["ignore", "ignore", "pipe"] });

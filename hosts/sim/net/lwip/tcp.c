@@ -30,6 +30,7 @@ struct simNetTCP {
 	size_t sndbuf;             /* tcp_sndbuf as last seen */
 	lwipTCPEvent* early;       /* events waiting for tcpAdopt */
 	lwipTCPEvent** earlyTail;
+	uint32_t destination;      /* the address connected to, as the app gave it (a 127.x other than 127.0.0.1) */
 	uint8_t known[2];          /* local, remote address read */
 	uint32_t address[2];
 	uint16_t port[2];
@@ -236,6 +237,7 @@ simNetTCP* lwipTCPConnect(uint32_t address, uint16_t port, const simNetTCPUpcall
 	}
 	tcp->up = up;
 	tcp->owner = owner;
+	tcp->destination = address;
 	c.tcp = tcp;
 	ip_addr_set_ip4_u32(&c.address, lwipToStack(address));
 	c.port = port;
@@ -397,6 +399,8 @@ int lwipTCPAddress(simNetTCP* tcp, int remote, uint32_t* address, uint16_t* port
 		if (tcp->closed || lwipCall(lwipTCPAddressCall, &c.call) != ERR_OK || !c.port)
 			return -1;
 		tcp->address[remote] = lwipFromStack(ip4_addr_get_u32(ip_2_ip4(&c.address)));
+		if (remote && tcp->address[remote] == LWIP_LOOPBACK && (tcp->destination & 0xFF) == 127)
+			tcp->address[remote] = tcp->destination;
 		tcp->port[remote] = c.port;
 		tcp->known[remote] = 1;
 	}

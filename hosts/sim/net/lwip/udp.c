@@ -6,6 +6,8 @@
 #include "slirpif.h"
 #include "lwip/igmp.h"
 
+#define LWIP_UDP_PEERS 8   /* loopback destinations remembered per socket */
+
 struct simNetUDP {
 	atomic_int uses;           /* the XS side until closed, the tcpip side until udp_remove, each datagram */
 	struct udp_pcb* pcb;       /* tcpip thread */
@@ -15,6 +17,8 @@ struct simNetUDP {
 	uint8_t receiving, closed, forwarded;
 	uint16_t port;
 	uint32_t guest;
+	struct { uint32_t address; uint16_t port; } sent[LWIP_UDP_PEERS];   /* 127.x destinations, for replies */
+	int sentNext;
 };
 
 typedef struct {
@@ -49,6 +53,13 @@ static void lwipUDPDeliver(void* data)
 	if (u->closed || !u->receiving)
 		simNetBufFree(d->buf);
 	else {
+		int i;
+		if (d->address == LWIP_LOOPBACK) {
+			/* from the host's loopback: shown as the 127.x address this socket sent to at that port */
+			for (i = 0; i < LWIP_UDP_PEERS; i++)
+				if (u->sent[i].port == d->port && u->sent[i].address)
+					d->address = u->sent[i].address;
+		}
 		(*u->up->received)(u->owner, d->buf, d->address, d->port);
 		if (!u->closed)
 			(*u->up->batch)(u->owner);
@@ -156,6 +167,17 @@ int lwipUDPSendTo(simNetUDP* u, const void* data, size_t length, uint32_t addres
 	err_t err;
 	if (length > SIM_UDP_MAX)
 		return -EMSGSIZE;
+	if ((address & 0xFF) == 127 && address != LWIP_LOOPBACK) {
+		int i, found = 0;
+		for (i = 0; i < LWIP_UDP_PEERS; i++)
+			if (u->sent[i].port == port && u->sent[i].address == address)
+				found = 1;
+		if (!found) {
+			u->sent[u->sentNext].address = address;
+			u->sent[u->sentNext].port = port;
+			u->sentNext = (u->sentNext + 1) % LWIP_UDP_PEERS;
+		}
+	}
 	c.udp = u;
 	c.data = data;
 	c.length = length;
