@@ -112,10 +112,10 @@ static err_t lwipListenCall_(struct tcpip_api_call_data* call)
 		tcp_close(pcb);
 		return err;
 	}
-	listening = tcp_listen_with_backlog(pcb, SIM_LISTEN_BACKLOG);
+	listening = tcp_listen_with_backlog_and_err(pcb, SIM_LISTEN_BACKLOG, &err);
 	if (!listening) {
 		tcp_close(pcb);
-		return ERR_MEM;
+		return err;                 /* ERR_USE: another listener has the port */
 	}
 	c->listener->pcb = listening;
 	c->port = listening->local_port;

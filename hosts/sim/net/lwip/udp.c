@@ -16,6 +16,7 @@ struct simNetUDP {
 	void* owner;
 	uint8_t receiving, closed, forwarded;
 	uint16_t port;
+	uint32_t address;          /* as asked: shown by udpAddress (the pcb is bound to every interface) */
 	uint32_t guest;
 	struct { uint32_t address; uint16_t port; } sent[LWIP_UDP_PEERS];   /* 127.x destinations, for replies */
 	int sentNext;
@@ -140,6 +141,7 @@ simNetUDP* lwipUDPOpen(uint32_t address, uint16_t port, uint32_t multicast, cons
 		return NULL;
 	}
 	u->port = c.port;
+	u->address = address;
 	u->guest = lwipOwnAddress();
 	u->forwarded = xsnetSlirpForward(1, 1, u->port, u->guest, u->port) == 0;
 	return u;
@@ -194,7 +196,7 @@ void lwipUDPReceiving(simNetUDP* u, int on)
 
 int lwipUDPAddress(simNetUDP* u, uint32_t* address, uint16_t* port)
 {
-	*address = 0;
+	*address = u->address;
 	*port = u->port;
 	return 0;
 }
