@@ -10,6 +10,7 @@ struct simNetICMP {
 	const simNetICMPUpcalls* up;   /* XS thread */
 	void* owner;
 	uint8_t receiving, closed;
+	uint32_t loopback;         /* the 127.x address last pinged: replies from slirp's host show it */
 };
 
 typedef struct {
@@ -39,6 +40,8 @@ static void lwipICMPDeliver(void* data)
 	if (s->closed || !s->receiving)
 		simNetBufFree(m->buf);
 	else {
+		if (m->address == LWIP_SLIRP_HOST && s->loopback)
+			m->address = s->loopback;
 		(*s->up->received)(s->owner, m->buf, m->address);
 		if (!s->closed)
 			(*s->up->batch)(s->owner);
@@ -68,7 +71,7 @@ static u8_t lwipICMPReceived(void* arg, struct raw_pcb* pcb, struct pbuf* p, con
 		return 0;
 	}
 	m->icmp = s;
-	m->address = lwipFromStack(ip4_addr_get_u32(ip_2_ip4(address)));
+	m->address = ip4_addr_get_u32(ip_2_ip4(address));
 	lwipRetain(&s->uses);
 	lwipPost(lwipICMPDeliver, m);
 	return 0;
@@ -131,6 +134,8 @@ int lwipICMPSendTo(simNetICMP* s, const void* data, size_t length, uint32_t addr
 	err_t err;
 	if (length > 0xFFFF - 20)
 		return -EMSGSIZE;
+	if ((address & 0xFF) == 127)
+		s->loopback = address;
 	c.icmp = s;
 	c.data = data;
 	c.length = length;

@@ -30,7 +30,7 @@ struct simNetTCP {
 	size_t sndbuf;             /* tcp_sndbuf as last seen */
 	lwipTCPEvent* early;       /* events waiting for tcpAdopt */
 	lwipTCPEvent** earlyTail;
-	uint32_t destination;      /* the address connected to, as the app gave it (a 127.x other than 127.0.0.1) */
+	uint32_t destination;      /* the address connected to, as the app gave it; 0: accepted */
 	uint8_t known[2];          /* local, remote address read */
 	uint32_t address[2];
 	uint16_t port[2];
@@ -398,9 +398,9 @@ int lwipTCPAddress(simNetTCP* tcp, int remote, uint32_t* address, uint16_t* port
 		c.value = remote;
 		if (tcp->closed || lwipCall(lwipTCPAddressCall, &c.call) != ERR_OK || !c.port)
 			return -1;
-		tcp->address[remote] = lwipFromStack(ip4_addr_get_u32(ip_2_ip4(&c.address)));
-		if (remote && tcp->address[remote] == LWIP_LOOPBACK && (tcp->destination & 0xFF) == 127)
-			tcp->address[remote] = tcp->destination;
+		tcp->address[remote] = ip4_addr_get_u32(ip_2_ip4(&c.address));
+		if (remote && tcp->address[remote] == LWIP_SLIRP_HOST && tcp->destination != LWIP_SLIRP_HOST)
+			tcp->address[remote] = (tcp->destination & 0xFF) == 127 ? tcp->destination : LWIP_LOOPBACK;
 		tcp->port[remote] = c.port;
 		tcp->known[remote] = 1;
 	}
