@@ -39,8 +39,8 @@ if (process.env.XSNET_SIM_STACK !== "lwip") {
     });
 
     it("refuses to start where an interface besides loopback exists, unless --outside-namespace is given", async () => {
-      // a namespace with a dummy interface: like the machine's own network, but nothing can leave through it
-      const setup = "ip link add xsnet0 type dummy && ip link set xsnet0 up && ip link set lo up";
+      // a namespace with a veth pair: interfaces besides loopback, as on the machine, but nothing leaves through them
+      const setup = "ip link add xsnet0 type veth peer name xsnet1 && ip link set lo up";
       const argv = simArgv("tests/apps/net-native.ts", { args: ["ifinfo"], timeout: 10 });
       let r = await runInNetns(`${setup} && export XSNET_SIM_STACK=lwip`, [lwipSimBinary, ...argv.slice(1)]);
       await cleanup();
