@@ -130,6 +130,8 @@ int main(int argc, char** argv)
 					return 2;         /* refused or failed: simNetLwIP said why */
 			}
 			else
+#else
+			(void)outsideNamespace;
 #endif
 			{
 				fprintf(stderr, "xsnet-sim: XSNET_SIM_STACK=%s: no such network backend in this build (lwip: "

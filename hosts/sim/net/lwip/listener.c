@@ -43,6 +43,8 @@ static void lwipListenerAccepted(void* data)
 {
 	lwipAccept* a = data;
 	simNetListener* l = a->listener;
+	if (simTracing())
+		fprintf(stderr, "[lwip listener :%d] accepted %p%s\n", l->port, (void*)a->tcp, l->accepting ? "" : " (waiting)");
 	if (l->closed)
 		lwipTCPClose(a->tcp, 0);
 	else if (!l->accepting || l->waiting) {

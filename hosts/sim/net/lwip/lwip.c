@@ -158,6 +158,7 @@ static const simNetFunctions gLwIP = {
 	lwipUDPTTL, lwipUDPClose,
 	lwipICMPOpen, lwipICMPSendTo, lwipICMPReceiving, lwipICMPClose,
 	lwipMulticastJoin, lwipMulticastLeave, lwipNetif,
+	1,                            /* Moddable's lwIP classes: onError() without a code, write() refusals */
 };
 
 const simNetFunctions* simNetLwIP(int outsideNamespace)

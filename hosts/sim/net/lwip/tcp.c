@@ -94,6 +94,9 @@ static void lwipTCPEventRun(void* data)
 {
 	lwipTCPEvent* e = data;
 	simNetTCP* tcp = e->tcp;
+	if (simTracing())
+		fprintf(stderr, "[lwip tcp %p] event %d %d%s%s\n", (void*)tcp, e->kind, e->buf ? (int)e->buf->length : e->value,
+			tcp->up ? "" : " (not adopted)", tcp->closed ? " (closed)" : "");
 	if (!tcp->closed && (!tcp->up || tcp->early)) {
 		e->next = NULL;          /* not adopted yet, or earlier events wait: keep the order */
 		if (!tcp->early)
@@ -361,6 +364,8 @@ static err_t lwipTCPCloseCall(struct tcpip_api_call_data* call)
 static void lwipTCPEnd(simNetTCP* tcp, int close)
 {
 	lwipTCPCall c;
+	if (simTracing())
+		fprintf(stderr, "[lwip tcp %p] %s\n", (void*)tcp, close ? "tcp_close" : "tcp_abort");
 	tcp->closed = 1;
 	c.tcp = tcp;
 	c.value = close;
