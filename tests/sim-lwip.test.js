@@ -6,8 +6,9 @@
 // hold() closing the 5,760-byte window, the DHCP lease, ping of slirp's host). Node peers run in that namespace too
 // and reach the app through slirp: the host's 127.0.0.1 is slirp's 10.0.2.2.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import { buildSim } from "../tools/build-sim.js";
 import { lwipSimBinary } from "../tools/sim.js";
 import { app, cleanup, exitsCleanly, lines, tcpServer } from "./support/net-peers.js";
@@ -29,6 +30,18 @@ export const LWIP_SUITES = [
   "tests/ported-luatos.test.js", "tests/ported-mains.test.js",
 ];
 const MSS = 1440;          // tools/lwip/lwipopts.h TCP_MSS, as ESP-IDF's
+
+/** Run mocha over `files` in a new network namespace (loopback up) with XSNET_SIM_STACK=lwip and `env`. */
+async function mochaInNamespace(files, env = {}) {
+  const child = spawn("unshare", ["--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", "node_modules/.bin/mocha", ...files],
+    { cwd: root, env: { ...process.env, ...env, XSNET_SIM_STACK: "lwip" }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => { out += d; });
+  child.stderr.on("data", (d) => { out += d; });
+  const code = await new Promise((resolve) => child.on("close", resolve));
+  const count = (what) => Number(out.match(new RegExp(`(\\d+) ${what}`))?.[1] ?? 0);
+  return { code, out, passing: count("passing"), failing: count("failing") };
+}
 
 if (process.env.XSNET_SIM_STACK !== "lwip") {
   describe("the simulator on lwIP + libslirp (XSNET_SIM_STACK=lwip, inside unshare --net)", function () {
@@ -62,19 +75,24 @@ if (process.env.XSNET_SIM_STACK !== "lwip") {
     });
 
     it("passes the nodemcu/net and luatos/socket suites and the lwIP-only checks in a namespace of its own", async () => {
-      const mocha = ["node_modules/.bin/mocha", "tests/sim-lwip.test.js", ...LWIP_SUITES];
-      const child = spawn("unshare", ["--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", ...mocha],
-        { cwd: root, env: { ...process.env, XSNET_SIM_STACK: "lwip" }, stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      child.stdout.on("data", (d) => { out += d; });
-      child.stderr.on("data", (d) => { out += d; });
-      const code = await new Promise((resolve) => child.on("close", resolve));
-      const passing = Number(out.match(/(\d+) passing/)?.[1] ?? 0);
-      const failing = Number(out.match(/(\d+) failing/)?.[1] ?? 0);
+      const { code, out, passing, failing } = await mochaInNamespace(["tests/sim-lwip.test.js", ...LWIP_SUITES]);
       assert.equal(code, 0, `the lwIP run failed (${failing} failing):\n${out.slice(-6000)}`);
       assert.equal(failing, 0);
       assert.ok(passing >= 100, `only ${passing} tests passed on lwIP:\n${out.slice(-3000)}`);
-      assert.doesNotMatch(out, /lwIP-only checks[\s\S]*skipped/);
+    });
+
+    it("runs the TCP suites and the lwIP-only checks under ThreadSanitizer without a report (XSNET_SIM_TSAN=1)", async function () {
+      if (process.env.XSNET_SIM_TSAN !== "1") {
+        console.log("      skipped: set XSNET_SIM_TSAN=1 (CI does, once) to build build/sim-lwip-tsan and run this");
+        this.skip();
+      }
+      buildSim({ quiet: true, lwip: true, sanitize: "thread" });
+      const { code, out, failing } = await mochaInNamespace(["tests/sim-lwip.test.js", "tests/net-tcp-client.test.js",
+        "tests/net-tcp-server.test.js", "tests/luatos-socket.test.js", "tests/net-udp.test.js"], {
+        XSNET_SIM_TSAN: "1", TSAN_OPTIONS: `suppressions=${path.join(root, "tools", "lwip", "tsan.supp")}`,
+      });
+      assert.doesNotMatch(out, /ThreadSanitizer/, out.slice(-6000));
+      assert.equal(code, 0, `the ThreadSanitizer run failed (${failing} failing):\n${out.slice(-6000)}`);
     });
   });
 }

@@ -8,6 +8,7 @@
 // build/sim-debug, for `xsnet run --debug` (xsbug; stack traces with file and line). `--lwip` builds the simulator
 // with the lwIP backend too (hosts/sim/net/lwip) into build/sim-lwip, after lwIP itself (tools/lwip-slirp.js: Debian's
 // lwIP source and libslirp): run with XSNET_SIM_STACK=lwip (`xsnet run --stack lwip`). The default build needs none of it.
+// `--lwip --sanitize thread` builds it with ThreadSanitizer into build/sim-lwip-tsan (XSNET_SIM_TSAN=1 runs it).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,12 +24,14 @@ import { build as buildLwip, includeDirs as lwipIncludeDirs } from "./lwip-slirp
  */
 export function buildSim({ quiet = false, sanitize = process.env.XSNET_SANITIZE === "1", debug = false, lwip = false } = {}) {
   const jobs = String(Math.max(1, os.cpus().length));
-  const out = path.join(root, "build", lwip ? "sim-lwip" : sanitize ? "sim-asan" : debug ? "sim-debug" : "sim");
+  const tsan = lwip && sanitize === "thread";
+  const out = path.join(root, "build", lwip ? (tsan ? "sim-lwip-tsan" : "sim-lwip") : sanitize ? "sim-asan" : debug ? "sim-debug" : "sim");
   let lwipArgs = [];
   if (lwip) {
     sanitize = debug = false;
-    const built = buildLwip();
-    lwipArgs = ["LWIP=1", `LWIP_LIB=${built.archive}`, `LWIP_INC=${lwipIncludeDirs(built.lwip).map((d) => `-I${d}`).join(" ")}`];
+    const built = buildLwip(tsan ? { sanitize: "thread" } : {});
+    lwipArgs = ["LWIP=1", `LWIP_LIB=${built.archive}`, `LWIP_INC=${lwipIncludeDirs(built.lwip).map((d) => `-I${d}`).join(" ")}`,
+      ...(tsan ? ["TSAN=1"] : [])];
   }
   const xs = xsPackageDir();
   const make = (...targets) => {
@@ -68,8 +71,11 @@ export function buildSim({ quiet = false, sanitize = process.env.XSNET_SANITIZE 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    buildSim({ sanitize: process.argv.includes("--sanitize") || undefined, debug: process.argv.includes("--debug"),
-      lwip: process.argv.includes("--lwip") });
+    const lwip = process.argv.includes("--lwip");
+    const i = process.argv.indexOf("--sanitize");
+    // --lwip --sanitize thread: ThreadSanitizer (build/sim-lwip-tsan); --sanitize alone: AddressSanitizer + UBSan
+    const sanitize = lwip ? (process.argv[i + 1] === "thread" ? "thread" : false) : (i > 0 || undefined);
+    buildSim({ sanitize, debug: process.argv.includes("--debug"), lwip });
   } catch (e) {
     console.error(`xsnet: ${e.message}`);
     process.exit(1);
