@@ -107,9 +107,10 @@ else {
       assert.deepEqual(ifaces, ["lo"], "the lwIP run must be inside a network namespace with loopback only");
     });
 
-    it("net.ifinfo(0) shows the DHCP lease from slirp: 10.0.2.15/24, gateway 10.0.2.2, QEMU's guest MAC", async () => {
+    it("net.ifinfo(0) shows the DHCP lease from slirp: 10.0.2.15/24, gateway and DHCP server 10.0.2.2, QEMU's guest MAC", async () => {
       const r = await exitsCleanly(app("net-native", ["ifinfo"], { timeout: 10 }));
-      const info = '{"ip":"10.0.2.15","netmask":"255.255.255.0","gateway":"10.0.2.2","hwaddr":"52:54:00:12:34:56"}';
+      const info = '{"ip":"10.0.2.15","netmask":"255.255.255.0","gateway":"10.0.2.2","hwaddr":"52:54:00:12:34:56",' +
+        '"dhcp":{"server_ip":"10.0.2.2","client_ip":"10.0.2.15"}}';
       assert.equal(lines(r.stdout)[1], `0 ${info}`);
     });
 

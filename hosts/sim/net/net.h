@@ -95,6 +95,8 @@ typedef struct {
 	char name[16];
 	uint32_t ip, netmask, gateway;
 	uint8_t hwaddr[6];
+	uint8_t dhcp;                      /* 1: DHCP configured it (lwIP's lease): then the two addresses below */
+	uint32_t dhcpServer, dhcpClient;
 } simNetIf;
 
 enum { kSimNetNoDelay = 1, kSimNetKeepAlive = 2 };  /* tcpOption: value 0/1; keep-alive idle seconds */

@@ -212,6 +212,14 @@ static err_t lwipReadNetif(struct tcpip_api_call_data* call)
 	c->info->netmask = ip4_addr_get_u32(netif_ip4_netmask(gNetif));
 	c->info->gateway = ip4_addr_get_u32(netif_ip4_gw(gNetif));
 	memcpy(c->info->hwaddr, gNetif->hwaddr, 6);
+	{
+		struct dhcp* dhcp = netif_dhcp_data(gNetif);
+		if (dhcp && dhcp->state != 0) {  /* as modules/native/lwip/netif.c reads it on a board */
+			c->info->dhcp = 1;
+			c->info->dhcpServer = ip4_addr_get_u32(ip_2_ip4(&dhcp->server_ip_addr));
+			c->info->dhcpClient = ip4_addr_get_u32(&dhcp->offered_ip_addr);
+		}
+	}
 	return ERR_OK;
 }
 
