@@ -6,7 +6,7 @@
 // hold() closing the 5,760-byte window, the DHCP lease, ping of slirp's host). Node peers run in that namespace too
 // and reach the app through slirp: the host's 127.0.0.1 is slirp's 10.0.2.2.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { buildSim } from "../tools/build-sim.js";
@@ -72,6 +72,13 @@ if (process.env.XSNET_SIM_STACK !== "lwip") {
       await cleanup();
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^0 \{"ip":"10\.0\.2\.15"/m);
+    });
+
+    it("`xsnet run --stack lwip` starts the app in a network namespace of its own, with its DHCP lease", () => {
+      const r = spawnSync("node", ["tools/xsnet.js", "run", "--stack", "lwip", "--timeout", "20", "tests/apps/net-native.ts", "--", "ifinfo"],
+        { cwd: root, encoding: "utf8", timeout: 120_000, env: { ...process.env, XSNET_SIM_STACK: "" } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^0 \{"ip":"10\.0\.2\.15","netmask":"255\.255\.255\.0","gateway":"10\.0\.2\.2"/m);
     });
 
     it("passes the nodemcu/net and luatos/socket suites and the lwIP-only checks in a namespace of its own", async () => {
