@@ -5,6 +5,7 @@
  * tcpRecved (tcp_recved), so an owner that does not consume closes lwIP's 5,760-byte window and stalls the peer.
  * Events of an accepted connection that come before it is adopted wait in `early`, replayed after tcpAdopt. */
 #include "lwip.h"
+#include <pthread.h>
 
 enum { kEventConnected, kEventReceived, kEventSent, kEventFailed };
 
@@ -26,7 +27,7 @@ struct simNetTCP {
 	const simNetTCPUpcalls* up;
 	void* owner;
 	uint8_t closed;            /* closed or aborted by the owner: no upcall */
-	uint8_t replaying;         /* a replay of `early` is posted */
+	unsigned pass;             /* the pump's pass that delivered its last event */
 	size_t sndbuf;             /* tcp_sndbuf as last seen */
 	lwipTCPEvent* early;       /* events waiting for tcpAdopt */
 	lwipTCPEvent** earlyTail;
@@ -108,22 +109,71 @@ static void lwipTCPEventRun(void* data)
 	lwipTCPDeliver(e);
 }
 
-static void lwipTCPReplay(void* data)
+/* The events of every connection go through one queue, in order. The pump delivers them from the loop, at most one
+ * per connection per pass: a second event of the same connection waits for the next pass of the loop (a zero-delay
+ * timer), so that what the bindings schedule for a turn (onWritable after an accept, the owner's reply to received
+ * bytes) comes between two of lwIP's callbacks, as on POSIX, where each read is one turn. */
+static pthread_mutex_t gQueueLock = PTHREAD_MUTEX_INITIALIZER;
+static lwipTCPEvent* gQueue = NULL;
+static lwipTCPEvent** gQueueTail = &gQueue;
+static int gPumping = 0;              /* a pump is posted or scheduled (under gQueueLock) */
+static unsigned gPass = 0;            /* loop thread */
+static void lwipTCPPumpLater(simTimer* timer);
+static simTimer gPumpTimer = { NULL, 0, lwipTCPPumpLater, NULL, 0 };
+
+static void lwipTCPPump(void* data)
 {
-	simNetTCP* tcp = data;
-	tcp->replaying = 0;
-	while (tcp->early) {
-		lwipTCPEvent* e = tcp->early;
-		tcp->early = e->next;
-		lwipTCPDeliver(e);
+	unsigned pass = ++gPass;
+	for (;;) {
+		lwipTCPEvent* e;
+		pthread_mutex_lock(&gQueueLock);
+		e = gQueue;
+		if (!e) {
+			gPumping = 0;
+			pthread_mutex_unlock(&gQueueLock);
+			return;
+		}
+		if (e->tcp->pass == pass) {
+			pthread_mutex_unlock(&gQueueLock);
+			simTimerSchedule(&gPumpTimer, 0);   /* the next pass; gPumping stays set */
+			return;
+		}
+		gQueue = e->next;
+		if (!gQueue)
+			gQueueTail = &gQueue;
+		pthread_mutex_unlock(&gQueueLock);
+		e->tcp->pass = pass;
+		lwipTCPEventRun(e);
 	}
-	lwipTCPRelease(tcp);
+}
+
+static void lwipTCPPumpLater(simTimer* timer)
+{
+	lwipTCPPump(NULL);
+}
+
+/* Loop thread: the events that waited for tcpAdopt go first, and the pump runs on a later pass. */
+static void lwipTCPRequeue(simNetTCP* tcp)
+{
+	lwipTCPEvent* last = tcp->early;
+	while (last->next)
+		last = last->next;
+	pthread_mutex_lock(&gQueueLock);
+	last->next = gQueue;
+	if (!gQueue)
+		gQueueTail = &last->next;
+	gQueue = tcp->early;
+	tcp->early = NULL;
+	gPumping = 1;
+	pthread_mutex_unlock(&gQueueLock);
+	simTimerSchedule(&gPumpTimer, 0);
 }
 
 /* ---- tcpip thread: lwIP's callbacks ---- */
 
 static void lwipTCPPost(simNetTCP* tcp, int kind, int value, simNetBuf* buf)
 {
+	int post;
 	lwipTCPEvent* e = calloc(1, sizeof(lwipTCPEvent));
 	if (!e) {
 		fprintf(stderr, "xsnet-sim: out of memory in lwIP's thread\n");
@@ -134,7 +184,14 @@ static void lwipTCPPost(simNetTCP* tcp, int kind, int value, simNetBuf* buf)
 	e->value = value;
 	e->buf = buf;
 	lwipRetain(&tcp->uses);
-	lwipPost(lwipTCPEventRun, e);
+	pthread_mutex_lock(&gQueueLock);
+	*gQueueTail = e;
+	gQueueTail = &e->next;
+	post = !gPumping;
+	gPumping = 1;
+	pthread_mutex_unlock(&gQueueLock);
+	if (post)
+		lwipPost(lwipTCPPump, NULL);
 }
 
 static err_t lwipTCPConnected(void* arg, struct tcp_pcb* pcb, err_t err)
@@ -257,11 +314,8 @@ void lwipTCPAdopt(simNetTCP* tcp, const simNetTCPUpcalls* up, void* owner)
 {
 	tcp->up = up;
 	tcp->owner = owner;
-	if (tcp->early && !tcp->replaying) {
-		tcp->replaying = 1;         /* upcalls never come from inside a downcall: replayed from the loop */
-		lwipRetain(&tcp->uses);
-		lwipPost(lwipTCPReplay, tcp);
-	}
+	if (tcp->early)
+		lwipTCPRequeue(tcp);        /* upcalls never come from inside a downcall: from the pump, later */
 }
 
 static err_t lwipTCPWriteCall(struct tcpip_api_call_data* call)
@@ -370,6 +424,11 @@ static void lwipTCPEnd(simNetTCP* tcp, int close)
 	c.tcp = tcp;
 	c.value = close;
 	lwipCall(lwipTCPCloseCall, &c.call);
+	while (tcp->early) {          /* never adopted, or not replayed yet: dropped, each letting go of its use */
+		lwipTCPEvent* e = tcp->early;
+		tcp->early = e->next;
+		lwipTCPDeliver(e);
+	}
 	lwipTCPRelease(tcp);          /* the XS side */
 }
 
