@@ -40,7 +40,10 @@ async function mochaInNamespace(files, env = {}) {
   child.stderr.on("data", (d) => { out += d; });
   const code = await new Promise((resolve) => child.on("close", resolve));
   const count = (what) => Number(out.match(new RegExp(`(\\d+) ${what}`))?.[1] ?? 0);
-  return { code, out, passing: count("passing"), failing: count("failing") };
+  // on failure: mocha's report of the failures (after its summary), else the end of the output
+  const summary = out.search(/\d+ passing/);
+  const failures = summary >= 0 ? out.slice(summary) : out.slice(-6000);
+  return { code, out, failures, passing: count("passing"), failing: count("failing") };
 }
 
 if (process.env.XSNET_SIM_STACK !== "lwip") {
@@ -82,8 +85,8 @@ if (process.env.XSNET_SIM_STACK !== "lwip") {
     });
 
     it("passes the nodemcu/net and luatos/socket suites and the lwIP-only checks in a namespace of its own", async () => {
-      const { code, out, passing, failing } = await mochaInNamespace(["tests/sim-lwip.test.js", ...LWIP_SUITES]);
-      assert.equal(code, 0, `the lwIP run failed (${failing} failing):\n${out.slice(-6000)}`);
+      const { code, out, failures, passing, failing } = await mochaInNamespace(["tests/sim-lwip.test.js", ...LWIP_SUITES]);
+      assert.equal(code, 0, `the lwIP run failed (${failing} failing):\n${failures}`);
       assert.equal(failing, 0);
       assert.ok(passing >= 100, `only ${passing} tests passed on lwIP:\n${out.slice(-3000)}`);
     });
@@ -94,12 +97,12 @@ if (process.env.XSNET_SIM_STACK !== "lwip") {
         this.skip();
       }
       buildSim({ quiet: true, lwip: true, sanitize: "thread" });
-      const { code, out, failing } = await mochaInNamespace(["tests/sim-lwip.test.js", "tests/net-tcp-client.test.js",
+      const { code, out, failures, failing } = await mochaInNamespace(["tests/sim-lwip.test.js", "tests/net-tcp-client.test.js",
         "tests/net-tcp-server.test.js", "tests/luatos-socket.test.js", "tests/net-udp.test.js"], {
         XSNET_SIM_TSAN: "1", TSAN_OPTIONS: `suppressions=${path.join(root, "tools", "lwip", "tsan.supp")}`,
       });
       assert.doesNotMatch(out, /ThreadSanitizer/, out.slice(-6000));
-      assert.equal(code, 0, `the ThreadSanitizer run failed (${failing} failing):\n${out.slice(-6000)}`);
+      assert.equal(code, 0, `the ThreadSanitizer run failed (${failing} failing):\n${failures}`);
     });
   });
 }
