@@ -136,5 +136,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = checkHostLayers();
   for (const p of problems) console.error(p);
   if (problems.length) process.exit(1);
-  console.log("hosts/sim: no socket call outside net/posix, dependency arrows one way");
+  console.log("hosts/sim: no socket call outside net/posix, no lwIP call outside net/lwip, dependency arrows one way");
 }
