@@ -148,6 +148,33 @@ describe("DNS resolver", function () {
       assert.deepEqual(second.queries.map((q) => q.name), ["servfail.fake"]);
     });
 
+    it("gives every A record of the name, in answer order, to the callback's addresses (after a CNAME chain)", async () => {
+      const fake = await fakeDns((q, rinfo, s) => {
+        const reply = (answers) => s.send(dnsResponse(q, { answers }), rinfo.port, rinfo.address);
+        const a = (data, name) => ({ name, type: "A", data });
+        if (q.name === "one.fake") reply([a("10.0.0.1")]);
+        else if (q.name === "five.fake") reply(["10.0.0.5", "10.0.0.3", "10.0.0.1", "10.0.0.4", "10.0.0.2"].map((d) => a(d)));
+        else if (q.name === "chain.fake") {
+          reply([
+            a("10.0.1.1", "last.fake"),
+            { type: "CNAME", data: "last.fake" },
+            a("10.6.6.6", "unrelated.fake"),
+            a("10.0.1.2", "last.fake"),
+            a("10.0.1.3", "last.fake"),
+          ]);
+        }
+      });
+      const r = await exitsCleanly(app("dns-resolver", ["all", `127.0.0.1:${fake.port}`, "200",
+        "one.fake", "five.fake", "chain.fake", "10.1.1.1", "localhost"]));
+      assert.deepEqual(lines(r.stdout).sort(), [
+        "10.1.1.1 10.1.1.1 first=true",
+        "chain.fake 10.0.1.1,10.0.1.2,10.0.1.3 first=true",
+        "five.fake 10.0.0.5,10.0.0.3,10.0.0.1,10.0.0.4,10.0.0.2 first=true",
+        "localhost 127.0.0.1 first=true",
+        "one.fake 10.0.0.1 first=true",
+      ]);
+    });
+
     it("ignores malformed replies (pointer loop, truncated) and answers to another question", async () => {
       const fake = await fakeDns((q, rinfo, s) => {
         const send = (bytes) => s.send(bytes, rinfo.port, rinfo.address);

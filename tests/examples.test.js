@@ -42,7 +42,8 @@ describe("examples", function () {
     const demo = spawn(process.execPath, ["examples/https-client/server.mjs"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
     try {
       await new Promise((resolve, reject) => {
-        demo.stdout.on("data", (d) => /listening/.test(d) && resolve());
+        let out = "";
+        demo.stdout.on("data", (d) => /listening/.test(out += d) && resolve());
         demo.on("exit", (code) => reject(new Error(`demo server exited (${code})`)));
       });
       const r = await runApp("examples/https-client/main.ts", { timeout: 20 });

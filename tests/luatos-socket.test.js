@@ -1,7 +1,7 @@
 // luatos/socket TCP client in callback and publish mode, against real Node peers on 127.0.0.1 and a dnsmasq
 // (app: tests/apps/luatos-socket.ts).
 import assert from "node:assert/strict";
-import { app, cleanup, exitsCleanly, lines, tcpServer, closedPort, startDnsmasq } from "./support/net-peers.js";
+import { app, cleanup, exitsCleanly, lines, tcpServer, closedPort, startDnsmasq, fakeDns, dnsResponse } from "./support/net-peers.js";
 
 const fnv = (buffer, h = 0x811c9dc5) => {
   for (const b of buffer) h = Math.imul(h ^ b, 0x01000193) >>> 0;
@@ -171,6 +171,92 @@ describe("luatos/socket TCP client (callback mode)", function () {
       assert.deepEqual(lines(r.stdout), [
         'connect [true,false] state=[2,"等待DNS"] remoteIP ["nil","nil","nil","nil"]',
         'event ON_LINE -1 state=[1,"离线"] remoteIP ["nil","nil","nil","nil"]',
+        'after-close ["nil","nil","nil","nil"]',
+      ]);
+    });
+  });
+
+  describe("with several addresses per name (a scripted DNS server on 127.0.0.1)", function () {
+    // Names answered with 1, 2, 4 or 5 A records; the TCP server listens on 127.0.0.1 only, so a connect to
+    // 127.0.0.2..5 is refused at once.
+    const RECORDS = {
+      "one.test": ["127.0.0.1"],
+      "two.test": ["127.0.0.1", "127.0.0.2"],
+      "five.test": ["127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.14", "127.0.0.15"],
+      "fallback.test": ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.1", "127.0.0.5"],
+      "refused.test": ["127.0.0.2", "127.0.0.3"],
+    };
+    let dns;
+    beforeEach(async () => {
+      dns = await fakeDns((q, rinfo, s) => {
+        const answers = (RECORDS[q.name] ?? []).map((data) => ({ type: "A", data }));
+        s.send(dnsResponse(q, { answers, rcode: q.name in RECORDS ? 0 : 3 }), rinfo.port, rinfo.address);
+      });
+    });
+    afterEach(() => dns.socket.close());
+    const server = () => `127.0.0.1:${dns.port}`;
+
+    it("remoteIP gives the answer's addresses in order, up to 4, padded with undefined (lookup only, port 0)", async () => {
+      const results = {};
+      for (const name of ["one.test", "two.test", "five.test"]) {
+        const r = await exitsCleanly(app("luatos-socket", ["name", name, 0], { dns: [server()] }));
+        results[name] = lines(r.stdout);
+      }
+      assert.deepEqual(results, {
+        "one.test": [
+          'connect [true,false] state=[2,"等待DNS"] remoteIP ["nil","nil","nil","nil"]',
+          'event ON_LINE 0 state=[1,"离线"] remoteIP ["127.0.0.1","nil","nil","nil"]',
+          'after-close ["nil","nil","nil","nil"]',
+        ],
+        "two.test": [
+          'connect [true,false] state=[2,"等待DNS"] remoteIP ["nil","nil","nil","nil"]',
+          'event ON_LINE 0 state=[1,"离线"] remoteIP ["127.0.0.1","127.0.0.2","nil","nil"]',
+          'after-close ["nil","nil","nil","nil"]',
+        ],
+        "five.test": [
+          'connect [true,false] state=[2,"等待DNS"] remoteIP ["nil","nil","nil","nil"]',
+          'event ON_LINE 0 state=[1,"离线"] remoteIP ["127.0.0.11","127.0.0.12","127.0.0.13","127.0.0.14"]',
+          'after-close ["nil","nil","nil","nil"]',
+        ],
+      });
+      assert.deepEqual(dns.queries.map((q) => q.name), ["one.test", "two.test", "five.test"]);
+    });
+
+    it("a TCP connect to a name gives remoteIP all its addresses (2 records: the first connects)", async () => {
+      let accepted = 0;
+      const { port } = await tcpServer(() => { accepted++; });
+      const r = await exitsCleanly(app("luatos-socket", ["name", "two.test", port], { dns: [server()] }));
+      assert.deepEqual(lines(r.stdout), [
+        'connect [true,false] state=[2,"等待DNS"] remoteIP ["nil","nil","nil","nil"]',
+        'event ON_LINE 0 state=[5,"在线"] remoteIP ["127.0.0.1","127.0.0.2","nil","nil"]',
+        'after-close ["nil","nil","nil","nil"]',
+      ]);
+      assert.equal(accepted, 1);
+    });
+
+    it("a refused address is followed by the next one, in order, up to the 4th (LuatOS network_state_connecting)", async () => {
+      const peers = [];
+      const { port } = await tcpServer((s) => peers.push(s.remoteAddress));
+      const r = await exitsCleanly(app("luatos-socket", ["name", "fallback.test", port, server(), "debug"]));
+      assert.deepEqual(lines(r.stdout).map((l) => l.replace(/failed \(-?\d+\)/, "failed")), [
+        "setDNS true",
+        'connect [true,false] state=[2,"等待DNS"] remoteIP ["nil","nil","nil","nil"]',
+        "D/socket NWCTRL*: 1 127.0.0.2 failed, trying 127.0.0.3",
+        "D/socket NWCTRL*: 1 127.0.0.3 failed, trying 127.0.0.4",
+        "D/socket NWCTRL*: 1 127.0.0.4 failed, trying 127.0.0.1",
+        "D/socket NWCTRL*: 1 ON_LINE 0",
+        'event ON_LINE 0 state=[5,"在线"] remoteIP ["127.0.0.2","127.0.0.3","127.0.0.4","127.0.0.1"]',
+        'after-close ["nil","nil","nil","nil"]',
+      ]);
+      assert.deepEqual(peers, ["127.0.0.1"]);
+    });
+
+    it("ON_LINE(-1) comes once, after every address was refused; remoteIP keeps them until close", async () => {
+      const port = await closedPort();
+      const r = await exitsCleanly(app("luatos-socket", ["name", "refused.test", port], { dns: [server()] }));
+      assert.deepEqual(lines(r.stdout), [
+        'connect [true,false] state=[2,"等待DNS"] remoteIP ["nil","nil","nil","nil"]',
+        'event ON_LINE -1 state=[1,"离线"] remoteIP ["127.0.0.2","127.0.0.3","nil","nil"]',
         'after-close ["nil","nil","nil","nil"]',
       ]);
     });

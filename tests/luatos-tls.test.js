@@ -2,7 +2,8 @@
 // against Node `tls` servers on 127.0.0.1, certificates generated at run time (tests/support/tls-peers.js).
 // App: tests/apps/luatos-tls.ts.
 import assert from "node:assert/strict";
-import { app, cleanup, exitsCleanly, lines } from "./support/net-peers.js";
+import tls from "node:tls";
+import { app, cleanup, exitsCleanly, lines, onCleanup, fakeDns, dnsResponse } from "./support/net-peers.js";
 import { bulkEcho, certificates, greeter, tlsServer, silentServer } from "./support/tls-peers.js";
 
 async function run(args, opts = {}) {
@@ -71,6 +72,39 @@ describe("luatos/socket over TLS (config isTls; hosts/sim/tls on OpenSSL)", func
     assert.deepEqual(out.slice(0, 4), ONLINE);
     assert.equal(srv.sessions[0].authorized, true);
     assert.deepEqual(await run(["hello", srv.port, "127.0.0.1", pki.ca.cert, "-", "-"]), REFUSED);
+  });
+
+  describe("a name with several addresses (a scripted DNS server on 127.0.0.1)", function () {
+    let dns;
+    const answers = {};
+    beforeEach(async () => {
+      dns = await fakeDns((q, rinfo, s) => {
+        s.send(dnsResponse(q, { answers: (answers[q.name] ?? []).map((data) => ({ type: "A", data })) }), rinfo.port, rinfo.address);
+      });
+    });
+    afterEach(() => dns.socket.close());
+
+    it("a refused address is followed by the next; SNI and the certificate check stay the name's", async () => {
+      answers["tls.test"] = ["127.0.0.2", "127.0.0.1"];
+      const srv = await tlsServer(pki.server, greeter);
+      const out = await run(["hello", srv.port, "tls.test", pki.ca.cert, "-", "-"], { dns: [`127.0.0.1:${dns.port}`] });
+      assert.deepEqual(out.slice(0, 4), ["config true", 'connect [true,false] state=[2,"等待DNS"]', ...ONLINE.slice(2)]);
+      assert.ok(out.includes('read [true,"world:hello"]'), out.join("\n"));
+      assert.deepEqual(srv.sessions.map((x) => x.servername), ["tls.test"]);
+    });
+
+    it("a failed handshake ends the connect: the next address is not tried (LuatOS state 4)", async () => {
+      answers["tls.test"] = ["127.0.0.1", "127.0.0.2"];
+      const rogue = await tlsServer(pki.rogue, greeter);
+      let reached = 0;
+      const good = tls.createServer(pki.server, (s) => { reached++; greeter(s); });
+      good.on("connection", () => reached++);
+      await new Promise((resolve, reject) => good.once("error", reject).listen(rogue.port, "127.0.0.2", resolve));
+      onCleanup(() => new Promise((resolve) => good.close(() => resolve())));
+      const out = await run(["hello", rogue.port, "tls.test", pki.ca.cert, "-", "-"], { dns: [`127.0.0.1:${dns.port}`] });
+      assert.deepEqual(out, ["config true", 'connect [true,false] state=[2,"等待DNS"]', 'event ON_LINE -1 state=[1,"离线"]']);
+      assert.equal(reached, 0);
+    });
   });
 
   it("a peer stalling in the handshake: ON_LINE(-1) after 10 s", async () => {

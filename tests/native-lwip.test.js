@@ -51,13 +51,19 @@ describe("device native module (modules/native)", function () {
   }
 
   it("lwipcall.h posts lwIP calls with tcpip_api_call for NO_SYS=0 (ESP32), calls them directly for ESP8266", function () {
-    for (const [target, posted] of [[targets[2], true], [targets[1], false]]) {
-      if (!fs.existsSync(`${lwipHeaders}/lwip/dns.h`) || !toolPath(target.cc)) this.skip();
-      const r = spawnSync(target.cc, [...target.flags, "-E", ...xsIncludes, `-I${check}`, "-DINCLUDE_XSPLATFORM",
-        '-DXSPLATFORM="xsnet_device_platform.h"', "-include", path.join(check, "moddable_device.h"), `-I${lwipHeaders}`,
-        path.join(lwip, "icmp.c")], { encoding: "utf8", maxBuffer: 64 << 20 });
-      assert.equal(r.status, 0, r.stderr);
-      assert.equal(/\btcpip_api_call\s*\(\s*\(?xsnetICMPOpenInLwip/.test(r.stdout), posted, `${target.name}: posted ${posted}`);
+    // icmp.c's open, and pcb.c's read of a socket's pcb for local() (getaddr()) and ttl()
+    for (const [file, call] of [["icmp.c", "xsnetICMPOpenInLwip"], ["pcb.c", "xsnetLocalInLwip"], ["pcb.c", "xsnetTTLInLwip"]]) {
+      for (const [target, posted] of [[targets[2], true], [targets[1], false]]) {
+        if (!fs.existsSync(`${lwipHeaders}/lwip/dns.h`) || !toolPath(target.cc)) this.skip();
+        const r = spawnSync(target.cc, [...target.flags, "-E", ...xsIncludes, `-I${check}`, "-DINCLUDE_XSPLATFORM",
+          '-DXSPLATFORM="xsnet_device_platform.h"', "-include", path.join(check, "moddable_device.h"), `-I${lwipHeaders}`,
+          path.join(lwip, file)], { encoding: "utf8", maxBuffer: 64 << 20 });
+        assert.equal(r.status, 0, r.stderr);
+        const expanded = new RegExp(`\\btcpip_api_call\\s*\\(\\s*\\(?${call}\\b`).test(r.stdout);
+        const direct = new RegExp(`\\(\\s*${call}\\s*\\)\\s*\\(`).test(r.stdout);
+        assert.equal(expanded, posted, `${file} ${call}, ${target.name}: posted ${posted}`);
+        assert.equal(direct, !posted, `${file} ${call}, ${target.name}: called directly ${!posted}`);
+      }
     }
   });
 

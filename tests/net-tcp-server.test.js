@@ -1,7 +1,7 @@
 // nodemcu/net TCP servers in the simulator, with Node and curl as clients (app: tests/apps/net-server.ts).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { app, appLocalAddress, cleanup, exitsCleanly, lines, tcpConnect, readAll, onCleanup, sendAndHalfClose } from "./support/net-peers.js";
+import { app, appLocalAddress, cleanup, exitsCleanly, lines, tcpConnect, readAll, readUntil, onCleanup, sendAndHalfClose } from "./support/net-peers.js";
 
 async function listeningPort(a) {
   const m = await a.waitFor(/listening (\d+) (\S+)\n/);
@@ -65,10 +65,12 @@ describe("nodemcu/net TCP server", function () {
     const c1 = await tcpConnect(port);
     const c1port = c1.localPort;
     await a.waitFor(/after-listen-callback 1\n/);
-    const reply = (s, text) => new Promise((resolve) => {
-      s.once("data", (d) => resolve(d.toString()));
+    // the echo's bytes, gathered (TCP keeps no boundaries) until as many as "echo <text>" came
+    const reply = (s, text) => {
+      const echoed = readUntil(s, (got) => got.length >= `echo ${text}`.length);
       s.write(text);
-    });
+      return echoed.then(String);
+    };
     assert.equal(await reply(c0, "one"), "echo one");
     assert.equal(await reply(c0, "close-server"), "echo close-server");
     // the server no longer accepts...

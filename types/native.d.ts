@@ -28,6 +28,13 @@ declare module "xsnet/native" {
    *  Throws "socket is not open/bound yet" for a closed socket. */
   export function ttl(socket: TCP | UDP, value?: number): number;
   /**
+   * The local end of a TCP (`udp` false) or UDP (`udp` true) socket of the host's own ECMA-419 classes, as
+   * `[port, "a.b.c.d"]`; undefined when closed, not bound yet, or the platform cannot tell (Moddable's desktop
+   * simulator). lwIP: pcb->local_port, pcb->local_ip ("0.0.0.0" for Moddable's UDP sockets, bound to every
+   * interface). `udp` must name the socket's kind: a board reads the pcb of that type.
+   */
+  export function local(socket: TCP | UDP, udp: boolean): [number, string] | undefined;
+  /**
    * Join an IPv4 multicast group ("0.0.0.0" = any interface) for all UDP sockets. lwIP: igmp_joingroup().
    * Throws Error "multicast join failed: no such interface" (no interface has `ifAddress`) or "... out of memory".
    */

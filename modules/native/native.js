@@ -10,6 +10,9 @@ export function ifinfo(index) @ "xs_native_ifinfo";
 /** IP time-to-live of an ECMA-419 TCP or UDP socket, set first when `value` (0..255) is given (boards: lwIP 2 only).
  * Throws RangeError "invalid ttl", Error "socket is not open/bound yet". */
 export function ttl(socket, value) @ "xs_native_ttl";
+/** Local end of an ECMA-419 TCP (`udp` false) or UDP (`udp` true) socket of the host's own classes: [port, "a.b.c.d"],
+ * or undefined (closed, not bound yet, or the platform cannot tell). Boards: the pcb's local_port/local_ip. */
+export function local(socket, udp) @ "xs_native_local";
 /** Join an IPv4 multicast group on the interface with address `ifAddress` ("0.0.0.0": any), for every UDP socket. lwIP: igmp_joingroup().
  * Throws Error "multicast join failed: no such interface" (no interface has that address) or "... out of memory". */
 export function multicastJoin(ifAddress, group) @ "xs_native_multicast_join";

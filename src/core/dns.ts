@@ -7,8 +7,12 @@ import { ERR_OK, ERR_DNS_FAILED, ERR_DNS_TIMEOUT } from "xsnet/core/errors";
 import { parseIPv4, parseIPv4Endpoint } from "xsnet/core/ip";
 import { post } from "xsnet/core/tasks";
 
-/** Lookup result: `error` is ERR_OK (0) with `address` "a.b.c.d", or ERR_DNS_FAILED / ERR_DNS_TIMEOUT. */
-export type LookupCallback = (error: number, address: string | undefined) => void;
+/**
+ * Lookup result: `error` is ERR_OK (0) with `address` "a.b.c.d", or ERR_DNS_FAILED / ERR_DNS_TIMEOUT. For a name,
+ * `addresses` holds every A record of the answer in its order (`addresses[0]` is `address`); undefined for an IP
+ * literal and on failure.
+ */
+export type LookupCallback = (error: number, address: string | undefined, addresses?: readonly string[]) => void;
 
 let resolver: Resolver | undefined;
 let resolverKey = "";
@@ -45,7 +49,7 @@ export type CancelLookup = () => void;
 const nothingToCancel: CancelLookup = () => {};
 
 /**
- * Resolve `host` (a name or an IPv4 literal) to an IPv4 address. `callback(error, address)` runs exactly once,
+ * Resolve `host` (a name or an IPv4 literal) to its IPv4 addresses. `callback(error, address)` runs exactly once,
  * always asynchronously, unless the returned function cancels the lookup first. Errors: ERR_DNS_FAILED (-6: no
  * such name, no address, no server configured or reachable, malformed name), ERR_DNS_TIMEOUT (-3: no server
  * answered).
@@ -68,9 +72,9 @@ export function lookup(host: string, callback: LookupCallback): CancelLookup {
 		resolverKey = key;
 	}
 	const r = resolver;
-	const done = (error: Error | null, address?: string) => {
+	const done = (error: Error | null, address?: string, _host?: string, addresses?: readonly string[]) => {
 		if (error) callback((error as DNSError).code === "ETIMEOUT" ? ERR_DNS_TIMEOUT : ERR_DNS_FAILED, undefined);
-		else callback(ERR_OK, address);
+		else callback(ERR_OK, address, addresses);
 	};
 	try {
 		r.resolve({ host }, done);

@@ -51,6 +51,12 @@ export const LUATOS_UDP_TX_MAX = 1460;
  */
 export const LUATOS_ACCEPT_QUEUE_MAX = 8;
 
+/**
+ * luatos/socket: addresses of a name a ctrl keeps (remoteIP) and tries in turn on connect: LuatOS's MAX_DNS_IP
+ * (luat_network_adapter.h, "每个URL最多保留4个IP", at most 4 IPs kept per name); the first ones of the answer.
+ */
+export const LUATOS_DNS_IPS_MAX = 4;
+
 /** Longest host name accepted, in bytes (RFC 1035; NodeMCU raises "illegal argument" from 256 on). */
 export const DNS_NAME_MAX = 255;
 

@@ -1,8 +1,9 @@
-// Network interfaces, multicast membership and the IP time-to-live of a socket: xsnet/native's functions (lwIP's
-// netif, igmp and pcb->ttl on a board) in the shapes every personality uses. Personalities check arguments and
-// word errors their own way; here addresses are already parsed dotted quads.
+// Network interfaces, multicast membership, the IP time-to-live and the local end of a socket: xsnet/native's
+// functions (lwIP's netif, igmp, pcb->ttl and pcb->local_ip/local_port on a board) in the shapes every personality
+// uses. Personalities check arguments and word errors their own way; here addresses are already parsed dotted quads.
 import {
-	ifinfo as hostInterfaceInfo, ttl as hostTTL, multicastJoin as hostJoin, multicastLeave as hostLeave,
+	ifinfo as hostInterfaceInfo, ttl as hostTTL, local as hostLocal, multicastJoin as hostJoin,
+	multicastLeave as hostLeave,
 } from "xsnet/native";
 import { TTL_MIN, TTL_MAX } from "xsnet/core/limits";
 export { TTL_MIN, TTL_MAX };
@@ -90,4 +91,15 @@ export function leaveGroup(ifAddress: string, group: string): boolean {
  */
 export function socketTTL(hostSocket: object, value?: number): number {
 	return hostTTL(hostSocket as Parameters<typeof hostTTL>[0], value);
+}
+
+/**
+ * The local `[port, ip]` of the host socket of a TCP connection (`udp` false) or a UDP endpoint (`udp` true): their
+ * `hostSocket`, never another object (a board reads the pcb in the host record of its lwIP classes, of the type
+ * `udp` names). `[undefined, undefined]` when the host cannot tell (closed, not bound yet, no such platform
+ * function). Source: lwIP's pcb->local_port and pcb->local_ip on a board, getsockname() in the simulator.
+ */
+export function socketLocal(hostSocket: object, udp: boolean): [number | undefined, string | undefined] {
+	const end = hostLocal(hostSocket as Parameters<typeof hostLocal>[0], udp);
+	return end ? [end[0], end[1]] : [undefined, undefined];
 }

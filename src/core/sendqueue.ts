@@ -1,7 +1,10 @@
 // A TCP connection's send queue (core/tcp.ts): bytes given to write() go straight to the host socket while it has
 // room and nothing waits before them; the rest waits here, in order, until onWritable reports room again
-// (back-pressure). Each write() completes once all of its bytes were handed to the host socket; its tcpSent is then
-// posted (never inside write()), in order with every other completion.
+// (back-pressure). Each write() completes once all of its bytes were handed to the host socket; its tcpSent comes
+// with the connection's next host event (flushSent from onWritable or onReadable: never inside write()), in order
+// with every other completion. The host reports room again after every write it took (the simulator on its next
+// turn; Moddable's lwIP TCP when the peer acknowledges the bytes, which is when NodeMCU's net.c fires "sent" and
+// LuatOS's TX_OK), so no turn of the event loop of our own is needed: the completions of a turn go out together.
 // Functions over the connection's own fields rather than a class of its own: no extra object per connection, and
 // no extra property lookups on the echo's hot path (XS looks properties up linearly).
 import { SEND_SLICE_BYTES, sendQueueLimit } from "xsnet/core/limits";
@@ -30,7 +33,6 @@ export interface SendQueueState {
 	queued: number | undefined;            // bytes in the queue
 	doneCount: number | undefined;         // completed writes whose tcpSent is still due
 	doneTokens: unknown[] | undefined;     // their tokens, only once one was not undefined
-	doneScheduled: boolean | undefined;
 	idleMs: number;                        // an inactivity limit applies (core/idle.ts): record activity
 	lastActive: number;
 }
@@ -51,7 +53,7 @@ export function queueWrite(c: SendQueueState, bytes: Uint8Array, token: unknown,
 		// nothing queued: write what fits now
 		offset = put(c, bytes, 0, size);
 		if (offset === size) {
-			complete(c, token);
+			complete(c, token, size);
 			return WRITE_OK;
 		}
 	}
@@ -109,12 +111,15 @@ export function pump(c: SendQueueState): void {
 		const token = chunk.token;
 		c.head = chunk = chunk.next;
 		if (!chunk) c.tail = undefined;
-		complete(c, token);
+		complete(c, token, size);
 	}
 }
 
-/** One write() is fully handed over: its tcpSent is posted (FIFO with every other completion). */
-function complete(c: SendQueueState, token: unknown): void {
+/**
+ * One write() of `size` bytes is fully handed over: its tcpSent is due (FIFO with every other completion; see
+ * flushSent). An empty write gave the host nothing that would bring an event: its flush is posted.
+ */
+function complete(c: SendQueueState, token: unknown, size: number): void {
 	const count = c.doneCount ?? 0;
 	if (token !== undefined || c.doneTokens) {
 		// tokens are kept only when one is given (both personalities pass none): no array per batch then
@@ -122,15 +127,14 @@ function complete(c: SendQueueState, token: unknown): void {
 		tokens.push(token);
 	}
 	c.doneCount = count + 1;
-	if (!c.doneScheduled) {
-		c.doneScheduled = true;
-		post(flushSent, c);
-	}
+	if (!size) post(flushSent, c);
 }
 
-/** Deliver the due tcpSent events (a posted job: never inside write(); also when the connection ends). */
+/**
+ * Deliver the due tcpSent events: from the connection's host callbacks (onWritable, onReadable: never inside
+ * write()), and when it ends.
+ */
 export function flushSent(c: SendQueueState): void {
-	c.doneScheduled = false;
 	const count = c.doneCount;
 	if (!count) return;
 	const tokens = c.doneTokens;

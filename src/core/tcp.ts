@@ -13,15 +13,16 @@
 // - close() is graceful: bytes already written are delivered, then FIN.
 //
 // Two receive modes: push (default: every received byte goes to owner.tcpReceived, decoded per `format`;
-// nodemcu/net) and pull (pullMode(): bytes wait until the owner read()s them, owner.tcpReadable says when new ones
-// arrived; luatos/socket). Pull mode reads at most RECEIVE_BUFFER_BYTES ahead of the application; the rest stays in
-// the host socket, whose window then closes, so not reading is the flow control.
+// nodemcu/net) and pull (core/pull.ts: bytes wait until the owner reads them, owner.tcpReadable says when new ones
+// arrived; luatos/socket).
 import TCP from "embedded:io/socket/tcp";
 import { Utf8Decoder } from "xsnet/core/utf8";
-import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, RECEIVE_BUFFER_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
+import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
 import { queueWrite, pump, flushSent, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/sendqueue";
 import type { Chunk, SendQueueState } from "xsnet/core/sendqueue";
-import { ReceiveQueue } from "xsnet/core/rxqueue";
+import type { ReceiveQueue } from "xsnet/core/rxqueue";
+import { fill, pullChunk } from "xsnet/core/pull";
+import type { PullState } from "xsnet/core/pull";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST, ERR_CLSD } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import type { CancelLookup } from "xsnet/core/dns";
@@ -31,9 +32,10 @@ import type { IdleWatched } from "xsnet/core/idle";
 import type { TlsTarget } from "xsnet/core/tls";
 import { TLS_HANDSHAKE_MS } from "xsnet/core/limits";
 import { ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
+import { socketLocal } from "xsnet/core/netif";
 import Timer from "timer";
 
-/** The host socket as this module uses it (ECMA-419 TCP plus the simulator's localAddress/localPort). */
+/** The host socket as this module uses it (ECMA-419 TCP; its local end comes from xsnet/native, core/netif.ts). */
 export interface HostTCP {
 	read(byteLength?: number): ArrayBuffer | undefined;
 	read(buffer: Uint8Array): number;
@@ -41,8 +43,6 @@ export interface HostTCP {
 	close(): void;
 	readonly remoteAddress?: string;
 	readonly remotePort?: number;
-	readonly localAddress?: string;
-	readonly localPort?: number;
 	/** Back-reference set by this module; the shared callbacks find their connection through it. */
 	xsnetConnection?: TcpConnection;
 }
@@ -54,8 +54,11 @@ export type ReceiveFormat = "string" | "buffer";
 
 /** Receiver of a connection's events. Each method is called at most as described; none is called after close(). */
 export interface TcpOwner {
-	/** Name lookup of connect() finished: the address, or undefined when it failed (then tcpClosed follows). */
-	tcpResolved(connection: TcpConnection, address: string | undefined): void;
+	/**
+	 * Name lookup of connect() finished: the address, or undefined when it failed (then tcpClosed follows);
+	 * `addresses`: every A record of a name's answer, in order (the connection uses the first); undefined for a literal.
+	 */
+	tcpResolved(connection: TcpConnection, address: string | undefined, addresses?: readonly string[]): void;
 	/** Handshake done (outgoing connections only). */
 	tcpConnected(connection: TcpConnection): void;
 	/** Bytes arrived, decoded per `format`; never empty. Push mode only. */
@@ -65,7 +68,10 @@ export interface TcpOwner {
 	 * called once per batch of arrivals the owner has not read from yet, never during read().
 	 */
 	tcpReadable?(connection: TcpConnection): void;
-	/** All bytes of one write() call were handed to the host socket; once per write(), in order. */
+	/**
+	 * All bytes of one write() call were handed to the host socket; once per write(), in order, with the connection's
+	 * next host event (onWritable: room came back, on a board the peer's ACK; or onReadable), never inside write().
+	 */
 	tcpSent(connection: TcpConnection, token: unknown): void;
 	/** The connection is over: 0 = closed by the peer, else an lwIP error number (errors.ts). */
 	tcpClosed(connection: TcpConnection, error: number): void;
@@ -79,6 +85,8 @@ export const IDLE = 0, RESOLVING = 1, CONNECTING = 2, CONNECTED = 3, CLOSING = 4
 
 /** Shared by every connection's text decoding (drainText); allocated on first use. */
 let scratch: ArrayBuffer | undefined;
+/** The last view of `scratch` drainText made: the next read of as many bytes (an echo's) reuses it. */
+let scratchView: Uint8Array | undefined, scratchBytes = 0;       // (its length: a getter call in XS)
 
 function onWritable(this: HostTCP, bytes: number): void {
 	this.xsnetConnection?.writable(bytes);
@@ -99,22 +107,24 @@ function hostOptions(extra: object): object {
 	return { ...extra, onReadable, onWritable, onError, format: "buffer", noDelay: TCP_NO_DELAY, nodelay: TCP_NO_DELAY };
 }
 
-export class TcpConnection implements IdleWatched, SendQueueState {
+export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	// Fields marked `declare` exist only once assigned: with ES2022 class fields every declared field would be an
 	// own property (a 32-byte slot in XS, looked up linearly) on every connection, used or not.
 	/** Who gets the events; null once the application closed the connection (then no event is delivered). */
 	owner: TcpOwner | null;
 	/** One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. */
 	state: number;
-	/** Remote port and address asked for (connect) or found (accepted). */
-	declare port: number | undefined;
-	declare address: string | undefined;
+	// The peer: the host socket's while there is one (no slots of our own on an open connection); `peerPort` is
+	// connect()'s port until the host socket exists, both are what the host socket said once it is gone.
+	declare private peerPort: number | undefined;
+	declare private peerAddress: string | undefined;
 
 	/** @internal The host socket (sendqueue.ts writes to it). */
 	declare socket: HostTCP | undefined;
 	/** @internal Bytes write() takes now. */
 	declare room: number | undefined;
-	declare private available: number | undefined;  // bytes onReadable reported and not yet read
+	/** @internal Bytes onReadable reported and not yet read (core/pull.ts reads them too). */
+	declare available: number | undefined;
 	declare private fmt: ReceiveFormat | undefined; // undefined = "string"
 	declare private decoder: Utf8Decoder | undefined;
 	/** @internal The send queue (sendqueue.ts): first and last chunk, bytes in it. */
@@ -122,12 +132,14 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	declare tail: Chunk | undefined;
 	declare queued: number | undefined;
 	declare private held: boolean | undefined;
-	/** @internal Completed writes whose tcpSent is still due, their tokens (only once one was not undefined). */
+	/**
+	 * @internal Completed writes whose tcpSent is still due, their tokens (only once one was not undefined): delivered
+	 * by the next onWritable or onReadable (sendqueue.ts).
+	 */
 	declare doneCount: number | undefined;
 	declare doneTokens: unknown[] | undefined;
-	declare doneScheduled: boolean | undefined;
-	// Pull mode when not undefined: the bytes read from the host and not yet by the owner; null until the first.
-	declare private pulled: ReceiveQueue | null | undefined;
+	/** @internal Pull mode (core/pull.ts) when not undefined: bytes read from the host, not yet by the owner. */
+	declare pulled: ReceiveQueue | null | undefined;
 	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
 	declare signalled: boolean | undefined;
 	/**
@@ -168,14 +180,37 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 			c.idleMs = idleMs;
 			watchIdle(c);
 		}
-		try {
-			c.address = socket.remoteAddress;
-			c.port = socket.remotePort;
-		}
-		catch {
-			// unknown peer
-		}
 		return c;
+	}
+
+	/** Remote port: connect()'s, or the host socket's (accepted: the peer's); undefined when unknown. */
+	get port(): number | undefined {
+		const s = this.socket;
+		if (s) {
+			try {
+				const port = s.remotePort;
+				if (port !== undefined) return port;
+			}
+			catch {
+				// not supported by this host
+			}
+		}
+		return this.peerPort;
+	}
+
+	/** Remote IP address (from the host socket: connect()'s resolved address, or the accepted peer's). */
+	get address(): string | undefined {
+		const s = this.socket;
+		if (s) {
+			try {
+				const address = s.remoteAddress;
+				if (address !== undefined) return address;
+			}
+			catch {
+				// not supported by this host
+			}
+		}
+		return this.peerAddress;
 	}
 
 	/** Receive format; changing it drops bytes of an incomplete UTF-8 character held by the decoder. */
@@ -186,110 +221,6 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 		if (value === this.format) return;
 		this.fmt = value;
 		if (this.decoder) this.decoder = undefined;
-	}
-
-	/**
-	 * Switch to pull mode (before connect(), or at once for an accepted connection): received bytes are kept until
-	 * read() takes them; owner.tcpReadable announces arrivals; tcpReceived is not called.
-	 */
-	pullMode(): void {
-		if (this.pulled === undefined) this.pulled = null;
-	}
-
-	/**
-	 * Pull mode: bytes that read() can return now (read ahead, plus what the host socket holds). After the
-	 * connection ended, what was received before the end and not read.
-	 */
-	get readableBytes(): number {
-		const q = this.pulled;
-		if (q === undefined) return 0;
-		return (q ? q.length : 0) + (this.socket ? this.available ?? 0 : 0);
-	}
-
-	/**
-	 * Pull mode: take up to `limit` received bytes (all readable bytes when `limit` is larger), in order, as one
-	 * ArrayBuffer (empty when none); clears `signalled`. Works after the connection ended, on what is left.
-	 */
-	read(limit: number): ArrayBuffer {
-		const q = this.pulled;
-		const readable = this.readableBytes;
-		if (limit > readable) limit = readable;
-		if (!limit) {
-			this.signalled = false;
-			return new ArrayBuffer(0);
-		}
-		if (q && limit <= q.length) {
-			this.signalled = false;
-			const out = q.take(limit);
-			this.fill();
-			return out;
-		}
-		const out = new Uint8Array(limit);
-		this.readInto(out);
-		return out.buffer as ArrayBuffer;
-	}
-
-	/**
-	 * Pull mode: copy up to `target.length` received bytes into `target`, in order: the bytes read ahead, then
-	 * straight from the host socket (its read(buffer), one copy); returns the count. Clears `signalled`.
-	 */
-	readInto(target: Uint8Array): number {
-		const q = this.pulled;
-		this.signalled = false;
-		if (q === undefined) return 0;
-		const size = target.length;
-		let done = q && q.length ? q.takeInto(target) : 0;
-		const socket = this.socket;
-		while (done < size && socket && this.available! > 0) {
-			let n = size - done;
-			if (n > this.available!) n = this.available!;
-			let got: number;
-			try {
-				got = socket.read(n === size ? target : target.subarray(done, done + n));    // (a view costs)
-			}
-			catch {
-				got = 0;
-			}
-			if (!got) {
-				this.available = 0;
-				break;
-			}
-			this.available! -= got;
-			done += got;
-		}
-		if (this.available! > 0) this.fill();
-		return done;
-	}
-
-	/** Pull mode: read from the host socket while less than RECEIVE_BUFFER_BYTES are read ahead. */
-	private fill(): void {
-		for (;;) {
-			const room = RECEIVE_BUFFER_BYTES - (this.pulled?.length ?? 0);
-			if (room <= 0 || !this.pullChunk(room)) return;
-		}
-	}
-
-	/** Pull mode: move one chunk (at most `max` bytes) from the host socket to the queue; false when it has none. */
-	private pullChunk(max = RECEIVE_CHUNK_BYTES): boolean {
-		const socket = this.socket;
-		let n = this.available ?? 0;
-		if (!socket || n <= 0) return false;
-		if (n > max) n = max;
-		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
-		let buffer: ArrayBuffer | undefined;
-		try {
-			buffer = socket.read(n);
-		}
-		catch {
-			buffer = undefined;
-		}
-		if (!buffer || !buffer.byteLength) {
-			this.available = 0;
-			return false;
-		}
-		this.available! -= buffer.byteLength;
-		(this.pulled ??= new ReceiveQueue()).push(buffer);
-		return true;
 	}
 
 	/** Bytes given to write() and not yet taken by the host socket. */
@@ -304,15 +235,15 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	 * A failed lookup ends in owner.tcpClosed(ERR_DNS_FAILED or ERR_DNS_TIMEOUT).
 	 */
 	connect(host: string, port: number): void {
-		this.port = port;
+		this.peerPort = port;
 		this.state = RESOLVING;
-		this.cancelLookup = lookup(host, (error, address) => this.resolved(error, address));
+		this.cancelLookup = lookup(host, (error, address, addresses) => this.resolved(error, address, addresses));
 	}
 
-	private resolved(error: number, address: string | undefined): void {
+	private resolved(error: number, address: string | undefined, addresses?: readonly string[]): void {
 		delete this.cancelLookup;
 		if (this.state !== RESOLVING || !this.owner) return;
-		this.owner.tcpResolved(this, address);
+		this.owner.tcpResolved(this, address, addresses);
 		if (this.state !== RESOLVING) return;       // close() in the callback
 		if (error !== ERR_OK || address === undefined) {
 			this.finish(error);
@@ -328,8 +259,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	}
 
 	private open(address: string): void {
-		this.address = address;
-		const options: Record<string, unknown> = { address, port: this.port };
+		const options: Record<string, unknown> = { address, port: this.peerPort };
 		if (this.keepAliveMs) options.keepAlive = this.keepAliveMs;
 		const tls = this.tls;
 		let socket: HostTCP;
@@ -352,6 +282,9 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 		else socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
+		// the host socket's remotePort/remoteAddress now (no slot kept); a TLS socket reports no peer: keep ours
+		if (tls) this.peerAddress = address;
+		else delete this.peerPort;
 		this.state = CONNECTING;
 	}
 
@@ -373,6 +306,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	writable(bytes: number): void {
 		this.room = bytes;
 		if (this.state === CONNECTING) this.connected();
+		if (this.doneCount) flushSent(this);            // writes completed before this event (may close)
 		if (this.state !== CONNECTED && this.state !== CLOSING) return;
 		pump(this);
 		if (this.state === CLOSING && !this.head) this.release();
@@ -382,18 +316,12 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	private connected(): void {
 		this.state = CONNECTED;
 		if (this.handshakeTimer !== undefined) this.stopHandshakeTimer();
-		try {
-			const s = this.socket!;
-			if (s.remoteAddress) this.address = s.remoteAddress;
-		}
-		catch {
-			// keep the address we connected to
-		}
 		this.owner?.tcpConnected(this);
 	}
 
 	/** Host: onReadable(bytes). */
 	readable(bytes: number): void {
+		if (this.doneCount) flushSent(this);            // "sent" before the bytes that follow it (an echo's reply)
 		this.available = bytes;
 		if (this.idleMs) this.lastActive = Date.now();
 		if (this.state === CONNECTING) this.connected();
@@ -404,7 +332,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 				this.signalled = true;
 				this.owner?.tcpReadable?.(this);
 			}
-			if (this.available! > 0) this.fill();     // (what the owner left)
+			if (this.available! > 0) fill(this);     // (what the owner left)
 			return;
 		}
 		this.drain();
@@ -446,7 +374,11 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 			}
 			let n = this.available!;
 			if (n > RECEIVE_SCRATCH_BYTES) n = RECEIVE_SCRATCH_BYTES;
-			const view = new Uint8Array(scratch ??= new ArrayBuffer(RECEIVE_SCRATCH_BYTES), 0, n);
+			if (n !== scratchBytes) {
+				scratchView = new Uint8Array(scratch ??= new ArrayBuffer(RECEIVE_SCRATCH_BYTES), 0, n);
+				scratchBytes = n;
+			}
+			const view = scratchView!;
 			const got = this.socket.read(view);
 			if (!got) {
 				this.available = 0;
@@ -492,25 +424,21 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 	}
 
 	/**
-	 * The host socket while connecting or connected (for xsnet/native's per-socket options such as ttl), else
-	 * undefined.
+	 * The host's TCP socket while connecting or connected (for xsnet/native's per-socket functions: ttl, local end),
+	 * else undefined. Undefined over TLS too: the TLS socket is no host TCP socket (xsnet/native reads the host
+	 * record of the host's own TCP class on a board) and keeps its TCP socket private.
 	 */
 	get hostSocket(): object | undefined {
-		return (this.state === CONNECTING || this.state === CONNECTED) ? this.socket : undefined;
+		return (this.state === CONNECTING || this.state === CONNECTED) && !this.tls ? this.socket : undefined;
 	}
 
-	/** Local port and address of the host socket ([undefined, undefined] when unknown). */
+	/**
+	 * Local port and address of the host socket: `[port, ip]` once connecting (lwIP sets both in tcp_connect),
+	 * [undefined, undefined] when unknown (not connecting or connected, over TLS, or the host cannot tell).
+	 */
 	local(): [number | undefined, string | undefined] {
-		const s = this.socket;
-		if (!s || (this.state !== CONNECTED && this.state !== CONNECTING)) return [undefined, undefined];
-		try {
-			const port = s.localPort, address = s.localAddress;
-			if (port && address) return [port, address];
-		}
-		catch {
-			// not supported by this host
-		}
-		return [undefined, undefined];
+		const s = this.hostSocket;
+		return s ? socketLocal(s, false) : [undefined, undefined];
 	}
 
 	/** The inactivity limit passed (core/idle.ts): abort, as lwIP does, and tell the owner ERR_ABRT. */
@@ -527,7 +455,20 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 			this.release();
 			return;
 		}
+		if (this.doneCount && this.owner) {
+			// the stack took those bytes before the end: their tcpSent now, the end on a later turn, as when the peer's
+			// ACK came before its FIN (the application's reaction to "sent" runs before it hears of the end)
+			flushSent(this);
+			post(finishLater, this, error);
+			return;
+		}
 		this.finish(error);
+	}
+
+	/** Posted by failed(): the end that followed due tcpSent events. */
+	finishLater(error: number): void {
+		if (this.state === CLOSING) this.release();        // close() meanwhile: the host socket is gone already
+		else if (this.state !== CLOSED) this.finish(error);
 	}
 
 	/**
@@ -542,7 +483,7 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 		if (this.doneCount && this.owner) flushSent(this);
 		if (this.pulled !== undefined) {
 			// what the host still holds was received before the end: keep it readable (the host socket goes now)
-			while (this.pullChunk())
+			while (pullChunk(this))
 				;
 		}
 		const owner = this.owner;
@@ -590,6 +531,16 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 		if (this.available) this.available = 0;
 		if (this.decoder) this.decoder = undefined;
 		const socket = this.socket;
+		if (socket) {
+			try {
+				const address = socket.remoteAddress, port = socket.remotePort;   // (a closed host socket's throw)
+				if (address !== undefined) this.peerAddress = address;                // (a TLS socket's: undefined)
+				if (port !== undefined) this.peerPort = port;
+			}
+			catch {
+				// unknown peer
+			}
+		}
 		this.socket = undefined;
 		if (socket) {
 			socket.xsnetConnection = undefined;
@@ -605,4 +556,8 @@ export class TcpConnection implements IdleWatched, SendQueueState {
 
 function drainLater(c: TcpConnection): void {
 	c.drainLater();
+}
+
+function finishLater(c: TcpConnection, error: number): void {
+	c.finishLater(error);
 }

@@ -6,6 +6,7 @@ import UDP from "embedded:io/socket/udp";
 import { decodeUtf8 } from "xsnet/core/utf8";
 import { post } from "xsnet/core/tasks";
 import type { ReceiveFormat } from "xsnet/core/tcp";
+import { socketLocal } from "xsnet/core/netif";
 
 /** A received datagram: its bytes, with the sender's address and port. */
 export type Packet = ArrayBuffer & { address: string; port: number };
@@ -14,8 +15,6 @@ interface HostUDP {
 	read(): Packet | undefined;
 	write(data: ArrayBuffer | ArrayBufferView, address: string, port: number): void;
 	close(): void;
-	readonly address?: string;
-	readonly port?: number;
 	xsnetEndpoint?: UdpEndpoint;
 }
 type HostUDPConstructor = new (options: object) => HostUDP;
@@ -161,19 +160,17 @@ export class UdpEndpoint {
 		}
 	}
 
-	/** Bound local port and address, [undefined, undefined] when not bound. */
+	/**
+	 * Bound local port and address, [undefined, undefined] when not bound. The port is the host socket's (lwIP's
+	 * pcb->local_port on a board: the one chosen for port 0 too); the address is the one open() asked for when the
+	 * socket is bound to every interface, as Moddable's lwIP UDP sockets always are (as the listener's getaddr()).
+	 */
 	local(): [number | undefined, string | undefined] {
 		const socket = this.socket;
 		if (!socket) return [undefined, undefined];
-		let port: number | undefined, address: string | undefined;
-		try {
-			port = socket.port;
-			address = socket.address;
-		}
-		catch {
-			// not supported by this host
-		}
-		return [port || this.boundPort || undefined, address || this.boundAddress || "0.0.0.0"];
+		const [port, address] = socketLocal(socket, true);
+		return [port || this.boundPort || undefined,
+			address && address !== "0.0.0.0" ? address : this.boundAddress || "0.0.0.0"];
 	}
 
 	/** Unbind; nothing is delivered afterwards. The endpoint can be opened again. */

@@ -4,7 +4,7 @@
 //   r.resolve({host: "example.com", onResolved(host, address) {...}, onError(host) {...}});
 //   r.close();
 // and xsnet's callback form, kept as an extension:
-//   r.resolve({host: "example.com"}, (error, address, host) => {...});
+//   r.resolve({host: "example.com"}, (error, address, host, addresses) => {...});
 // A-record queries only (IPv4). This file is the state machine (requests, tries, timers, the socket); the
 // message format is xsnet/dns/wire.
 //
@@ -13,6 +13,8 @@
 // - each server gets up to DNS_RETRY_GAPS_MS.length tries with those gaps (1, 1, 2, 3 s), then the next server;
 // - a reply counts only if it comes from the queried server's address and port, carries the query's id, has
 //   QR set and asks our question;
+// - a reply's A records for the name (after its CNAME chain) are all kept, in answer order: Moddable's form gets
+//   the first (as Moddable's resolver), the extension callback all of them (LuatOS's socket.remoteIP needs them);
 // - NXDOMAIN ends the lookup at once (error code "ENOTFOUND"); a reply without an A record for the name after
 //   following the CNAME chain in the same answer ends it too ("ENODATA"); SERVFAIL, REFUSED and other error
 //   codes move on to the next server ("ESERVFAIL" when none is left); silence on every server gives "ETIMEOUT";
@@ -29,8 +31,12 @@ import { parseIPv4, parseIPv4Endpoint } from "xsnet/core/ip";
 import { encodeQuery, messageId, parseResponse } from "xsnet/dns/wire";
 import type { ParsedAnswer } from "xsnet/dns/wire";
 
-/** Completion callback of the extension form: `error` is null on success, then `address` is "a.b.c.d"; `host` is the requested name. */
-export type ResolveCallback = (error: Error | null, address?: string, host?: string) => void;
+/**
+ * Completion callback of the extension form: `error` is null on success, then `address` is "a.b.c.d" and
+ * `addresses` every A record of the answer in its order (`addresses[0]` is `address`; `[address]` for an IP
+ * literal or "localhost"); `host` is the requested name.
+ */
+export type ResolveCallback = (error: Error | null, address?: string, host?: string, addresses?: readonly string[]) => void;
 
 /** What `resolve()` takes: the host and, in Moddable's form, its two callbacks (at least one of them). */
 export interface ResolveOptions {
@@ -171,7 +177,7 @@ export default class Resolver {
 			this.#requests.push(request);
 			request.timer = Timer.set(() => {
 				request.timer = undefined;
-				this.#finish(request, null, literal);
+				this.#finish(request, null, [literal]);
 			}, 0);
 			return;
 		}
@@ -269,7 +275,7 @@ export default class Resolver {
 	}
 
 	/** End `request`: forget it (closing the socket when it was the last query), then call back. */
-	#finish(request: Request, error: DNSError | null, address?: string): void {
+	#finish(request: Request, error: DNSError | null, addresses?: readonly string[]): void {
 		const i = this.#requests.indexOf(request);
 		if (i < 0) return;
 		this.#requests.splice(i, 1);
@@ -279,10 +285,10 @@ export default class Resolver {
 		const { callback, host } = request;
 		if (callback) {
 			if (error) callback(error, undefined, host);
-			else callback(null, address, host);
+			else callback(null, addresses![0], host, addresses);
 		}
 		else if (error) request.onError?.call(this, host, error);
-		else request.onResolved?.call(this, host, address!);
+		else request.onResolved?.call(this, host, addresses![0]);
 	}
 
 	#readable(socket: HostUDP, count: number): void {
@@ -309,7 +315,7 @@ export default class Resolver {
 			return;      // malformed: ignore, as if lost
 		}
 		if (answer.kind === "ignore") return;
-		if (answer.kind === "address") this.#finish(request, null, answer.address);
+		if (answer.kind === "address") this.#finish(request, null, answer.addresses);
 		else if (answer.kind === "nxdomain") this.#finish(request, new DNSError("ENOTFOUND", request.host));
 		else if (answer.kind === "nodata") this.#finish(request, new DNSError("ENODATA", request.host));
 		else {

@@ -13,14 +13,15 @@ const POINTER_JUMPS_MAX = 32;
 
 /**
  * What a response says about the A record of the name asked:
- * - "address": the first A record of the name, or of the end of its CNAME chain inside the same answer;
+ * - "address": the A records of the name, or of the end of its CNAME chain inside the same answer, in answer
+ *   order (`addresses`, at least one; `address` is the first);
  * - "nxdomain": RCODE 3, the name does not exist;
  * - "nodata": RCODE 0 without such an A record;
  * - "servfail": any other RCODE (SERVFAIL, REFUSED, ...);
  * - "ignore": not a response to this question (a query, another opcode, another question).
  */
 export type ParsedAnswer =
-	| { kind: "address"; address: string }
+	| { kind: "address"; address: string; addresses: string[] }
 	| { kind: "nxdomain" | "nodata" | "servfail" | "ignore" };
 
 /**
@@ -119,7 +120,7 @@ export function parseResponse(bytes: Uint8Array, name: string): ParsedAnswer {
 	if (rcode === RCODE_NXDOMAIN) return { kind: "nxdomain" };
 	if (rcode !== 0) return { kind: "servfail" };
 	const cnames = new Map<string, string>();
-	const addresses = new Map<string, string>();
+	const addresses = new Map<string, string[]>();     // name -> its A records, in answer order
 	for (let i = 0; i < ancount; i++) {
 		const [rname, next] = readName(bytes, offset);
 		if (next + 10 > bytes.length) throw new Error("truncated");
@@ -128,8 +129,12 @@ export function parseResponse(bytes: Uint8Array, name: string): ParsedAnswer {
 		const rdata = next + 10;
 		if (rdata + rdlength > bytes.length) throw new Error("truncated");
 		if (u16(bytes, next + 2) === CLASS_IN) {
-			if (type === TYPE_A && rdlength === 4 && !addresses.has(rname))
-				addresses.set(rname, `${bytes[rdata]}.${bytes[rdata + 1]}.${bytes[rdata + 2]}.${bytes[rdata + 3]}`);
+			if (type === TYPE_A && rdlength === 4) {
+				const address = `${bytes[rdata]}.${bytes[rdata + 1]}.${bytes[rdata + 2]}.${bytes[rdata + 3]}`;
+				const list = addresses.get(rname);
+				if (list) list.push(address);
+				else addresses.set(rname, [address]);
+			}
 			else if (type === TYPE_CNAME && !cnames.has(rname))
 				cnames.set(rname, readName(bytes, rdata)[0]);
 		}
@@ -137,8 +142,8 @@ export function parseResponse(bytes: Uint8Array, name: string): ParsedAnswer {
 	}
 	let target = name;
 	for (let hop = 0; hop <= DNS_CNAME_HOPS_MAX; hop++) {
-		const address = addresses.get(target);
-		if (address !== undefined) return { kind: "address", address };
+		const list = addresses.get(target);
+		if (list !== undefined) return { kind: "address", address: list[0], addresses: list };
 		const alias = cnames.get(target);
 		if (alias === undefined) break;
 		target = alias;

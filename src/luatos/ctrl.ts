@@ -3,6 +3,7 @@
 // (NA), read from its state machine; socket.ts checks the arguments and shapes the results.
 import { TcpConnection, CLOSED as TCP_CLOSED, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { TcpOwner } from "xsnet/core/tcp";
+import { pullMode, readableBytes, readInto, read } from "xsnet/core/pull";
 import { UdpEndpoint } from "xsnet/core/udp";
 import type { UdpOwner, Packet } from "xsnet/core/udp";
 import { lookup } from "xsnet/core/dns";
@@ -10,7 +11,8 @@ import type { CancelLookup } from "xsnet/core/dns";
 import { parseIPv4 } from "xsnet/core/ip";
 import { tlsTarget } from "xsnet/core/tls";
 import type { TlsSettings } from "xsnet/core/tls";
-import { LUATOS_UDP_TX_MAX } from "xsnet/core/limits";
+import { LUATOS_UDP_TX_MAX, LUATOS_DNS_IPS_MAX } from "xsnet/core/limits";
+import { ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
 import { deliver, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
 import { log } from "luatos/log";
 import { post } from "xsnet/core/tasks";
@@ -50,7 +52,8 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	declare server: import("luatos/server").Server | undefined;
 	declare remoteAddress: string | undefined;     // UDP: connect's peer (a TCP peer is its connection's: no slot)
 	declare remotePort: number | undefined;
-	declare dnsIps: string[] | undefined;          // remoteIP()
+	declare dnsIps: string[] | undefined;          // remoteIP(), and what a TCP connect to a name tries in turn
+	declare dnsNext: number | undefined;           // the index in dnsIps a failed TCP connect tries next (1 if unset)
 	declare ended: boolean | undefined;            // the connection ended by itself (LuatOS need_close)
 	declare txDue: number | undefined;             // tx() calls whose bytes are not handed over yet
 	declare cancelLookup: CancelLookup | undefined;
@@ -116,26 +119,26 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		this.state = literal ? this.connecting() : WAIT_DNS;
 		if (!this.udp && (literal || port !== 0)) {
 			const conn = new TcpConnection(this);
-			conn.pullMode();
+			pullMode(conn);
 			if (this.keepIdle) conn.keepAliveMs = this.keepIdle * 1000;
 			if (this.tls) conn.tls = tlsTarget(host, this.tls);
 			this.conn = conn;
 			conn.connect(host, port);
 		}
 		else if (literal && this.udp) this.bind(literal, false);   // LuatOS's stack binds before connect() returns
-		else this.cancelLookup = lookup(host, (error, address) => this.looked(error, address, literal === undefined));
+		else this.cancelLookup = lookup(host, (error, address, ips) => this.looked(error, address, ips, literal === undefined));
 		return true;
 	}
 
 	/** The lookup of a UDP connect or of a DNS-only connect (port 0) ended. */
-	private looked(error: number, address: string | undefined, isName: boolean): void {
+	private looked(error: number, address: string | undefined, ips: readonly string[] | undefined, isName: boolean): void {
 		this.cancelLookup = undefined;
 		if (error || !address) {
 			this.state = OFF_LINE;
 			this.failWaited(true);
 			return;
 		}
-		if (isName) this.dnsIps = [address];
+		if (isName) this.dnsIps = keptIps(address, ips);
 		if (!this.udp) {                        // a name and port 0: the lookup was all (NA network_state_wait_dns)
 			this.state = OFF_LINE;
 			this.resolved(WAIT_ON_LINE, ON_LINE, true);
@@ -164,9 +167,9 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	}
 
 	/** @internal core: the name of a TCP connect was looked up. */
-	tcpResolved(conn: TcpConnection, address: string | undefined): void {
+	tcpResolved(conn: TcpConnection, address: string | undefined, ips?: readonly string[]): void {
 		if (conn !== this.conn || !address) return;
-		if (this.state === WAIT_DNS) this.dnsIps = [address];
+		if (this.state === WAIT_DNS) this.dnsIps = keptIps(address, ips);
 		this.state = this.connecting();
 	}
 
@@ -216,7 +219,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	}
 
 	/** @internal core: the connection ended (0 = the peer closed it, else an lwIP error number). */
-	tcpClosed(conn: TcpConnection, _error: number): void {
+	tcpClosed(conn: TcpConnection, error: number): void {
 		if (conn !== this.conn) {
 			this.server?.dropped(conn);
 			return;
@@ -225,6 +228,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 			this.disconnected();
 			return;
 		}
+		if (this.wait === WAIT_ON_LINE && this.nextAddress(conn, error)) return;
 		if (this.wait === WAIT_ON_LINE) this.conn = undefined;     // connect failed: nothing to read
 		else this.ended = true;                                     // NA need_close: unread bytes stay readable once
 		const server = this.server;
@@ -237,6 +241,26 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		this.state = OFF_LINE;
 		this.txDue = 0;
 		this.failWaited(true);
+	}
+
+	/**
+	 * A TCP connect to one address of a name failed: connect to the next one, as NA network_state_connecting tries
+	 * dns_ip[] in turn (ON_LINE(-1) only when every address failed; the state stays 3, 4 over TLS). Not after a
+	 * failed TLS handshake (NA gives up in state 4). Returns false when there is no next address.
+	 */
+	private nextAddress(failed: TcpConnection, error: number): boolean {
+		const ips = this.dnsIps;
+		const next = this.dnsNext ?? 1;
+		if (!ips || next >= ips.length || error === ERR_TLS_HANDSHAKE || failed.port === undefined) return false;
+		this.dnsNext = next + 1;
+		if (this.debugOn) log("D", "socket", `${this} ${ips[next - 1]} failed (${error}), trying ${ips[next]}`);
+		const conn = new TcpConnection(this);
+		pullMode(conn);
+		if (failed.keepAliveMs) conn.keepAliveMs = failed.keepAliveMs;
+		if (failed.tls) conn.tls = failed.tls;      // the name's: SNI and the certificate check stay the name's
+		this.conn = conn;
+		conn.connect(ips[next], failed.port);
+		return true;
 	}
 
 	// ---- UDP ----
@@ -322,12 +346,14 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	/** Bytes rx() without a buffer reports: TCP all readable bytes, UDP the next datagram's length. */
 	pending(): number {
 		if (this.endpoint) return this.nextDatagram()?.byteLength ?? 0;
-		return this.conn?.readableBytes ?? 0;
+		const conn = this.conn;
+		return conn ? readableBytes(conn) : 0;
 	}
 
 	/** TCP: copy up to `target.length` received bytes into `target`; returns the count; clears the data flag. */
 	readInto(target: Uint8Array): number {
-		return this.conn?.readInto(target) ?? 0;
+		const conn = this.conn;
+		return conn ? readInto(conn, target) : 0;
 	}
 
 	/**
@@ -344,7 +370,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		}
 		const conn = this.conn;
 		if (!conn) return { bytes: new ArrayBuffer(0), from: undefined };
-		return { bytes: conn.read(limit), from: undefined };
+		return { bytes: read(conn, limit), from: undefined };
 	}
 
 	/** wait(): [ok, dataPending]; NA network_wait_event. */
@@ -414,6 +440,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		if (this.ended) this.ended = false;
 		if (this.txDue) this.txDue = 0;
 		if (this.dnsIps) this.dnsIps = undefined;
+		if (this.dnsNext) this.dnsNext = undefined;
 		if (this.decoder) this.decoder = undefined;
 		if (this.remoteAddress !== undefined) this.remoteAddress = undefined;
 		if (this.remotePort !== undefined) this.remotePort = undefined;
@@ -439,6 +466,11 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		this.state = OFF_LINE;
 		this.failWaited(false);
 	}
+}
+
+/** What remoteIP() gives and a TCP connect tries: the answer's first LUATOS_DNS_IPS_MAX addresses (NA MAX_DNS_IP). */
+function keptIps(address: string, ips: readonly string[] | undefined): string[] {
+	return ips ? ips.slice(0, LUATOS_DNS_IPS_MAX) : [address];
 }
 
 function disconnectLater(ctrl: SocketCtrl): void {

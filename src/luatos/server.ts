@@ -7,6 +7,7 @@ import { TcpListener } from "xsnet/core/listener";
 import type { ListenerOwner } from "xsnet/core/listener";
 import { CLOSED as TCP_CLOSED } from "xsnet/core/tcp";
 import type { TcpConnection } from "xsnet/core/tcp";
+import { pullMode } from "xsnet/core/pull";
 import { LUATOS_ACCEPT_QUEUE_MAX } from "xsnet/core/limits";
 import { SocketCtrl, ONLINE, LISTEN } from "luatos/ctrl";
 import { EVENT } from "luatos/events";
@@ -35,7 +36,7 @@ export class Server implements ListenerOwner {
 
 	/** @internal core: a client connected. */
 	tcpAccepted(_listener: TcpListener, conn: TcpConnection): void {
-		conn.pullMode();
+		pullMode(conn);
 		conn.owner = this.ctrl;
 		if (!this.backlog && !this.carried() && !this.waiting.length) {
 			this.carry(conn, true);

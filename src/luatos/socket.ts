@@ -11,6 +11,7 @@ import { setServer } from "xsnet/core/dns";
 import { parseIPv4Endpoint } from "xsnet/core/ip";
 import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
 import { WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
+import { readableBytes, readInto } from "xsnet/core/pull";
 import { Utf8Decoder } from "xsnet/core/utf8";
 import { rawOf, reserve, commit } from "luatos/zbuff-state";
 import type { ZBuff } from "luatos/zbuff";
@@ -235,13 +236,13 @@ export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, fla
 	const max = limit == null ? undefined : limitOf("socket.rx", limit);
 	if (!c.readable) return [false, 0];
 	const conn = c.endpoint ? undefined : c.conn;            // TCP: its connection, reached directly (hot path)
-	const pending = conn ? conn.readableBytes : c.pending();
+	const pending = conn ? readableBytes(conn) : c.pending();
 	if (!pending) return [true, 0];
 	if (!z) return [true, pending];
 	const count = max !== undefined && max < pending ? max : pending;
 	if (conn) {
 		// TCP: straight into the zbuff (it grows to used + count, as LuatOS resizes)
-		const n = conn.readInto(reserve(z, count));
+		const n = readInto(conn, reserve(z, count));
 		commit(z, n);
 		return n ? [true, n, undefined, undefined] : [true, 0];
 	}
@@ -407,8 +408,9 @@ export function localIP(adapter?: number | null): [string, string, string] | [] 
 }
 
 /**
- * The addresses the name of connect() resolved to, up to 4, padded with undefined (xsnet's lookups give one);
- * all undefined after a connect to an IP literal, before the lookup ended, or for an invalid ctrl.
+ * The addresses the name of connect() resolved to: the first 4 A records of the DNS answer in its order, padded
+ * with undefined (LuatOS l_socket_remote_ip); all undefined after a connect to an IP literal, before the lookup
+ * ended, after close, or for an invalid ctrl.
  */
 export function remoteIP(ctrl: SocketCtrl | undefined | null): [string | undefined, string | undefined, string | undefined, string | undefined] {
 	const ips = ctrlOf("socket.remoteIP", ctrl)?.dnsIps;

@@ -25,6 +25,18 @@ switch (mode) {
 		break;
 	}
 
+	// Every address of each answer, in order (the extension callback's fourth argument).
+	case "all": {
+		const r = new Resolver({ servers: servers.split(","), retryGaps });
+		for (const name of names) {
+			r.resolve({ host: name }, (error, address, _host, addresses) => {
+				if (error) log(`${name} error ${(error as DNSError).code}`);
+				else log(`${name} ${addresses!.join(",")} first=${address === addresses![0]}`);
+			});
+		}
+		break;
+	}
+
 	// close() right after resolve(): no callback, no socket or timer left behind.
 	case "close": {
 		const r = new Resolver({ servers: servers.split(","), retryGaps });

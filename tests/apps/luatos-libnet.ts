@@ -11,7 +11,7 @@ const port = Number(args[1]);
 
 switch (args[0]) {
 	// A task-style client: waitLink, connect, tx, wait (timeout, wake-up, data), rx, the peer closing, close.
-	// The peer answers "pong" to "ping" and closes after "bye".
+	// The peer answers "pong" to "ping" and "see you" and its FIN to "bye".
 	case "client": {
 		const TASK = "client_task";
 		sys.taskInitEx(async () => {
@@ -28,12 +28,14 @@ switch (args[0]) {
 			log(`rx ${show(socket.rx(netc, buf))} ${buf.query()}`);
 			buf.del();
 			log(`tx-bye ${show(await libnet.tx(TASK, 5000, netc, "bye"))}`);
+			// gather until the end: rx appends at used, so buf holds every byte the peer sent after "bye"
 			for (;;) {
 				const [ok, got] = await libnet.wait(TASK, 5000, netc);
 				const r = socket.rx(netc, buf);
 				log(`wait ${ok} ${got} rx ${show(r)}`);
 				if (!ok) break;
 			}
+			log(`received ${buf.query()}`);
 			log(`tx-closed ${show(await libnet.tx(TASK, 5000, netc, "x"))}`);
 			await libnet.close(TASK, 5000, netc);
 			log(`closed ${show(socket.state(netc))}`);

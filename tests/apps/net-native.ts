@@ -139,6 +139,11 @@ else if (mode === "ttl") {
 		srv.listen(0, "127.0.0.1", (c) => {
 			attempt("accepted-set-5", () => c.ttl(5));
 			log(`accepted host ${readBack(hostOfTCP(c))}`);
+			// getaddr() through xsnet/native's local(): the accepted end is the listener's, the client's is its peer
+			const [srvPort] = srv.getaddr();
+			log(`accepted getaddr ${JSON.stringify(c.getaddr()) === JSON.stringify([srvPort, "127.0.0.1"])}`);
+			const [clientPort, clientIp] = client.getaddr();
+			log(`client getaddr ${clientPort! > 0 && JSON.stringify([clientPort, clientIp]) === JSON.stringify(c.getpeer())}`);
 			c.close();
 			srv.close();
 		});

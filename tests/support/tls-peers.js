@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { onCleanup } from "./net-peers.js";
+import { onCleanup, readUntil } from "./net-peers.js";
 
 let cached;
 
@@ -61,8 +61,11 @@ export function certificates() {
   }
 }
 
-/** An onConnection for tlsServer: answers "world:<what it got>" and closes. */
-export const greeter = (s) => s.once("data", (d) => s.end("world:" + d));
+/**
+ * An onConnection for tlsServer: gathers the apps' 5-byte greeting ("hello", in however many reads), answers
+ * "world:<greeting>" and closes.
+ */
+export const greeter = (s) => readUntil(s, (got) => got.length >= 5).then((got) => s.end("world:" + got), () => {});
 
 /** Byte n of the apps' "bulk" stream (tests/apps/tls-nodemcu.ts, luatos-tls.ts compute the same). */
 const byteAt = (n) => (n * 7 + (n >> 10)) & 255;

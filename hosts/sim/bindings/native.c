@@ -80,6 +80,31 @@ void xs_native_ttl(xsMachine* the)
 	xsResult = xsInteger(ttl);
 }
 
+/* local(socket, udp) -> [port, "a.b.c.d"] | undefined  (lwIP: pcb->local_port, pcb->local_ip): the local end of a
+ * connected or connecting TCP socket (`udp` false) or an open UDP socket (`udp` true), as modules/native/lwip/pcb.c
+ * reads it on a board; undefined for a socket of the other kind, a closed one, or an end not known yet. */
+void xs_native_local(xsMachine* the)
+{
+	int udp = xsToInteger(xsArgc) > 1 && xsTest(xsArg(1));
+	simNetTCP* tcp = udp ? NULL : simTCPConnection(the, &xsArg(0));
+	simNetUDP* u = udp ? simUDPSocket(the, &xsArg(0)) : NULL;
+	uint32_t address = 0;
+	uint16_t port = 0;
+	char text[16];
+	if (tcp) {
+		if (simNet()->tcpAddress(tcp, 0, &address, &port) < 0)
+			return;
+	}
+	else if (u)
+		simNet()->udpAddress(u, &address, &port);
+	if (!port)
+		return;
+	simFormatIPv4(address, text);
+	xsResult = xsNewArray(2);
+	xsSetAt(xsResult, xsInteger(0), xsInteger(port));
+	xsSetAt(xsResult, xsInteger(1), xsString(text));
+}
+
 /* The reason a join failed, in the words modules/native/lwip uses for lwIP's err_t. */
 static const char* simMulticastReason(int error)
 {

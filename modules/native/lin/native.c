@@ -38,9 +38,10 @@ void xs_native_set_dns_server(xsMachine* the)
 	memcpy(gServers[index], server, sizeof(server));
 }
 
-/* Moddable's desktop simulator (lin): interface info, TTL, multicast and ICMP are not provided. */
+/* Moddable's desktop simulator (lin): interface info, TTL, a socket's local end, multicast and ICMP are not provided. */
 void xs_native_ifinfo(xsMachine* the) { }
 void xs_native_ttl(xsMachine* the) { xsUnknownError("ttl() is not available on this platform"); }
+void xs_native_local(xsMachine* the) { }   /* undefined: Moddable's lin sockets keep their local end private */
 void xs_native_multicast_join(xsMachine* the) { xsUnknownError("multicast is not available on this platform"); }
 void xs_native_multicast_leave(xsMachine* the) { xsUnknownError("multicast is not available on this platform"); }
 void xs_icmp_destructor(void* data) { }

@@ -10,7 +10,6 @@
 #include "lwip/ip_addr.h"
 #include "lwip/igmp.h"
 #include "lwip/ip.h"
-#include "lwip/udp.h"
 #if LWIP_DHCP
 	#include "lwip/dhcp.h"
 #endif
@@ -144,67 +143,8 @@ static void xsnetMulticast(xsMachine* the, int join)
 void xs_native_multicast_join(xsMachine* the) { xsnetMulticast(the, 1); }
 void xs_native_multicast_leave(xsMachine* the) { xsnetMulticast(the, 0); }
 
-/* ttl(socket[, value]) -> the socket's IP time-to-live (1..255), set first to `value` when one is given.
- * `socket`: a TCP or UDP socket of Moddable's lwIP ECMA-419 classes (modules/io/socket/lwip/tcp.c, udp.c). Those
- * classes keep their pcb private; their host record (the socket's host data) begins with it, `struct tcp_pcb* skt`
- * in TCPRecord and `struct udp_pcb* skt` in UDPRecord (Moddable SDK 2026-06, unchanged since 2019), and lwIP begins
- * every pcb with the same IP_PCB members (struct ip_pcb), ttl among them: one read serves both. That layout is
- * Moddable's, not an API: docs/nodemcu-net.md "ttl() on a board" weighs it against own ECMA-419 classes.
- * The pcb is read on lwIP's thread, where Moddable's error callback clears `skt` when lwIP frees the pcb.
- * A UDP socket (an ECMA-419 socket without TCP's remoteAddress) gets the value as its multicast TTL too, as the
- * simulator sets IP_TTL and IP_MULTICAST_TTL (lwIP: udp_set_multicast_ttl, LWIP_MULTICAST_TX_OPTIONS).
- * Throws RangeError "invalid ttl" (not 0..255), Error "socket is not open/bound yet" (closed, or its pcb is gone). */
-typedef struct {
-	xsnetLwipCallData call;
-	struct ip_pcb** record;   /* the socket's host data: a record whose first member is its pcb */
-	int set;                  /* -1: read only */
-	int udp;                  /* the record is UDP's: its pcb is a struct udp_pcb */
-	int ttl;                  /* -1: no pcb */
-} xsnetTTLCall;
-
-static err_t xsnetTTLInLwip(xsnetLwipCallData* call)
-{
-	xsnetTTLCall* c = (xsnetTTLCall*)call;
-	struct ip_pcb* pcb = *c->record;
-	if (!pcb) {
-		c->ttl = -1;
-		return ERR_CLSD;
-	}
-	if (c->set >= 0) {
-		pcb->ttl = (u8_t)c->set;
-#if LWIP_MULTICAST_TX_OPTIONS
-		if (c->udp)
-			udp_set_multicast_ttl((struct udp_pcb*)pcb, (u8_t)c->set);
-#endif
-	}
-	c->ttl = pcb->ttl;
-	return ERR_OK;
-}
-
-void xs_native_ttl(xsMachine* the)
-{
-	xsnetTTLCall c;
-	c.set = -1;
-	if (xsmcArgc > 1 && xsmcTypeOf(xsArg(1)) != xsUndefinedType) {
-		c.set = xsmcToInteger(xsArg(1));
-		if (c.set < 0 || c.set > 255)
-			xsRangeError("invalid ttl");
-	}
-	if (xsmcTypeOf(xsArg(0)) != xsReferenceType)
-		xsUnknownError("socket is not open/bound yet");
-	c.udp = !xsmcHas(xsArg(0), xsID("remoteAddress"));
-	c.record = xsmcGetHostData(xsArg(0));
-	if (!c.record)
-		xsUnknownError("socket is not open/bound yet");
-	xsnetLwipCall(xsnetTTLInLwip, &c);
-	if (c.ttl < 0)
-		xsUnknownError("socket is not open/bound yet");
-	xsmcSetInteger(xsResult, c.ttl);
-}
-
 #else /* lwIP 1.4 (ESP8266): not available yet */
 void xs_native_ifinfo(xsMachine* the) { xsUnknownError("ifinfo() needs lwIP 2"); }
 void xs_native_multicast_join(xsMachine* the) { xsUnknownError("multicast needs lwIP 2"); }
 void xs_native_multicast_leave(xsMachine* the) { xsUnknownError("multicast needs lwIP 2"); }
-void xs_native_ttl(xsMachine* the) { xsUnknownError("ttl() is not available on this platform yet"); }
 #endif

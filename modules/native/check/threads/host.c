@@ -11,8 +11,9 @@
  * Rounds: open an ICMP socket, write BURST echo requests to 10.0.0.1; odd rounds close as soon as lwIP has posted
  * the first delivery message (it then runs for a closed socket: the use count must keep the record; the other
  * replies are still in flight), even rounds wait for every reply. In
- * between: ifinfo(0), multicastJoin/Leave, garbage collections. Then ttl() on TCP and UDP pcbs held as Moddable's
- * socket records hold them. Prints one line of counts; exit 0 when every awaited reply came and every check held.
+ * between: ifinfo(0), multicastJoin/Leave, garbage collections. Then ttl() and local() on TCP and UDP pcbs held as
+ * Moddable's socket records hold them (pcbs.c, its "pcb" lines). Prints one line of counts; exit 0 when every
+ * awaited reply came and every check held.
  *
  * The Moddable runtime functions the device C uses are runtime.c's. */
 #include "xsAll.h"
@@ -21,8 +22,6 @@
 #include "lwip/tcpip.h"
 #include "lwip/netif.h"
 #include "lwip/ip_addr.h"
-#include "lwip/tcp.h"
-#include "lwip/udp.h"
 #include <pthread.h>
 #include <time.h>
 #include <errno.h>
@@ -100,98 +99,6 @@ static void onReadable(xsMachine* the)
 		else
 			gBadReplies++;
 	}
-}
-
-/* Stand-ins for the host records of Moddable's lwIP TCP and UDP classes as ttl() reads them (netif.c): the pcb
- * first, then the class's own fields. */
-typedef struct {
-	struct tcp_pcb* skt;
-	xsSlot obj;
-	void* buffers;
-} ModdableTCPRecord;
-typedef struct {
-	struct udp_pcb* skt;
-	void* packets;
-} ModdableUDPRecord;
-
-static void clearTCPRecord(void* record)
-{
-	ModdableTCPRecord* tcp = record;   /* as Moddable's tcpError: lwIP has freed the pcb */
-	tcp_abort(tcp->skt);
-	tcp->skt = NULL;
-}
-
-/* ttl() of TCP and UDP sockets: the default, set and read back, refused once the pcb is gone. A host function:
- * returns the number of checks that held (TTL_CHECKS when all did). */
-#define TTL_CHECKS 8
-static void checkTTL(xsMachine* the)
-{
-	ModdableTCPRecord tcp = { 0 };
-	ModdableUDPRecord udp = { 0 };
-	int held = 0;
-	LOCK_TCPIP_CORE();
-	tcp.skt = tcp_new();
-	udp.skt = udp_new();
-	UNLOCK_TCPIP_CORE();
-	xsVars(4);
-	xsVar(0) = xsNewHostFunction(xs_native_ttl, 2);
-	xsVar(1) = xsNewHostObject(NULL);
-	xsSetHostData(xsVar(1), &tcp);
-	xsVar(3) = xsString("10.0.0.2");
-	xsSet(xsVar(1), xsID("remoteAddress"), xsVar(3));   /* ECMA-419 TCP has it, UDP not */
-	xsVar(2) = xsNewHostObject(NULL);
-	xsSetHostData(xsVar(2), &udp);
-	xsVar(3) = xsCallFunction1(xsVar(0), xsUndefined, xsVar(1));
-	held += xsToInteger(xsVar(3)) == IP_DEFAULT_TTL;
-	xsVar(3) = xsInteger(7);
-	xsVar(3) = xsCallFunction2(xsVar(0), xsUndefined, xsVar(1), xsVar(3));
-	held += xsToInteger(xsVar(3)) == 7;
-	LOCK_TCPIP_CORE();
-	held += tcp.skt->ttl == 7;
-	UNLOCK_TCPIP_CORE();
-	xsVar(3) = xsInteger(1);
-	xsVar(3) = xsCallFunction2(xsVar(0), xsUndefined, xsVar(2), xsVar(3));
-	held += xsToInteger(xsVar(3)) == 1;
-	xsVar(3) = xsCallFunction1(xsVar(0), xsUndefined, xsVar(2));
-	held += xsToInteger(xsVar(3)) == 1;
-	LOCK_TCPIP_CORE();
-	held += udp_get_multicast_ttl(udp.skt) == 1 && tcp.skt->ttl == 7;
-	UNLOCK_TCPIP_CORE();
-	{
-		xsTry {
-			xsVar(3) = xsInteger(256);
-			xsCallFunction2(xsVar(0), xsUndefined, xsVar(2), xsVar(3));
-		}
-		xsCatch {
-			xsVar(3) = xsException;
-			held += !strcmp(xsToString(xsVar(3)), "RangeError: invalid ttl");
-		}
-	}
-	tcpip_callback(clearTCPRecord, &tcp);
-	while (1) {
-		LOCK_TCPIP_CORE();
-		if (!tcp.skt) {
-			UNLOCK_TCPIP_CORE();
-			break;
-		}
-		UNLOCK_TCPIP_CORE();
-		usleep(1000);
-	}
-	{
-		xsTry {
-			xsCallFunction1(xsVar(0), xsUndefined, xsVar(1));
-		}
-		xsCatch {
-			xsVar(3) = xsException;
-			held += !strcmp(xsToString(xsVar(3)), "Error: socket is not open/bound yet");
-		}
-	}
-	xsSetHostData(xsVar(1), NULL);
-	xsSetHostData(xsVar(2), NULL);
-	LOCK_TCPIP_CORE();
-	udp_remove(udp.skt);
-	UNLOCK_TCPIP_CORE();
-	xsResult = xsInteger(held);
 }
 
 int main(int argc, char* argv[])
@@ -278,7 +185,7 @@ int main(int argc, char* argv[])
 			if (round % 16 == 0)
 				xsCollectGarbage();
 		}
-		xsVar(7) = xsNewHostFunction(checkTTL, 0);
+		xsVar(7) = xsNewHostFunction(checkPcbs, 0);
 		xsVar(7) = xsCallFunction0(xsVar(7), xsUndefined);
 		ttlChecks = xsToInteger(xsVar(7));
 		/* what is still posted for closed sockets runs now, against records the use count kept */
