@@ -10,9 +10,10 @@
  * Addresses: slirp's network is 10.0.2.0/24, lwIP's address comes from slirp's DHCP (10.0.2.15) and slirp's host
  * address 10.0.2.2 is the host's loopback. A destination in 127.0.0.0/8 is sent to 10.0.2.2 (lwipToStack), and
  * 10.0.2.2 is shown to the app as 127.0.0.1 (lwipFromStack): an app written for the host's loopback (the tests'
- * peers) runs unchanged, while its own address is lwIP's. Slirp reaches the host's 127.0.0.1 only, so every 127.x
- * destination arrives there; a connection or a UDP socket that sent to another 127.x address shows that address for
- * its peer (replies from 10.0.2.2 at that port), as the app expects. */
+ * peers) runs unchanged, while its own address is lwIP's. Slirp reaches the host's 127.0.0.1 only: a TCP connection
+ * to another 127.x is refused (ERR_RST, as a board's loopback where nothing listens); UDP and ICMP send every 127.x to
+ * the host's 127.0.0.1 (the DNS servers tests start on 127.0.0.53 listen there too), and a UDP socket that sent to
+ * another 127.x address sees its replies come from that address. */
 #ifndef XSNET_LWIP_H
 #define XSNET_LWIP_H
 #include "net/net.h"

@@ -299,6 +299,13 @@ simNetTCP* lwipTCPConnect(uint32_t address, uint16_t port, const simNetTCPUpcall
 	tcp->owner = owner;
 	tcp->destination = address;
 	c.tcp = tcp;
+	if ((address & 0xFF) == 127 && address != LWIP_LOOPBACK) {
+		/* slirp reaches the host's 127.0.0.1 only: another 127.x is refused, as a board's loopback refuses a port
+		 * where nothing listens (failed on a later turn, as lwIP reports a RST) */
+		lwipTCPPost(tcp, kEventFailed, ERR_RST, NULL);
+		lwipTCPRelease(tcp);        /* no pcb: the tcpip side lets go at once */
+		return tcp;
+	}
 	ip_addr_set_ip4_u32(&c.address, lwipToStack(address));
 	c.port = port;
 	err = lwipCall(lwipTCPConnectCall, &c.call);
@@ -464,7 +471,7 @@ int lwipTCPAddress(simNetTCP* tcp, int remote, uint32_t* address, uint16_t* port
 			return -1;
 		tcp->address[remote] = ip4_addr_get_u32(ip_2_ip4(&c.address));
 		if (remote && tcp->address[remote] == LWIP_SLIRP_HOST && tcp->destination != LWIP_SLIRP_HOST)
-			tcp->address[remote] = (tcp->destination & 0xFF) == 127 ? tcp->destination : LWIP_LOOPBACK;
+			tcp->address[remote] = LWIP_LOOPBACK;
 		tcp->port[remote] = c.port;
 		tcp->known[remote] = 1;
 	}
