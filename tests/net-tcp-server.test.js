@@ -1,7 +1,7 @@
 // nodemcu/net TCP servers in the simulator, with Node and curl as clients (app: tests/apps/net-server.ts).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { app, cleanup, exitsCleanly, lines, tcpConnect, readAll, readUntil, onCleanup, sendAndHalfClose } from "./support/net-peers.js";
+import { app, appLocalAddress, cleanup, exitsCleanly, lines, tcpConnect, readAll, readUntil, onCleanup, sendAndHalfClose } from "./support/net-peers.js";
 
 async function listeningPort(a) {
   const m = await a.waitFor(/listening (\d+) (\S+)\n/);
@@ -84,10 +84,10 @@ describe("nodemcu/net TCP server", function () {
     const r = await exitsCleanly(a);
     const out = lines(r.stdout);
     assert.deepEqual(out.slice(1, 4), [
-      `accept 0 peer ${c0port} 127.0.0.1 addr ${port} 127.0.0.1`, "after-listen-callback 0", "connection 0 true",
+      `accept 0 peer ${c0port} 127.0.0.1 addr ${port} ${appLocalAddress}`, "after-listen-callback 0", "connection 0 true",
     ]);
     assert.deepEqual(out.slice(4), [
-      `accept 1 peer ${c1port} 127.0.0.1 addr ${port} 127.0.0.1`, "after-listen-callback 1",
+      `accept 1 peer ${c1port} 127.0.0.1 addr ${port} ${appLocalAddress}`, "after-listen-callback 1",
       'receive 0 "one"', 'receive 0 "close-server"', "server closed undefined undefined", "close-again not connected",
       'receive 1 "still"', 'receive 0 "too"', "disconnection 0 0", "disconnection 1 0",
     ]);

@@ -3,7 +3,10 @@
 //  1. no POSIX socket or epoll call, and no socket header, outside the backend folder hosts/sim/net/posix
 //     (epoll: only the loop, hosts/sim/loop.c; the xsbug debugger's own connection, hosts/sim/debug/, is not the
 //     app's network and may use a socket);
-//  2. the dependency arrows between the host's units run one way, as allowed below, both by #include "..." lines
+//  2. no lwIP or libslirp call or header outside the lwIP backend hosts/sim/net/lwip (lwIP's raw API runs on its
+//     tcpip thread, which only that backend knows); the lwIP backend may read its namespace's interfaces (<net/if.h>,
+//     to refuse to start outside a private network namespace) but makes no socket call;
+//  3. the dependency arrows between the host's units run one way, as allowed below, both by #include "..." lines
 //     and, when the host is built (build/sim/obj/host), by the symbols each object file takes from the others
 //     (nm): so no circle among the host's files.
 // Usage: node tools/check-host-layers.js   (exit 1 when a rule is broken). tests/sim-layers.test.js runs it.
@@ -21,6 +24,7 @@ export function unitOf(file) {
   if (file.startsWith("debug/")) return "debug";
   if (file.startsWith("net/posix/")) return "posix";
   if (file.startsWith("net/fault/")) return "fault";
+  if (file.startsWith("net/lwip/")) return "lwip";
   if (file.startsWith("net/")) return "seam";
   if (file === "loop.c" || file === "loop.h") return "loop";
   if (file === "main.c") return "main";
@@ -29,17 +33,20 @@ export function unitOf(file) {
 
 /** Who may use whom (a one-way graph: bindings -> seam <- backends, everything -> loop). */
 export const allowed = {
-  main: ["engine", "bindings", "seam", "posix", "fault", "loop", "debug"],
+  main: ["engine", "bindings", "seam", "posix", "fault", "lwip", "loop", "debug"],
   debug: ["engine", "loop"],      // the connection to the xsbug debugger: not the app's network, its own socket
   engine: ["loop"],
   bindings: ["engine", "seam", "loop"],
   seam: [],
   posix: ["seam", "loop"],
   fault: ["seam", "loop"],
+  lwip: ["seam", "loop"],
   loop: [],
 };
 
 const SOCKET_CALLS = /(?<![\w>.])(socket|connect|bind|listen|accept4?|setsockopt|getsockopt|send|sendto|sendmsg|recv|recvfrom|recvmsg|shutdown|getsockname|getpeername|getifaddrs|ioctl|epoll_create1?|epoll_ctl|epoll_wait)\s*\(/g;
+const LWIP_CALLS = /(?<![\w>.])(tcpip_\w+|tcp_\w+|udp_\w+|raw_\w+|pbuf_\w+|igmp_\w+|dhcp_\w+|dns_\w+|netif_\w+|slirp_\w+|xsnetSlirp\w+)\s*\(/g;
+const LWIP_HEADERS = /#include\s*[<"](lwip\/[\w./]+|netif\/[\w./]+|slirp\/[\w./]+|slirpif\.h)[>"]/g;
 const SOCKET_HEADERS = /#include\s*<(sys\/socket\.h|sys\/epoll\.h|netinet\/[\w.]+|ifaddrs\.h|net\/if\.h|sys\/ioctl\.h)>/g;
 
 function hostFiles(dir, prefix = "") {
@@ -61,10 +68,12 @@ function code(text) {
 
 /**
  * The problems found, as lines; none: the layers hold.
- * @param {{hostDir?: string, objectsDir?: string}} [where] the host's sources (hosts/sim) and its object files
+ * @param {{hostDir?: string, objectsDir?: string | string[]}} [where] the host's sources (hosts/sim) and its object files
+ *   (build/sim/obj/host, and build/sim-lwip/obj/host for the lwIP backend's; each skipped when missing).
  *   (build/sim/obj/host; skipped when missing).
  */
-export function checkHostLayers({ hostDir = host, objectsDir = path.join(root, "build", "sim", "obj", "host") } = {}) {
+export function checkHostLayers({ hostDir = host, objectsDir = [path.join(root, "build", "sim", "obj", "host"),
+  path.join(root, "build", "sim-lwip", "obj", "host")] } = {}) {
   const problems = [];
   const edges = new Map();   // "from -> to" -> an example
   const addEdge = (from, to, why) => {
@@ -74,6 +83,10 @@ export function checkHostLayers({ hostDir = host, objectsDir = path.join(root, "
   for (const file of files) {
     const text = fs.readFileSync(path.join(hostDir, file), "utf8");
     const unit = unitOf(file);
+    if (unit !== "lwip") {
+      for (const m of code(text).matchAll(LWIP_CALLS)) problems.push(`${file}: calls ${m[1]}() outside hosts/sim/net/lwip`);
+      for (const m of text.matchAll(LWIP_HEADERS)) problems.push(`${file}: includes ${m[1]} outside hosts/sim/net/lwip`);
+    }
     if (unit !== "posix" && unit !== "debug") {
       for (const m of code(text).matchAll(SOCKET_CALLS)) {
         if (unit === "loop" && m[1].startsWith("epoll")) continue;
@@ -81,6 +94,7 @@ export function checkHostLayers({ hostDir = host, objectsDir = path.join(root, "
       }
       for (const m of text.matchAll(SOCKET_HEADERS)) {
         if (unit === "loop" && m[1] === "sys/epoll.h") continue;
+        if (unit === "lwip" && m[1] === "net/if.h") continue;   // if_nameindex: the namespace check
         problems.push(`${file}: includes <${m[1]}> outside hosts/sim/net/posix`);
       }
     }
@@ -91,8 +105,8 @@ export function checkHostLayers({ hostDir = host, objectsDir = path.join(root, "
     }
   }
   // symbols, when the host is built
-  const objects = objectsDir;
-  if (objects && fs.existsSync(objects)) {
+  for (const objects of [].concat(objectsDir)) {
+    if (!objects || !fs.existsSync(objects)) continue;
     const defined = new Map(), used = [];
     for (const file of files.filter((f) => f.endsWith(".c"))) {
       const o = path.join(objects, file.replace(/\.c$/, ".o"));
@@ -122,5 +136,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = checkHostLayers();
   for (const p of problems) console.error(p);
   if (problems.length) process.exit(1);
-  console.log("hosts/sim: no socket call outside net/posix, dependency arrows one way");
+  console.log("hosts/sim: no socket call outside net/posix, no lwIP call outside net/lwip, dependency arrows one way");
 }

@@ -8,8 +8,13 @@ import { fileURLToPath } from "node:url";
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** The sanitizer build (`node tools/build-sim.js --sanitize`): AddressSanitizer, UBSan on the host's files. */
 export const sanitizedSimBinary = path.join(root, "build", "sim-asan", "xsnet-sim");
-/** The simulator every command line runs: the sanitizer build when XSNET_SANITIZE=1 is set, else the normal one. */
-export const simBinary = process.env.XSNET_SANITIZE === "1" ? sanitizedSimBinary : path.join(root, "build", "sim", "xsnet-sim");
+/** The build with the lwIP backend (`node tools/build-sim.js --lwip`), run when XSNET_SIM_STACK=lwip is set; with
+ * XSNET_SIM_TSAN=1 its ThreadSanitizer build (`node tools/build-sim.js --lwip --sanitize thread`). */
+export const lwipSimBinary = path.join(root, "build", process.env.XSNET_SIM_TSAN === "1" ? "sim-lwip-tsan" : "sim-lwip", "xsnet-sim");
+/** The simulator every command line runs: the lwIP build when XSNET_SIM_STACK=lwip is set, the sanitizer build when
+ * XSNET_SANITIZE=1 is set, else the normal one. */
+export const simBinary = process.env.XSNET_SIM_STACK === "lwip" ? lwipSimBinary
+  : process.env.XSNET_SANITIZE === "1" ? sanitizedSimBinary : path.join(root, "build", "sim", "xsnet-sim");
 export const jsRoot = path.join(root, "build", "js");
 /** The debug build (`node tools/build-sim.js --debug`): XS with its debugger, connected to xsbug (hosts/sim/debug/xsbug.c). */
 export const debugSimBinary = path.join(root, "build", "sim-debug", "xsnet-sim");

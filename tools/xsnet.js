@@ -7,17 +7,29 @@ import path from "node:path";
 import { buildSim } from "./build-sim.js";
 import { fileURLToPath } from "node:url";
 import { compileApp, compileLibrary, CompileError, typescript } from "./compile.js";
-import { simCommand, debugSimBinary } from "./sim.js";
+import { simCommand, debugSimBinary, lwipSimBinary } from "./sim.js";
+
+/** True when this network namespace has no interface but loopback (the lwIP backend may run here). */
+function loopbackOnly() {
+  // /proc/net/dev lists this namespace's interfaces (sysfs may show the machine's)
+  return fs.readFileSync("/proc/net/dev", "utf8").split("\n").slice(2).filter(Boolean)
+    .every((line) => line.split(":")[0].trim() === "lo");
+}
 
 const usage = `usage:
   xsnet run <app.ts|app.js> [--debug] [--timeout <seconds>] [--dns <ip[:port]>]... [--heap <KiB>] [--stack <slots>]
-            [--netif <name>] [--report-heap] [--linker-warnings] [-- app arguments]
+            [--netif <name>] [--report-heap] [--linker-warnings] [--stack lwip [--outside-namespace]] [-- app arguments]
       Compile (TypeScript) and run an app in the simulator. The modules manifest.json preloads run first,
       as a board build preloads them (--linker-warnings prints the XS linker's warnings about them).
       Exits with the app's status: 0 when nothing is left pending, 1 on an uncaught exception, 124 on timeout.
       It runs the simulator built with XS's debugger: stack traces name file and line (of the TypeScript).
       --debug: connect to xsbug on localhost:5002 (XSBUG_HOST, XSBUG_PORT) for breakpoints, stepping and
       trace() in its log.
+      --stack lwip: the network is lwIP 2.1.3 in its own thread over libslirp, as on a board (build/sim-lwip, built
+      on first use; no xsbug). Slirp forwards to the real network, so it runs only in a network namespace with
+      nothing but loopback: run inside one (\`unshare --net\`, with your peers), or xsnet starts the app in a new one
+      (root); --outside-namespace lets it run anywhere. The host's 127.0.0.1 is slirp's 10.0.2.2 (shown as
+      127.0.0.1); a listener's port P is forwarded from the host's 127.0.0.1:P. (--stack <number>: XS stack slots.)
   xsnet init [folder]   make a project there (default: here): main.ts, manifest.json (includes xsnet's),
       tsconfig.json (strict, xsnet's typings), package.json (npm start: the simulator; npm run build:esp32)
   xsnet repl [--dns <ip[:port]>]... [--netif <name>]
@@ -31,10 +43,14 @@ const usage = `usage:
  * against the library, which is compiled once and reused. Exits with status 2 and the compiler's
  * `file:line:column` messages when something does not compile.
  */
-async function prepareApp(app) {
+async function prepareApp(app, { lwip = false } = {}) {
   try {
-    if (!fs.existsSync(debugSimBinary) && process.env.XSNET_SANITIZE !== "1") console.error("xsnet: building the simulator with XS's debugger (once; a few minutes)");
-    buildSim({ quiet: true, debug: true });
+    if (lwip) {
+      if (!fs.existsSync(lwipSimBinary)) console.error("xsnet: building lwIP and the simulator with it (once; a few minutes)");
+      buildSim({ quiet: true, lwip: true });
+    }
+    else if (!fs.existsSync(debugSimBinary) && process.env.XSNET_SANITIZE !== "1") console.error("xsnet: building the simulator with XS's debugger (once; a few minutes)");
+    else buildSim({ quiet: true, debug: true });
     await compileLibrary();
     if (/\.m?js$/.test(app)) return path.resolve(app);
     return (await compileApp(app)).js;
@@ -53,7 +69,9 @@ async function run(argv) {
     else if (a === "--timeout") opts.timeout = Number(argv[++i]);
     else if (a === "--dns") opts.dns.push(argv[++i]);
     else if (a === "--heap") opts.heap = Number(argv[++i]);
+    else if (a === "--stack" && /^(lwip|posix)$/.test(argv[i + 1] ?? "")) opts.net = argv[++i];
     else if (a === "--stack") opts.stack = Number(argv[++i]);
+    else if (a === "--outside-namespace") opts.outsideNamespace = true;
     else if (a === "--report-heap") opts.reportHeap = true;
     else if (a === "--linker-warnings") opts.linkerWarnings = true;
     else if (a === "--netif") opts.netif = argv[++i];
@@ -64,10 +82,23 @@ async function run(argv) {
   }
   if (!app) { console.error(usage); return 2; }
   if (!fs.existsSync(app)) { console.error(`xsnet: no such file: ${app}`); return 2; }
-  const compiled = await prepareApp(app);
+  const lwip = opts.net === "lwip";
+  if (lwip && opts.debug) { console.error("xsnet: --debug (xsbug) is not available with --stack lwip"); return 2; }
+  const compiled = await prepareApp(app, { lwip });
   // the build with XS's debugger (stack traces with file and line), connecting to xsbug with --debug
-  const { file, argv: simArgv } = simCommand(compiled, { ...opts, debug: true });
-  const child = spawn(file, simArgv, { stdio: "inherit", env: { ...process.env, XSNET_XSBUG: opts.debug ? "1" : "" } });
+  let { file, argv: simArgv } = simCommand(compiled, { ...opts, debug: !lwip });
+  const env = { ...process.env, XSNET_XSBUG: opts.debug ? "1" : "" };
+  if (lwip) {
+    env.XSNET_SIM_STACK = "lwip";
+    file = lwipSimBinary;
+    if (opts.outsideNamespace) simArgv.unshift("--outside-namespace");
+    else if (!loopbackOnly()) {
+      // a network namespace of its own, loopback up: nothing slirp forwards leaves the machine
+      simArgv = ["--net", "sh", "-c", 'ip link set lo up && exec "$0" "$@"', file, ...simArgv];
+      file = "unshare";
+    }
+  }
+  const child = spawn(file, simArgv, { stdio: "inherit", env });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
   return new Promise((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
 }

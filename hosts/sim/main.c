@@ -15,6 +15,9 @@
  *   --report-cpu       print the process's CPU time (user + system, seconds) at exit to stderr
  *   --trace-host       log host socket events to stderr
  *   --linker-warnings  print the XS linker's warnings about preloaded modules ("not frozen", "no const")
+ *   --outside-namespace  let the lwIP backend start where interfaces besides loopback exist (see XSNET_SIM_STACK)
+ * XSNET_SIM_STACK=lwip (a build with lwIP, build/sim-lwip): the network is lwIP over libslirp (net/lwip), which
+ * refuses to start outside a network namespace of its own (`unshare --net`) unless --outside-namespace is given.
  * The module map's "!preload" lines name the modules whose bodies run first, as a board build preloads them
  * (preload.c) in a machine whose heap then serves as flash (flash.c); the main module runs after them in the app's.
  * Exits 0 when nothing is pending (no socket, timer or lookup left), 1 on an uncaught exception or
@@ -72,7 +75,7 @@ int main(int argc, char** argv)
 	const char* entry = NULL;
 	const char* map = NULL;
 	double timeout = 0, deadline = 0;
-	int i, dnsIndex = 0, appArgc = 0;
+	int i, dnsIndex = 0, appArgc = 0, outsideNamespace = 0;
 	char** appArgv = NULL;
 
 	simHeapCreation(&creation, &linker);
@@ -102,6 +105,7 @@ int main(int argc, char** argv)
 		else if (!strcmp(a, "--report-cpu")) gReportCPU = 1;
 		else if (!strcmp(a, "--trace-host")) simTraceEnable();
 		else if (!strcmp(a, "--linker-warnings")) gLinkerWarnings = 1;
+		else if (!strcmp(a, "--outside-namespace")) outsideNamespace = 1;
 		else if (a[0] == '-' ) simUsage();
 		else if (!entry) entry = a;
 		else simUsage();
@@ -117,7 +121,24 @@ int main(int argc, char** argv)
 	simLoopInit();
 	{
 		const char* faults = getenv("XSNET_SIM_FAULTS");
+		const char* stack = getenv("XSNET_SIM_STACK");
 		const simNetFunctions* net = simNetPOSIX();
+		if (stack && *stack && strcmp(stack, "posix")) {
+#ifdef XSNET_SIM_LWIP
+			if (!strcmp(stack, "lwip")) {
+				if (!(net = simNetLwIP(outsideNamespace)))
+					return 2;         /* refused or failed: simNetLwIP said why */
+			}
+			else
+#else
+			(void)outsideNamespace;
+#endif
+			{
+				fprintf(stderr, "xsnet-sim: XSNET_SIM_STACK=%s: no such network backend in this build (lwip: "
+					"build/sim-lwip, tools/build-sim.js --lwip)\n", stack);
+				return 2;
+			}
+		}
 		if (faults && *faults && !(net = simNetFault(net, faults)))
 			return 2;
 		simNetUse(net);

@@ -10,6 +10,12 @@ import { toolPath } from "../../tools/prereqs.js";
 
 const cleanups = [];
 
+/** The network backend the simulator runs on: "lwip" when XSNET_SIM_STACK=lwip (tests/sim-lwip.test.js), else "posix". */
+export const simStack = process.env.XSNET_SIM_STACK === "lwip" ? "lwip" : "posix";
+/** The app's own address when it talks to a peer on the host's 127.0.0.1: the same on POSIX; on lwIP, its DHCP lease
+ * from slirp (the host's loopback is slirp's 10.0.2.2, which the lwIP backend shows to the app as 127.0.0.1). */
+export const appLocalAddress = simStack === "lwip" ? "10.0.2.15" : "127.0.0.1";
+
 /** Register `fn` to run at cleanup() (after each test). */
 export function onCleanup(fn) {
   cleanups.push(fn);
@@ -157,7 +163,9 @@ export async function startDnsmasq(address) {
   if (!file) throw new Error("dnsmasq is not installed: npm test installs it as root (Debian package dnsmasq-base)");
   const proc = spawn(file, [
     "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
-    `--listen-address=${address}`, "--port=53", "--pid-file=", "--user=root",
+    `--listen-address=${address}`, "--port=53",
+    // lwIP's slirp reaches the host's 127.0.0.1 only: every 127.x destination of the app arrives there
+    ...(simStack === "lwip" && address !== "127.0.0.1" ? ["--listen-address=127.0.0.1"] : []), "--pid-file=", "--user=root",
     "--address=/example.test/127.0.0.1", "--local=/test/", "--host-record=target.test,127.0.0.7",
     "--cname=alias.test,target.test", "--cname=alias2.test,alias.test",
   ], { stdio: ["ignore", "ignore", "pipe"] });

@@ -33,6 +33,9 @@ void sys_mark_tcpip_thread(void);
 #define LWIP_ARP                    1       /* the netif is Ethernet (libslirp speaks Ethernet frames) */
 #define LWIP_ETHERNET               1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
+#define ARP_QUEUEING                1       /* ESP-IDF sets it: packets to an address being resolved wait in a queue;
+                                               without it only the last one waits, so of two SYN-ACKs sent to slirp's
+                                               host before its ARP reply, the first is lost (a 3 s retransmit) */
 #define LWIP_ICMP                   1       /* lwIP answers pings and delivers echo replies to raw pcbs */
 #define LWIP_IGMP                   1       /* multicast membership: net.multicastJoin/Leave */
 #define LWIP_MULTICAST_TX_OPTIONS   1       /* per-pcb multicast TTL and interface (ESP-IDF sets it) */

@@ -254,3 +254,19 @@ struct netif* xsnetSlirpStart(void)
 	}
 	return &gNetif;
 }
+
+int xsnetSlirpForward(int udp, int add, uint16_t hostPort, uint32_t guestIP, uint16_t guestPort)
+{
+	struct in_addr host, guest;
+	int result;
+	host.s_addr = htonl(INADDR_LOOPBACK);
+	guest.s_addr = guestIP;
+	pthread_mutex_lock(&gSlirpMutex);
+	if (add)
+		result = slirp_add_hostfwd(gSlirp, udp, host, hostPort, guest, guestPort);
+	else
+		result = slirp_remove_hostfwd(gSlirp, udp, host, hostPort);
+	pthread_mutex_unlock(&gSlirpMutex);
+	slirpNotify(NULL);   /* the slirp thread polls the new listening socket */
+	return result < 0 ? -1 : 0;
+}

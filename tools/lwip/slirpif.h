@@ -9,4 +9,9 @@
  * after tcpip_init() has finished; returns NULL with a message on stderr when slirp cannot start. */
 struct netif* xsnetSlirpStart(void);
 
+/* Slirp's host forwarding (QEMU's hostfwd): `add` 1 forwards connections (`udp` 0) or datagrams (`udp` 1) that reach
+ * the host's 127.0.0.1:hostPort to guestIP:guestPort (network order address, host order ports); 0 removes it.
+ * Any thread. 0, or -1 when slirp refuses (the host port is taken). */
+int xsnetSlirpForward(int udp, int add, uint16_t hostPort, uint32_t guestIP, uint16_t guestPort);
+
 #endif

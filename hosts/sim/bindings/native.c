@@ -29,7 +29,8 @@ void xs_native_set_dns_server(xsMachine* the)
 		xsTypeError("invalid dns server ip");
 }
 
-/* ifinfo(index) -> {ip, netmask, gateway?, hwaddr: ArrayBuffer(6), name} | undefined  (lwIP: netif) */
+/* ifinfo(index) -> {ip, netmask, gateway?, hwaddr: ArrayBuffer(6), name, dhcp?: {server_ip, client_ip}} | undefined
+ * (lwIP: netif; dhcp when the backend's address came from DHCP, the lwIP backend's) */
 void xs_native_ifinfo(xsMachine* the)
 {
 	simNetIf info;
@@ -47,6 +48,16 @@ void xs_native_ifinfo(xsMachine* the)
 	}
 	xsSet(xsResult, xsID("hwaddr"), xsArrayBuffer(info.hwaddr, 6));
 	xsSet(xsResult, xsID("name"), xsString(info.name));
+	if (info.dhcp) {
+		/* as modules/native/lwip/netif.c: the lease's server and offered address */
+		xsVars(1);
+		xsVar(0) = xsNewObject();
+		simFormatIPv4(info.dhcpServer, text);
+		xsSet(xsVar(0), xsID("server_ip"), xsString(text));
+		simFormatIPv4(info.dhcpClient, text);
+		xsSet(xsVar(0), xsID("client_ip"), xsString(text));
+		xsSet(xsResult, xsID("dhcp"), xsVar(0));
+	}
 }
 
 /* ttl(socket[, value]) -> value  (lwIP: pcb->ttl): a connected or connecting TCP, or an open UDP socket.

@@ -102,6 +102,8 @@ int simTCPSend(simTCP* tcp, const void* data, size_t length)
 	size_t taken = 0;
 	if (!tcp->heldLength)
 		taken = simTCPOffer(tcp, data, length);
+	if (taken == 0 && length && simNet()->moddableClasses)
+		return 1;                  /* Moddable's lwIP class: tcp_write refused them all; the caller keeps them */
 	if (taken < length) {
 		/* a short write: held, and offered again when the network takes more (writable upcall) */
 		if (!tcp->held) {
@@ -183,8 +185,16 @@ static void simTCPFinish(simTCP* tcp)
 	if (!(tcp->error == SIM_ERR_OK && tcp->net && (tcp->heldLength || simNet()->tcpQueued(tcp->net))))
 		simTCPRelease(tcp);
 	simTCPForget(tcp);
-	if (simTCPHas(tcp, kTCPHasError))
-		simTCPCall(tcp, &tcp->onError, (size_t)(intptr_t)tcp->error);
+	if (simTCPHas(tcp, kTCPHasError)) {
+		if (simNet()->moddableClasses) {
+			/* Moddable's lwIP class: onError() without a code, for a FIN, a reset and a refusal alike */
+			xsMachine* the = tcp->the;
+			xsSlot object = tcp->object, function = tcp->onError;
+			simCallback(the, &object, &function, 0, NULL);
+		}
+		else
+			simTCPCall(tcp, &tcp->onError, (size_t)(intptr_t)tcp->error);
+	}
 }
 
 /* The trigger timer: what lwIP's tcpDeliver does on the next turn. */

@@ -274,6 +274,7 @@ void xs_tcp_write(xsMachine* the)
 	xsUnsignedValue length;
 	uint8_t byte;
 	size_t writable;
+	int sent = 0;
 	if (tcp->state != kTCPConnected)
 		xsUnknownError("not ready");
 	if (xsToInteger(xsArgc) < 1)
@@ -288,8 +289,10 @@ void xs_tcp_write(xsMachine* the)
 	writable = simTCPWritable(tcp);
 	if (length > writable)
 		xsUnknownError("would block: %u bytes, %u writable", (unsigned)length, (unsigned)writable);
-	if (length && simTCPSend(tcp, data, length) < 0)
+	if (length && (sent = simTCPSend(tcp, data, length)) < 0)
 		xsUnknownError("out of memory");
+	if (sent > 0)
+		return;                 /* Moddable's lwIP class: tcp_write refused the bytes; the caller keeps them */
 	xsResult = xsInteger((xsIntegerValue)simTCPWritable(tcp));
 }
 

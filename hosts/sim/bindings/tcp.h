@@ -75,7 +75,8 @@ void simTCPLeave(simTCP* tcp);
 void simTCPTrigger(simTCP* tcp, uint8_t bits);
 /* The writable count: what write() takes now. */
 size_t simTCPWritable(simTCP* tcp);
-/* Hand `length` bytes to the network; what it does not take is held and offered again. 0, or -1 out of memory */
+/* Hand `length` bytes to the network. 0: taken (what the network did not take is held and offered again); -1: out of memory; 1 (a backend with
+ * Moddable's classes, simNetFunctions.moddableClasses): the network took none of it, nothing is held. */
 int simTCPSend(simTCP* tcp, const void* data, size_t length);
 /* The app consumed `count` received bytes. */
 void simTCPConsumed(simTCP* tcp, size_t count);

@@ -95,6 +95,8 @@ typedef struct {
 	char name[16];
 	uint32_t ip, netmask, gateway;
 	uint8_t hwaddr[6];
+	uint8_t dhcp;                      /* 1: DHCP configured it (lwIP's lease): then the two addresses below */
+	uint32_t dhcpServer, dhcpClient;
 } simNetIf;
 
 enum { kSimNetNoDelay = 1, kSimNetKeepAlive = 2 };  /* tcpOption: value 0/1; keep-alive idle seconds */
@@ -148,6 +150,12 @@ typedef struct {
 	int (*multicastJoin)(uint32_t interface, uint32_t group);
 	int (*multicastLeave)(uint32_t interface, uint32_t group);
 	int (*netif)(int index, const char* station, simNetIf* info);   /* 1 and `info`, 0: no such interface */
+
+	/* The ECMA-419 classes over this backend behave as Moddable's lwIP classes do where those differ
+	 * (docs/nodemcu-net.md, "On a board"): 1 (lwIP): TCP's onError() comes without a code, and write() returns
+	 * nothing when the stack did not take every byte (the rest stays queued until onWritable). 0: onError(code),
+	 * write() returns the writable count. */
+	uint8_t moddableClasses;
 } simNetFunctions;
 
 /* The backend in use (net.c), chosen by main.c at start (simNetUse). */
