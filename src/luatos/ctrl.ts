@@ -33,12 +33,11 @@ export type Sink = (bytes: ArrayBuffer, count: number) => void;
 export class SocketCtrl implements TcpOwner, UdpOwner {
 	readonly adapter: number;
 	readonly id: number;
-	/** NW_STATE_*: 0..7. */
+	/** NW_STATE_*: 0..7; RELEASED (-1) after release(). */
 	state = LINK_OFF;
 	// `declare`d fields exist only once assigned (a ctrl that is never used costs a few slots).
 	declare cb: Function | undefined;
 	declare task: string | undefined;
-	declare released: boolean | undefined;
 	declare debugOn: boolean | undefined;
 	// config()
 	declare udp: boolean | undefined;
@@ -309,8 +308,8 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 
 	/** NA network_rx's test: online, or ended with unread data flagged (readable once). */
 	get readable(): boolean {
-		if (this.ended) return this.dataFlag;
-		return this.state === ONLINE && (this.conn !== undefined || this.endpoint !== undefined);
+		if (this.state === ONLINE) return this.conn !== undefined || this.endpoint !== undefined;
+		return !!this.ended && this.dataFlag;       // (online implies not ended)
 	}
 
 	/**
@@ -320,9 +319,16 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	 *   host refused; WRITE_QUEUE_FULL (TCP, nothing queued) when the send queue bound (limits.ts) would be passed.
 	 */
 	tx(bytes: Uint8Array, copy: boolean, address: string | undefined, port: number): number {
-		if (this.state !== ONLINE || this.ended) return WRITE_REFUSED;
-		const endpoint = this.endpoint;
-		if (endpoint) {
+		// (online implies not ended: tcpClosed leaves state 5, and every way back to it clears `ended`)
+		if (this.state !== ONLINE) return WRITE_REFUSED;
+		const conn = this.conn;                 // TCP first: the fields a TCP ctrl has (an absent one costs a lookup)
+		if (conn) {
+			const result = conn.write(bytes, undefined, copy);
+			if (result !== WRITE_OK) return result;
+		}
+		else {
+			const endpoint = this.endpoint;
+			if (!endpoint) return WRITE_REFUSED;
 			address ??= this.remoteAddress;
 			if (!port) port = this.remotePort ?? 0;
 			if (!address || !port || bytes.length > LUATOS_UDP_TX_MAX) return WRITE_REFUSED;
@@ -333,10 +339,6 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 				log("E", "socket", `udp send to ${address}:${port} failed: ${(e as Error)?.message ?? e}`);
 				return WRITE_REFUSED;
 			}
-		}
-		else {
-			const result = this.conn ? this.conn.write(bytes, undefined, copy) : WRITE_REFUSED;
-			if (result !== WRITE_OK) return result;
 		}
 		this.txDue = (this.txDue ?? 0) + 1;
 		this.wait = WAIT_TX_OK;

@@ -23,7 +23,7 @@ import {
 	LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, ADAPTER_COUNT,
 	isRegistered, isReady, getDefault, setDefault, lastRegistered, addresses,
 } from "luatos/adapters";
-import { LINK, ON_LINE, TX_OK, CLOSED, EVENT } from "luatos/events";
+import { LINK, ON_LINE, TX_OK, CLOSED, EVENT, RELEASED, setDebug } from "luatos/events";
 import { SocketCtrl, ONLINE, LISTEN } from "luatos/ctrl";
 import { Server } from "luatos/server";
 import { sntp, ntptm } from "luatos/sntp";
@@ -46,7 +46,7 @@ const STATE_TEXT: readonly string[] = Object.freeze([
 function ctrlOf(fn: string, value: unknown): SocketCtrl | undefined {
 	if (value === undefined || value === null) return undefined;     // isNil, inline: every call passes here
 	if (!(value instanceof SocketCtrl)) argError(fn, "ctrl", "ctrl (from socket.create)", value);
-	return value.released ? undefined : value;
+	return value.state < 0 ? undefined : value;      // RELEASED
 }
 
 /** A callback or task name argument: nil -> undefined. */
@@ -79,7 +79,7 @@ export function create(adapter?: number | null, handler?: SocketCallback | strin
 export function debug(ctrl: SocketCtrl | undefined | null, on?: boolean): void {
 	const c = ctrlOf("socket.debug", ctrl);
 	const flag = optBoolean("socket.debug", "onoff", on);
-	if (c && flag !== undefined) c.debugOn = flag;
+	if (c && flag !== undefined) setDebug(c, flag);
 }
 
 /**
@@ -233,8 +233,10 @@ export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, fla
 	if (!z && buff != null) argError("socket.rx", "buff", "zbuff", buff);
 	if (flag != null) optInteger("socket.rx", "flag", flag, 0);
 	const max = limit == null ? undefined : limitOf("socket.rx", limit);
-	if (!c.readable) return [false, 0];
-	const conn = c.endpoint ? undefined : c.conn;            // TCP: its connection, reached directly (hot path)
+	// TCP: its connection, reached directly (hot path; a ctrl has a connection or a UDP endpoint, never both), and
+	// ctrl.readable inline (online implies not ended)
+	const conn = c.conn;
+	if (conn ? c.state !== ONLINE && !(c.ended && conn.signalled) : !c.readable) return [false, 0];
 	const pending = conn ? readableBytes(conn) : c.pending();
 	if (!pending) return [true, 0];
 	if (!z) return [true, pending];
@@ -367,7 +369,7 @@ export function release(ctrl: SocketCtrl | undefined | null): void {
 	const c = ctrlOf("socket.release", ctrl);
 	if (!c) return;
 	c.close();
-	c.released = true;
+	c.state = RELEASED;
 	c.cb = undefined;
 	c.task = undefined;
 }

@@ -46,6 +46,7 @@ const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 /** An optional integer argument (Lua luaL_optinteger): undefined/null -> `dflt`. */
 function optInt(fn: string, name: string, value: unknown, dflt: number): number {
 	if (value === undefined || value === null) return dflt;
+	if (typeof value === "number" && (value | 0) === value) return value;    // an int32: no call (del, used)
 	const n = toInteger(value);       // luaL_optinteger: an integer, or a decimal string
 	if (n === undefined) throw new TypeError(`zbuff ${fn}: ${name} must be an integer`);
 	return n;
