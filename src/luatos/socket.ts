@@ -6,7 +6,7 @@
 // An invalid or released ctrl (undefined and null count as one) gives what LuatOS gives: nothing (undefined, or []
 // where the results are an array); any other wrong argument type throws a TypeError naming the argument.
 // docs/luatos-socket.md describes every function, its status and each deliberate difference.
-import { toBytes, isCallerMemory } from "xsnet/core/bytes";
+import { toBytes } from "xsnet/core/bytes";
 import { setServer } from "xsnet/core/dns";
 import { parseIPv4Endpoint } from "xsnet/core/ip";
 import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
@@ -173,8 +173,9 @@ export function close(ctrl: SocketCtrl | undefined | null): void {
 	ctrlOf("socket.close", ctrl)?.close();
 }
 
-/** The bytes of tx()'s data and whether they are the caller's memory. */
+/** The bytes of tx()'s data. */
 function dataBytes(data: unknown): Uint8Array {
+	if (typeof data === "object" && data instanceof Uint8Array) return data;    // the common bytes: no call
 	const z = rawOf(data);
 	const bytes = z ? z.b.subarray(0, z.cursor) : toBytes(data);
 	if (!bytes) argError("socket.tx", "data", "string, ArrayBuffer, typed array or zbuff", data);
@@ -200,7 +201,7 @@ export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuff
 	const address = ip == null ? undefined : optAddress("socket.tx", "ip", ip);
 	const p = port == null ? 0 : optPort("socket.tx", "port", port, 0);
 	if (flag != null) optInteger("socket.tx", "flag", flag, 0);
-	const result = c.tx(bytes, isCallerMemory(data), address, p);
+	const result = c.tx(bytes, typeof data === "object", address, p);     // isCallerMemory (data is not null here)
 	if (result === WRITE_QUEUE_FULL) return [false, true, false];
 	if (result !== WRITE_OK) return [false];
 	// a new array each time: one made by the module body would be in flash on a board, where JSON.stringify
