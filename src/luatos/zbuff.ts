@@ -59,6 +59,9 @@ function dataBytes(fn: string, value: unknown): Uint8Array {
 	return bytes;
 }
 
+/** A zbuff seen from its methods: its state under RAW (self() checks and throws when absent). */
+type Holder = { [RAW]?: ZState } | undefined;
+
 function isInteger(value: unknown): value is number {
 	return typeof value === "number" && Number.isInteger(value);
 }
@@ -248,7 +251,7 @@ class ZBuffer {
 
 	/** Remove [offset, offset + length) from [0, used) (defaults: from 0, everything); later bytes move down. */
 	del(offset?: number, length?: number): void {
-		const z = self(this, "del");
+		const z = (this as Holder)?.[RAW] ?? self(this, "del");     // (no call on the hot path)
 		const used = z.cursor;
 		let start = optInt("del", "offset", offset, 0);
 		if (start < 0) {
@@ -286,7 +289,7 @@ class ZBuffer {
 
 	/** used() -> the used count (= cursor); used(n) sets it, clamped to 0..len(), and returns it. */
 	used(n?: number): number {
-		const z = self(this, "used");
+		const z = (this as Holder)?.[RAW] ?? self(this, "used");     // (no call on the hot path)
 		if (n !== undefined && n !== null) {
 			const v = optInt("used", "n", n, 0);
 			z.cursor = v < 0 ? 0 : v > z.b.length ? z.b.length : v;
