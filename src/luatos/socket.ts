@@ -13,7 +13,8 @@ import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
 import { WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import { readableBytes, readInto } from "xsnet/core/pull";
 import { Utf8Decoder } from "xsnet/core/utf8";
-import { rawOf, reserve, commit } from "luatos/zbuff-state";
+import { RAW, rawOf, reserve, commit } from "luatos/zbuff-state";
+import type { ZState } from "luatos/zbuff-state";
 import type { ZBuff } from "luatos/zbuff";
 import { decodeUtf8 } from "xsnet/core/utf8";
 import { log } from "luatos/log";
@@ -194,7 +195,7 @@ function dataBytes(data: unknown): Uint8Array {
  */
 export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuffer | ArrayBufferView | ZBuff,
 	ip?: string | number | null, port?: number | null, flag?: number | null): [boolean, boolean, boolean] | [false] | [] {
-	const c = ctrlOf("socket.tx", ctrl);
+	const c = ctrl instanceof SocketCtrl && ctrl.state >= 0 ? ctrl : ctrlOf("socket.tx", ctrl);    // (hot: no call)
 	if (!c) return [];
 	const bytes = dataBytes(data);
 	// (`== null`: nil, as isNil, without a call on the hot path)
@@ -228,9 +229,9 @@ function limitOf(fn: string, value: unknown): number | undefined {
  */
 export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, flag?: number | null, limit?: number | null):
 	[boolean, number] | [boolean, number, string | undefined, number | undefined] | [] {
-	const c = ctrlOf("socket.rx", ctrl);
+	const c = ctrl instanceof SocketCtrl && ctrl.state >= 0 ? ctrl : ctrlOf("socket.rx", ctrl);    // (hot: no call)
 	if (!c) return [];
-	const z = rawOf(buff);                    // the zbuff's state (undefined: no zbuff)
+	const z = buff == null ? undefined : (buff as { [RAW]?: ZState })[RAW];     // rawOf, inline: the zbuff's state
 	if (!z && buff != null) argError("socket.rx", "buff", "zbuff", buff);
 	if (flag != null) optInteger("socket.rx", "flag", flag, 0);
 	const max = limit == null ? undefined : limitOf("socket.rx", limit);
@@ -245,7 +246,7 @@ export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, fla
 	if (conn) {
 		// TCP: straight into the zbuff (it grows to used + count, as LuatOS resizes)
 		const n = readInto(conn, reserve(z, count));
-		commit(z, n);
+		z.cursor += n;                        // commit(z, n): reserve made room for count >= n bytes
 		return n ? [true, n, undefined, undefined] : [true, 0];
 	}
 	const { bytes, from } = c.take(count);
