@@ -7,9 +7,6 @@
 // where the results are an array); any other wrong argument type throws a TypeError naming the argument.
 // docs/luatos-socket.md describes every function, its status and each deliberate difference.
 import { toBytes } from "xsnet/core/bytes";
-import { setServer } from "xsnet/core/dns";
-import { parseIPv4Endpoint } from "xsnet/core/ip";
-import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
 import { WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import { readableBytes, readInto } from "xsnet/core/pull";
 import { Utf8Decoder } from "xsnet/core/utf8";
@@ -20,10 +17,8 @@ import { decodeUtf8 } from "xsnet/core/utf8";
 import { log } from "luatos/log";
 import { tlsSettings, setSslLog } from "luatos/tls";
 import { hasTls, NO_TLS } from "xsnet/core/tls";
-import {
-	LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, ADAPTER_COUNT,
-	isRegistered, isReady, getDefault, setDefault, lastRegistered, addresses,
-} from "luatos/adapters";
+import { LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, ADAPTER_COUNT, isRegistered } from "luatos/adapters";
+import { adapterOf, setDNS, localIP, adapter, dft } from "luatos/socket-adapter";
 import { LINK, ON_LINE, TX_OK, CLOSED, EVENT, RELEASED, setDebug } from "luatos/events";
 import { SocketCtrl, ONLINE, LISTEN } from "luatos/ctrl";
 import { Server } from "luatos/server";
@@ -31,8 +26,8 @@ import { sntp, ntptm } from "luatos/sntp";
 import { argError, isNil, optInteger, checkInteger, optPort, optBoolean, optString, checkHost, optAddress, addressBytes } from "luatos/args";
 
 export { LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, LINK, ON_LINE, TX_OK, CLOSED, EVENT, SocketCtrl };
-// SNTP (socket.sntp / socket.ntptm): src/luatos/sntp.ts.
-export { sntp, ntptm };
+// SNTP (socket.sntp / socket.ntptm): src/luatos/sntp.ts; the adapter-level functions: src/luatos/socket-adapter.ts.
+export { sntp, ntptm, setDNS, localIP, adapter, dft };
 export type { NtpTime } from "luatos/sntp";
 
 /** An event callback: `cb(ctrl, event, param)`, param 0 (success, new data) or -1 (failure: close the ctrl). */
@@ -55,11 +50,6 @@ function handlerOf(fn: string, name: string, value: unknown): Function | string 
 	if (isNil(value)) return undefined;
 	if (typeof value !== "function" && typeof value !== "string") argError(fn, name, "function or task name", value);
 	return value;
-}
-
-/** An adapter index argument (nil -> the default adapter). */
-function adapterOf(fn: string, value: unknown): number {
-	return optInteger(fn, "adapter", value, getDefault());
 }
 
 /**
@@ -377,37 +367,11 @@ export function release(ctrl: SocketCtrl | undefined | null): void {
 }
 
 /**
- * Set DNS server `index` (1-based, 1..2) of adapter `adapter` (nil = the default) to `ip` (a dotted quad, or a
- * big-endian integer; extension: "a.b.c.d:port").
- * @returns true; false for an adapter that does not exist here, an index outside 1..2 or an unusable address.
- * @throws TypeError naming the argument.
- */
-export function setDNS(adapter: number | undefined | null, index: number | undefined | null, ip: string | number): boolean {
-	const a = adapterOf("socket.setDNS", adapter);
-	const i = optInteger("socket.setDNS", "index", index, 1);
-	const text = checkHost("socket.setDNS", "ip", ip);
-	if (a < 0 || a >= ADAPTER_COUNT || !isRegistered(a)) {
-		log("W", "socket", `setDNS: adapter ${a} does not exist`);
-		return false;
-	}
-	const e = parseIPv4Endpoint(text, DNS_PORT);
-	if (i < 1 || i > DNS_SERVERS_MAX || !e || e.address === "0.0.0.0" || e.address === "255.255.255.255") return false;
-	setServer(i - 1, e.port === DNS_PORT ? e.address : `${e.address}:${e.port}`);
-	return true;
-}
-
-/**
  * Set the TLS library's log level for connections opened afterwards: 0 off, 1-2 handshake steps and alerts, 3-4
  * every record too (the simulator: OpenSSL's, on stderr). @throws TypeError (level not an integer).
  */
 export function sslLog(level?: number | null): void {
 	setSslLog(optInteger("socket.sslLog", "level", level, 1));
-}
-
-/** `[ip, netmask, gateway]` of `adapter` (nil = the default); `[]` when it does not exist here. */
-export function localIP(adapter?: number | null): [string, string, string] | [] {
-	const a = adapterOf("socket.localIP", adapter);
-	return addresses(a) ?? [];
 }
 
 /**
@@ -418,30 +382,6 @@ export function localIP(adapter?: number | null): [string, string, string] | [] 
 export function remoteIP(ctrl: SocketCtrl | undefined | null): [string | undefined, string | undefined, string | undefined, string | undefined] {
 	const ips = ctrlOf("socket.remoteIP", ctrl)?.dnsIps;
 	return [ips?.[0], ips?.[1], ips?.[2], ips?.[3]];
-}
-
-/**
- * `[ready, index]` of adapter `index`; without one, the first ready adapter (`[true, 2]` here), else
- * `[false, last index]`.
- * @throws TypeError (index not an integer).
- */
-export function adapter(index?: number | null): [boolean, number] {
-	const i = optInteger("socket.adapter", "index", index, -1);
-	if (i > 0 && i < ADAPTER_COUNT) return [isReady(i), i];
-	for (let j = 1; j < ADAPTER_COUNT; j++) if (isReady(j)) return [true, j];
-	return [false, ADAPTER_COUNT - 1];
-}
-
-/**
- * `[default adapter, adapter registered last]`; `dft(id)` first makes `id` the default (any index below 7).
- * @throws TypeError (id not an integer).
- */
-export function dft(id?: number | null): [number, number] {
-	if (!isNil(id)) {
-		const i = checkInteger("socket.dft", "id", id);
-		if (i >= 0 && i < ADAPTER_COUNT) setDefault(i);
-	}
-	return [getDefault(), lastRegistered()];
 }
 
 /** The `socket` module object, as LuatOS's: `socket.create(...)`, `socket.EVENT`, ... */
