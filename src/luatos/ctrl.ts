@@ -41,7 +41,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	declare keepIdle: number | undefined;
 	declare tls: TlsSettings | undefined;
 	// connection
-	declare wait: number | undefined;              // WAIT_*
+	declare wait?: number;                         // WAIT_* (absent: WAIT_NONE)
 	declare conn: TcpConnection | undefined;       // client, carried (single-client server) or accepted
 	declare endpoint: UdpEndpoint | undefined;
 	declare server: import("luatos/server").Server | undefined;
@@ -92,9 +92,9 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		else deliver(this, EVENT, -1, now);
 	}
 
-	/** An event that resolves a wait for `w`: the wait ends. */
+	/** An event that resolves a wait for `w`: the wait ends (the field goes: an idle ctrl keeps no slot for it). */
 	private resolved(w: number, event: number, now: boolean): void {
-		if (this.wait === w) this.wait = WAIT_NONE;
+		if (this.wait === w) delete this.wait;
 		deliver(this, event, 0, now);
 	}
 
@@ -317,7 +317,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 
 	/** Forget the previous connection's leftovers. */
 	private reset(): void {
-		if (this.wait) this.wait = WAIT_NONE;
+		if (this.wait !== undefined) delete this.wait;
 		if (this.ended) this.ended = false;
 		if (this.txDue) this.txDue = 0;
 		if (this.dnsIps) this.dnsIps = undefined;
