@@ -1,25 +1,21 @@
 // One LuatOS socket control block ("network_ctrl", what socket.create returns): its state (0..8), what it
 // waits for, and its TCP connection, UDP endpoint or listener on xsnet's core. The rules are luat_network_adapter.c's
-// (NA), read from its state machine; socket.ts checks the arguments and shapes the results.
+// (NA), read from its state machine; socket.ts checks the arguments and shapes the results. Getting online:
+// ctrl-connect.ts; the UDP side: ctrl-udp.ts.
 import { TcpConnection, CLOSED as TCP_CLOSED, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { TcpOwner } from "xsnet/core/tcp";
-import { pullMode, readableBytes, readInto, read } from "xsnet/core/pull";
-import { UdpEndpoint } from "xsnet/core/udp";
-import type { UdpOwner, Packet } from "xsnet/core/udp";
-import { lookup } from "xsnet/core/dns";
+import { readableBytes, read } from "xsnet/core/pull";
+import type { UdpEndpoint, UdpOwner, Packet } from "xsnet/core/udp";
+import { nextDatagram, sendDatagram, takeDatagram } from "luatos/ctrl-udp";
 import type { CancelLookup } from "xsnet/core/dns";
-import { parseIPv4 } from "xsnet/core/ip";
-import { tlsTarget } from "xsnet/core/tls";
 import type { TlsSettings } from "xsnet/core/tls";
-import { LUATOS_UDP_TX_MAX, LUATOS_DNS_IPS_MAX } from "xsnet/core/limits";
-import { ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
 import { deliver, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
-import { log } from "luatos/log";
 import { post } from "xsnet/core/tasks";
 import type { Utf8Decoder } from "xsnet/core/utf8";
+import { LINK_OFF, OFF_LINE, WAIT_DNS, ONLINE, DISCONNECTING } from "luatos/states";
+import { connectCtrl, connectingState, keptIps, nextAddress } from "luatos/ctrl-connect";
 
-/** States (NW_STATE_*), as state() reports them. */
-export const LINK_OFF = 0, OFF_LINE = 1, WAIT_DNS = 2, CONNECTING = 3, HANDSHAKE = 4, ONLINE = 5, LISTEN = 6, DISCONNECTING = 7;
+export { LINK_OFF, OFF_LINE, WAIT_DNS, CONNECTING, HANDSHAKE, ONLINE, LISTEN, DISCONNECTING } from "luatos/states";
 
 // What the ctrl waits for (NW_WAIT_*): a failure is reported as that event with param -1.
 const WAIT_NONE = 0, WAIT_LINK = 1, WAIT_ON_LINE = 2, WAIT_TX_OK = 3, WAIT_OFF_LINE = 4, WAIT_EVENT = 5;
@@ -33,12 +29,11 @@ export type Sink = (bytes: ArrayBuffer, count: number) => void;
 export class SocketCtrl implements TcpOwner, UdpOwner {
 	readonly adapter: number;
 	readonly id: number;
-	/** NW_STATE_*: 0..7. */
+	/** NW_STATE_*: 0..7; RELEASED (-1) after release(). */
 	state = LINK_OFF;
 	// `declare`d fields exist only once assigned (a ctrl that is never used costs a few slots).
 	declare cb: Function | undefined;
 	declare task: string | undefined;
-	declare released: boolean | undefined;
 	declare debugOn: boolean | undefined;
 	// config()
 	declare udp: boolean | undefined;
@@ -46,7 +41,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	declare keepIdle: number | undefined;
 	declare tls: TlsSettings | undefined;
 	// connection
-	declare wait: number | undefined;              // WAIT_*
+	declare wait?: number;                         // WAIT_* (absent: WAIT_NONE)
 	declare conn: TcpConnection | undefined;       // client, carried (single-client server) or accepted
 	declare endpoint: UdpEndpoint | undefined;
 	declare server: import("luatos/server").Server | undefined;
@@ -86,8 +81,8 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		deliver(this, event, param, now);
 	}
 
-	/** Report a failure to what is being waited on (NA statemachine: event = wait target, param -1). */
-	private failWaited(now: boolean): void {
+	/** @internal Report a failure to what is being waited on (NA statemachine: event = wait target, param -1). */
+	failWaited(now: boolean): void {
 		const w = this.wait;
 		this.wait = WAIT_NONE;
 		if (w === WAIT_ON_LINE) deliver(this, ON_LINE, -1, now);
@@ -97,88 +92,26 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		else deliver(this, EVENT, -1, now);
 	}
 
-	/** An event that resolves a wait for `w`: the wait ends. */
+	/** An event that resolves a wait for `w`: the wait ends (the field goes: an idle ctrl keeps no slot for it). */
 	private resolved(w: number, event: number, now: boolean): void {
-		if (this.wait === w) this.wait = WAIT_NONE;
+		if (this.wait === w) delete this.wait;
 		deliver(this, event, 0, now);
 	}
 
-	// ---- client ----
-
 	/**
 	 * connect(): TCP to `host`:`port` (a name is looked up first: state 2, else 3), or UDP bound and "connected"
-	 * (port 0 = receive from anyone); a name with port 0 is a lookup only. ON_LINE follows.
+	 * (port 0 = receive from anyone); a name with port 0 is a lookup only. ON_LINE follows (ctrl-connect.ts).
 	 * @returns false when a socket is already open (LuatOS: (false, false)).
 	 */
 	connect(host: string, port: number): boolean {
-		if (this.busy) return false;
-		this.close();
-		const literal = parseIPv4(host);
-		if (this.udp) this.remotePort = port;
-		this.wait = WAIT_ON_LINE;
-		this.state = literal ? this.connecting() : WAIT_DNS;
-		if (!this.udp && (literal || port !== 0)) {
-			const conn = new TcpConnection(this);
-			pullMode(conn);
-			if (this.keepIdle) conn.keepAliveMs = this.keepIdle * 1000;
-			if (this.tls) conn.tls = tlsTarget(host, this.tls);
-			this.conn = conn;
-			conn.connect(host, port);
-		}
-		else if (literal && this.udp) this.bind(literal, false);   // LuatOS's stack binds before connect() returns
-		else this.cancelLookup = lookup(host, (error, address, ips) => this.looked(error, address, ips, literal === undefined));
-		return true;
-	}
-
-	/** The lookup of a UDP connect or of a DNS-only connect (port 0) ended. */
-	private looked(error: number, address: string | undefined, ips: readonly string[] | undefined, isName: boolean): void {
-		this.cancelLookup = undefined;
-		if (error || !address) {
-			this.state = OFF_LINE;
-			this.failWaited(true);
-			return;
-		}
-		if (isName) this.dnsIps = keptIps(address, ips);
-		if (!this.udp) {                        // a name and port 0: the lookup was all (NA network_state_wait_dns)
-			this.state = OFF_LINE;
-			this.resolved(WAIT_ON_LINE, ON_LINE, true);
-			return;
-		}
-		this.bind(address, true);
-	}
-
-	/** UDP: bind to config's local port and take `address` as the peer: state 5, ON_LINE(0); ON_LINE(-1) on failure. */
-	private bind(address: string, now: boolean): void {
-		const endpoint = new UdpEndpoint(this);
-		endpoint.pullMode();
-		try {
-			endpoint.open(this.localPort ?? 0, "0.0.0.0");
-		}
-		catch (e) {
-			log("E", "socket", `udp bind to port ${this.localPort ?? 0} failed: ${(e as Error)?.message ?? e}`);
-			this.state = OFF_LINE;
-			this.failWaited(now);
-			return;
-		}
-		this.endpoint = endpoint;
-		this.remoteAddress = address;
-		this.state = ONLINE;
-		this.resolved(WAIT_ON_LINE, ON_LINE, now);
+		return connectCtrl(this, host, port);
 	}
 
 	/** @internal core: the name of a TCP connect was looked up. */
 	tcpResolved(conn: TcpConnection, address: string | undefined, ips?: readonly string[]): void {
 		if (conn !== this.conn || !address) return;
 		if (this.state === WAIT_DNS) this.dnsIps = keptIps(address, ips);
-		this.state = this.connecting();
-	}
-
-	/**
-	 * The state once the address is known: 3, or 4 over TLS. ECMA-419's TLS socket reports nothing between the TCP
-	 * connection and the end of the handshake, so a TLS connection is in state 4 from the start of the TCP connect.
-	 */
-	private connecting(): number {
-		return this.tls && !this.udp ? HANDSHAKE : CONNECTING;
+		this.state = connectingState(this);
 	}
 
 	/** @internal core: TCP connected. */
@@ -228,7 +161,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 			this.disconnected();
 			return;
 		}
-		if (this.wait === WAIT_ON_LINE && this.nextAddress(conn, error)) return;
+		if (this.wait === WAIT_ON_LINE && nextAddress(this, conn, error)) return;
 		if (this.wait === WAIT_ON_LINE) this.conn = undefined;     // connect failed: nothing to read
 		else this.ended = true;                                     // NA need_close: unread bytes stay readable once
 		const server = this.server;
@@ -243,47 +176,12 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		this.failWaited(true);
 	}
 
-	/**
-	 * A TCP connect to one address of a name failed: connect to the next one, as NA network_state_connecting tries
-	 * dns_ip[] in turn (ON_LINE(-1) only when every address failed; the state stays 3, 4 over TLS). Not after a
-	 * failed TLS handshake (NA gives up in state 4). Returns false when there is no next address.
-	 */
-	private nextAddress(failed: TcpConnection, error: number): boolean {
-		const ips = this.dnsIps;
-		const next = this.dnsNext ?? 1;
-		if (!ips || next >= ips.length || error === ERR_TLS_HANDSHAKE || failed.port === undefined) return false;
-		this.dnsNext = next + 1;
-		if (this.debugOn) log("D", "socket", `${this} ${ips[next - 1]} failed (${error}), trying ${ips[next]}`);
-		const conn = new TcpConnection(this);
-		pullMode(conn);
-		if (failed.keepAliveMs) conn.keepAliveMs = failed.keepAliveMs;
-		if (failed.tls) conn.tls = failed.tls;      // the name's: SNI and the certificate check stay the name's
-		this.conn = conn;
-		conn.connect(ips[next], failed.port);
-		return true;
-	}
-
-	// ---- UDP ----
-
-	/** The next datagram this ctrl accepts: a "connected" UDP ctrl (remote port set) takes only its peer's. */
-	nextDatagram(): Packet | undefined {
-		const endpoint = this.endpoint;
-		if (!endpoint) return undefined;
-		for (;;) {
-			const packet = endpoint.peek();
-			if (!packet) return undefined;
-			if (!this.remotePort || (packet.port === this.remotePort && packet.address === this.remoteAddress))
-				return packet;
-			const signalled = endpoint.signalled;
-			endpoint.take();                    // not for us (lwIP's udp_input skips a connected pcb)
-			endpoint.signalled = signalled;
-		}
-	}
+	// ---- UDP (ctrl-udp.ts) ----
 
 	/** @internal core: datagrams arrived. */
 	udpReadable(endpoint: UdpEndpoint): void {
 		if (endpoint !== this.endpoint || this.state !== ONLINE) return;
-		if (!this.nextDatagram()) {
+		if (!nextDatagram(this, endpoint)) {
 			endpoint.signalled = false;
 			return;
 		}
@@ -309,8 +207,8 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 
 	/** NA network_rx's test: online, or ended with unread data flagged (readable once). */
 	get readable(): boolean {
-		if (this.ended) return this.dataFlag;
-		return this.state === ONLINE && (this.conn !== undefined || this.endpoint !== undefined);
+		if (this.state === ONLINE) return this.conn !== undefined || this.endpoint !== undefined;
+		return !!this.ended && this.dataFlag;       // (online implies not ended)
 	}
 
 	/**
@@ -320,23 +218,16 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	 *   host refused; WRITE_QUEUE_FULL (TCP, nothing queued) when the send queue bound (limits.ts) would be passed.
 	 */
 	tx(bytes: Uint8Array, copy: boolean, address: string | undefined, port: number): number {
-		if (this.state !== ONLINE || this.ended) return WRITE_REFUSED;
-		const endpoint = this.endpoint;
-		if (endpoint) {
-			address ??= this.remoteAddress;
-			if (!port) port = this.remotePort ?? 0;
-			if (!address || !port || bytes.length > LUATOS_UDP_TX_MAX) return WRITE_REFUSED;
-			try {
-				endpoint.send(bytes, address, port, undefined);
-			}
-			catch (e) {
-				log("E", "socket", `udp send to ${address}:${port} failed: ${(e as Error)?.message ?? e}`);
-				return WRITE_REFUSED;
-			}
+		// (online implies not ended: tcpClosed leaves state 5, and every way back to it clears `ended`)
+		if (this.state !== ONLINE) return WRITE_REFUSED;
+		const conn = this.conn;                 // TCP first: the fields a TCP ctrl has (an absent one costs a lookup)
+		if (conn) {
+			const result = conn.write(bytes, undefined, copy);
+			if (result !== WRITE_OK) return result;
 		}
 		else {
-			const result = this.conn ? this.conn.write(bytes, undefined, copy) : WRITE_REFUSED;
-			if (result !== WRITE_OK) return result;
+			const endpoint = this.endpoint;
+			if (!endpoint || !sendDatagram(this, endpoint, bytes, address, port)) return WRITE_REFUSED;
 		}
 		this.txDue = (this.txDue ?? 0) + 1;
 		this.wait = WAIT_TX_OK;
@@ -345,15 +236,10 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 
 	/** Bytes rx() without a buffer reports: TCP all readable bytes, UDP the next datagram's length. */
 	pending(): number {
-		if (this.endpoint) return this.nextDatagram()?.byteLength ?? 0;
+		const endpoint = this.endpoint;
+		if (endpoint) return nextDatagram(this, endpoint)?.byteLength ?? 0;
 		const conn = this.conn;
 		return conn ? readableBytes(conn) : 0;
-	}
-
-	/** TCP: copy up to `target.length` received bytes into `target`; returns the count; clears the data flag. */
-	readInto(target: Uint8Array): number {
-		const conn = this.conn;
-		return conn ? readInto(conn, target) : 0;
 	}
 
 	/**
@@ -362,12 +248,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	 */
 	take(limit: number): { bytes: ArrayBuffer; from: Packet | undefined } {
 		const endpoint = this.endpoint;
-		if (endpoint) {
-			const packet = this.nextDatagram();
-			endpoint.take();
-			if (!packet) return { bytes: new ArrayBuffer(0), from: undefined };
-			return { bytes: limit < packet.byteLength ? packet.slice(0, limit) : packet, from: packet };
-		}
+		if (endpoint) return takeDatagram(this, endpoint, limit);
 		const conn = this.conn;
 		if (!conn) return { bytes: new ArrayBuffer(0), from: undefined };
 		return { bytes: read(conn, limit), from: undefined };
@@ -436,7 +317,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 
 	/** Forget the previous connection's leftovers. */
 	private reset(): void {
-		if (this.wait) this.wait = WAIT_NONE;
+		if (this.wait !== undefined) delete this.wait;
 		if (this.ended) this.ended = false;
 		if (this.txDue) this.txDue = 0;
 		if (this.dnsIps) this.dnsIps = undefined;
@@ -466,11 +347,6 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		this.state = OFF_LINE;
 		this.failWaited(false);
 	}
-}
-
-/** What remoteIP() gives and a TCP connect tries: the answer's first LUATOS_DNS_IPS_MAX addresses (NA MAX_DNS_IP). */
-function keptIps(address: string, ips: readonly string[] | undefined): string[] {
-	return ips ? ips.slice(0, LUATOS_DNS_IPS_MAX) : [address];
 }
 
 function disconnectLater(ctrl: SocketCtrl): void {

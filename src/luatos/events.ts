@@ -21,10 +21,23 @@ export interface EventTarget {
 	readonly cb: Function | undefined;
 	/** The task name of create(adapter, "name"), or undefined. */
 	readonly task: string | undefined;
-	/** True after release(): nothing is delivered any more. */
-	readonly released: boolean | undefined;
-	/** socket.debug(ctrl, true): log every event. */
-	readonly debugOn: boolean | undefined;
+	/** The NW_STATE_* number; RELEASED (negative) after release(): nothing is delivered any more. */
+	readonly state: number;
+	/** socket.debug(ctrl, true): log every event (set with setDebug). */
+	debugOn?: boolean;
+}
+
+/** The state of a released ctrl (no NW_STATE_*: state() then gives nothing, as for any invalid ctrl). */
+export const RELEASED = -1;
+
+// True once any ctrl had debug on: until then deliver() does not look for the (absent) debugOn field, a lookup
+// through the ctrl's whole prototype chain on each event. A number in module scope, writable on a board.
+let debugUsed = false;
+
+/** socket.debug(): log every event of `target` while `on` is true. */
+export function setDebug(target: EventTarget, on: boolean): void {
+	if (on) debugUsed = true;
+	target.debugOn = on;
 }
 
 function eventName(event: number): string {
@@ -53,8 +66,8 @@ export function deliver(target: EventTarget, event: number, param: number, now?:
 		post(deliverPosted, target, param ? -event : event);
 		return;
 	}
-	if (target.released) return;
-	if (target.debugOn) log("D", "socket", `${target} ${eventName(event)} ${param}`);
+	if (target.state < 0) return;                 // released
+	if (debugUsed && target.debugOn) log("D", "socket", `${target} ${eventName(event)} ${param}`);
 	const cb = target.cb;
 	if (cb) {
 		try {

@@ -6,32 +6,28 @@
 // An invalid or released ctrl (undefined and null count as one) gives what LuatOS gives: nothing (undefined, or []
 // where the results are an array); any other wrong argument type throws a TypeError naming the argument.
 // docs/luatos-socket.md describes every function, its status and each deliberate difference.
-import { toBytes, isCallerMemory } from "xsnet/core/bytes";
-import { setServer } from "xsnet/core/dns";
-import { parseIPv4Endpoint } from "xsnet/core/ip";
-import { DNS_PORT, DNS_SERVERS_MAX } from "xsnet/core/limits";
+import { toBytes } from "xsnet/core/bytes";
 import { WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import { readableBytes, readInto } from "xsnet/core/pull";
 import { Utf8Decoder } from "xsnet/core/utf8";
-import { rawOf, reserve, commit } from "luatos/zbuff-state";
+import { RAW, rawOf, reserve, commit } from "luatos/zbuff-state";
+import type { ZState } from "luatos/zbuff-state";
 import type { ZBuff } from "luatos/zbuff";
 import { decodeUtf8 } from "xsnet/core/utf8";
 import { log } from "luatos/log";
 import { tlsSettings, setSslLog } from "luatos/tls";
 import { hasTls, NO_TLS } from "xsnet/core/tls";
-import {
-	LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, ADAPTER_COUNT,
-	isRegistered, isReady, getDefault, setDefault, lastRegistered, addresses,
-} from "luatos/adapters";
-import { LINK, ON_LINE, TX_OK, CLOSED, EVENT } from "luatos/events";
+import { LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, ADAPTER_COUNT, isRegistered } from "luatos/adapters";
+import { adapterOf, setDNS, localIP, adapter, dft } from "luatos/socket-adapter";
+import { LINK, ON_LINE, TX_OK, CLOSED, EVENT, RELEASED, setDebug } from "luatos/events";
 import { SocketCtrl, ONLINE, LISTEN } from "luatos/ctrl";
 import { Server } from "luatos/server";
 import { sntp, ntptm } from "luatos/sntp";
 import { argError, isNil, optInteger, checkInteger, optPort, optBoolean, optString, checkHost, optAddress, addressBytes } from "luatos/args";
 
 export { LWIP_GP, LWIP_STA, LWIP_AP, LWIP_ETH, ETH0, USB, LINK, ON_LINE, TX_OK, CLOSED, EVENT, SocketCtrl };
-// SNTP (socket.sntp / socket.ntptm): src/luatos/sntp.ts.
-export { sntp, ntptm };
+// SNTP (socket.sntp / socket.ntptm): src/luatos/sntp.ts; the adapter-level functions: src/luatos/socket-adapter.ts.
+export { sntp, ntptm, setDNS, localIP, adapter, dft };
 export type { NtpTime } from "luatos/sntp";
 
 /** An event callback: `cb(ctrl, event, param)`, param 0 (success, new data) or -1 (failure: close the ctrl). */
@@ -46,7 +42,7 @@ const STATE_TEXT: readonly string[] = Object.freeze([
 function ctrlOf(fn: string, value: unknown): SocketCtrl | undefined {
 	if (value === undefined || value === null) return undefined;     // isNil, inline: every call passes here
 	if (!(value instanceof SocketCtrl)) argError(fn, "ctrl", "ctrl (from socket.create)", value);
-	return value.released ? undefined : value;
+	return value.state < 0 ? undefined : value;      // RELEASED
 }
 
 /** A callback or task name argument: nil -> undefined. */
@@ -54,11 +50,6 @@ function handlerOf(fn: string, name: string, value: unknown): Function | string 
 	if (isNil(value)) return undefined;
 	if (typeof value !== "function" && typeof value !== "string") argError(fn, name, "function or task name", value);
 	return value;
-}
-
-/** An adapter index argument (nil -> the default adapter). */
-function adapterOf(fn: string, value: unknown): number {
-	return optInteger(fn, "adapter", value, getDefault());
 }
 
 /**
@@ -79,7 +70,7 @@ export function create(adapter?: number | null, handler?: SocketCallback | strin
 export function debug(ctrl: SocketCtrl | undefined | null, on?: boolean): void {
 	const c = ctrlOf("socket.debug", ctrl);
 	const flag = optBoolean("socket.debug", "onoff", on);
-	if (c && flag !== undefined) c.debugOn = flag;
+	if (c && flag !== undefined) setDebug(c, flag);
 }
 
 /**
@@ -173,8 +164,9 @@ export function close(ctrl: SocketCtrl | undefined | null): void {
 	ctrlOf("socket.close", ctrl)?.close();
 }
 
-/** The bytes of tx()'s data and whether they are the caller's memory. */
+/** The bytes of tx()'s data. */
 function dataBytes(data: unknown): Uint8Array {
+	if (typeof data === "object" && data instanceof Uint8Array) return data;    // the common bytes: no call
 	const z = rawOf(data);
 	const bytes = z ? z.b.subarray(0, z.cursor) : toBytes(data);
 	if (!bytes) argError("socket.tx", "data", "string, ArrayBuffer, typed array or zbuff", data);
@@ -193,14 +185,14 @@ function dataBytes(data: unknown): Uint8Array {
  */
 export function tx(ctrl: SocketCtrl | undefined | null, data: string | ArrayBuffer | ArrayBufferView | ZBuff,
 	ip?: string | number | null, port?: number | null, flag?: number | null): [boolean, boolean, boolean] | [false] | [] {
-	const c = ctrlOf("socket.tx", ctrl);
+	const c = ctrl instanceof SocketCtrl && ctrl.state >= 0 ? ctrl : ctrlOf("socket.tx", ctrl);    // (hot: no call)
 	if (!c) return [];
 	const bytes = dataBytes(data);
 	// (`== null`: nil, as isNil, without a call on the hot path)
 	const address = ip == null ? undefined : optAddress("socket.tx", "ip", ip);
 	const p = port == null ? 0 : optPort("socket.tx", "port", port, 0);
 	if (flag != null) optInteger("socket.tx", "flag", flag, 0);
-	const result = c.tx(bytes, isCallerMemory(data), address, p);
+	const result = c.tx(bytes, typeof data === "object", address, p);     // isCallerMemory (data is not null here)
 	if (result === WRITE_QUEUE_FULL) return [false, true, false];
 	if (result !== WRITE_OK) return [false];
 	// a new array each time: one made by the module body would be in flash on a board, where JSON.stringify
@@ -227,14 +219,16 @@ function limitOf(fn: string, value: unknown): number | undefined {
  */
 export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, flag?: number | null, limit?: number | null):
 	[boolean, number] | [boolean, number, string | undefined, number | undefined] | [] {
-	const c = ctrlOf("socket.rx", ctrl);
+	const c = ctrl instanceof SocketCtrl && ctrl.state >= 0 ? ctrl : ctrlOf("socket.rx", ctrl);    // (hot: no call)
 	if (!c) return [];
-	const z = rawOf(buff);                    // the zbuff's state (undefined: no zbuff)
+	const z = buff == null ? undefined : (buff as { [RAW]?: ZState })[RAW];     // rawOf, inline: the zbuff's state
 	if (!z && buff != null) argError("socket.rx", "buff", "zbuff", buff);
 	if (flag != null) optInteger("socket.rx", "flag", flag, 0);
 	const max = limit == null ? undefined : limitOf("socket.rx", limit);
-	if (!c.readable) return [false, 0];
-	const conn = c.endpoint ? undefined : c.conn;            // TCP: its connection, reached directly (hot path)
+	// TCP: its connection, reached directly (hot path; a ctrl has a connection or a UDP endpoint, never both), and
+	// ctrl.readable inline (online implies not ended)
+	const conn = c.conn;
+	if (conn ? c.state !== ONLINE && !(c.ended && conn.signalled) : !c.readable) return [false, 0];
 	const pending = conn ? readableBytes(conn) : c.pending();
 	if (!pending) return [true, 0];
 	if (!z) return [true, pending];
@@ -242,7 +236,7 @@ export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, fla
 	if (conn) {
 		// TCP: straight into the zbuff (it grows to used + count, as LuatOS resizes)
 		const n = readInto(conn, reserve(z, count));
-		commit(z, n);
+		z.cursor += n;                        // commit(z, n): reserve made room for count >= n bytes
 		return n ? [true, n, undefined, undefined] : [true, 0];
 	}
 	const { bytes, from } = c.take(count);
@@ -367,29 +361,9 @@ export function release(ctrl: SocketCtrl | undefined | null): void {
 	const c = ctrlOf("socket.release", ctrl);
 	if (!c) return;
 	c.close();
-	c.released = true;
+	c.state = RELEASED;
 	c.cb = undefined;
 	c.task = undefined;
-}
-
-/**
- * Set DNS server `index` (1-based, 1..2) of adapter `adapter` (nil = the default) to `ip` (a dotted quad, or a
- * big-endian integer; extension: "a.b.c.d:port").
- * @returns true; false for an adapter that does not exist here, an index outside 1..2 or an unusable address.
- * @throws TypeError naming the argument.
- */
-export function setDNS(adapter: number | undefined | null, index: number | undefined | null, ip: string | number): boolean {
-	const a = adapterOf("socket.setDNS", adapter);
-	const i = optInteger("socket.setDNS", "index", index, 1);
-	const text = checkHost("socket.setDNS", "ip", ip);
-	if (a < 0 || a >= ADAPTER_COUNT || !isRegistered(a)) {
-		log("W", "socket", `setDNS: adapter ${a} does not exist`);
-		return false;
-	}
-	const e = parseIPv4Endpoint(text, DNS_PORT);
-	if (i < 1 || i > DNS_SERVERS_MAX || !e || e.address === "0.0.0.0" || e.address === "255.255.255.255") return false;
-	setServer(i - 1, e.port === DNS_PORT ? e.address : `${e.address}:${e.port}`);
-	return true;
 }
 
 /**
@@ -400,12 +374,6 @@ export function sslLog(level?: number | null): void {
 	setSslLog(optInteger("socket.sslLog", "level", level, 1));
 }
 
-/** `[ip, netmask, gateway]` of `adapter` (nil = the default); `[]` when it does not exist here. */
-export function localIP(adapter?: number | null): [string, string, string] | [] {
-	const a = adapterOf("socket.localIP", adapter);
-	return addresses(a) ?? [];
-}
-
 /**
  * The addresses the name of connect() resolved to: the first 4 A records of the DNS answer in its order, padded
  * with undefined (LuatOS l_socket_remote_ip); all undefined after a connect to an IP literal, before the lookup
@@ -414,30 +382,6 @@ export function localIP(adapter?: number | null): [string, string, string] | [] 
 export function remoteIP(ctrl: SocketCtrl | undefined | null): [string | undefined, string | undefined, string | undefined, string | undefined] {
 	const ips = ctrlOf("socket.remoteIP", ctrl)?.dnsIps;
 	return [ips?.[0], ips?.[1], ips?.[2], ips?.[3]];
-}
-
-/**
- * `[ready, index]` of adapter `index`; without one, the first ready adapter (`[true, 2]` here), else
- * `[false, last index]`.
- * @throws TypeError (index not an integer).
- */
-export function adapter(index?: number | null): [boolean, number] {
-	const i = optInteger("socket.adapter", "index", index, -1);
-	if (i > 0 && i < ADAPTER_COUNT) return [isReady(i), i];
-	for (let j = 1; j < ADAPTER_COUNT; j++) if (isReady(j)) return [true, j];
-	return [false, ADAPTER_COUNT - 1];
-}
-
-/**
- * `[default adapter, adapter registered last]`; `dft(id)` first makes `id` the default (any index below 7).
- * @throws TypeError (id not an integer).
- */
-export function dft(id?: number | null): [number, number] {
-	if (!isNil(id)) {
-		const i = checkInteger("socket.dft", "id", id);
-		if (i >= 0 && i < ADAPTER_COUNT) setDefault(i);
-	}
-	return [getDefault(), lastRegistered()];
 }
 
 /** The `socket` module object, as LuatOS's: `socket.create(...)`, `socket.EVENT`, ... */

@@ -3,6 +3,7 @@
 // '>' or '=' given) is little-endian here on every host.
 import { toBytes } from "xsnet/core/bytes";
 import { decodeUtf8 } from "xsnet/core/utf8";
+import { self } from "luatos/zbuff-state";
 import type { ZState } from "luatos/zbuff-state";
 
 /** Number kinds by format letter: [size in bytes, kind]. Kinds: 0 int, 1 uint, 2 float. */
@@ -187,4 +188,32 @@ export function writeTyped(z: ZState, code: string, name: string, value: unknown
 	encode(new DataView(z.b.buffer, z.b.byteOffset + z.cursor, size), code, value, true);
 	z.cursor += size;
 	return size;
+}
+
+/**
+ * The typed methods of every zbuff (zbuff.ts puts them on its prototype after ZBuffer's): readI8() .. readF64() read
+ * at the cursor (undefined when the value does not fit before len()), writeI8(v) .. writeF64(v) write there (0 when
+ * it does not fit); little-endian, as LuatOS's.
+ */
+export class TypedMethods {
+	readI8() { return readTyped(self(this, "readI8"), "c"); }
+	readU8() { return readTyped(self(this, "readU8"), "b"); }
+	readI16() { return readTyped(self(this, "readI16"), "h"); }
+	readU16() { return readTyped(self(this, "readU16"), "H"); }
+	readI32() { return readTyped(self(this, "readI32"), "i"); }
+	readU32() { return readTyped(self(this, "readU32"), "I"); }
+	readI64() { return readTyped(self(this, "readI64"), "l"); }
+	readU64() { return readTyped(self(this, "readU64"), "L"); }
+	readF32() { return readTyped(self(this, "readF32"), "f"); }
+	readF64() { return readTyped(self(this, "readF64"), "d"); }
+	writeI8(v: number) { return writeTyped(self(this, "writeI8"), "c", "writeI8", v); }
+	writeU8(v: number) { return writeTyped(self(this, "writeU8"), "b", "writeU8", v); }
+	writeI16(v: number) { return writeTyped(self(this, "writeI16"), "h", "writeI16", v); }
+	writeU16(v: number) { return writeTyped(self(this, "writeU16"), "H", "writeU16", v); }
+	writeI32(v: number) { return writeTyped(self(this, "writeI32"), "i", "writeI32", v); }
+	writeU32(v: number) { return writeTyped(self(this, "writeU32"), "I", "writeU32", v); }
+	writeI64(v: number) { return writeTyped(self(this, "writeI64"), "l", "writeI64", v); }
+	writeU64(v: number) { return writeTyped(self(this, "writeU64"), "L", "writeU64", v); }
+	writeF32(v: number) { return writeTyped(self(this, "writeF32"), "f", "writeF32", v); }
+	writeF64(v: number) { return writeTyped(self(this, "writeF64"), "d", "writeF64", v); }
 }

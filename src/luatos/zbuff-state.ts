@@ -62,7 +62,8 @@ export function zbuffCommit(buf: ZBuff, count: number): void {
 /** zbuffReserve on a state (rawOf(buf)). */
 export function reserve(z: ZState, count: number): Uint8Array {
 	if (z.b.length - z.cursor < count) reallocate(z, z.cursor + count);
-	return z.b.subarray(z.cursor, z.cursor + count);
+	const b = z.b;         // a view made directly, not subarray() (its species lookup): -500 instructions per echo
+	return new Uint8Array(b.buffer, b.byteOffset + z.cursor, count);
 }
 
 /** zbuffCommit on a state (rawOf(buf)). */

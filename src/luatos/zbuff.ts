@@ -5,9 +5,10 @@
 import { log } from "luatos/log";
 import { toInteger } from "xsnet/core/lua";
 import { decodeUtf8 } from "xsnet/core/utf8";
-import { pack, unpack, readTyped, writeTyped, valueBytes } from "luatos/zbuff-codec";
+import { pack, unpack, valueBytes, TypedMethods } from "luatos/zbuff-codec";
 import { RAW, rawOf, self, reallocate } from "luatos/zbuff-state";
 import type { ZState } from "luatos/zbuff-state";
+import { indexProxy } from "luatos/zbuff-index";
 
 export { isZbuff, zbuffBytes, zbuffReserve, zbuffCommit, zbuffAppend } from "luatos/zbuff-state";
 
@@ -46,6 +47,7 @@ const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 /** An optional integer argument (Lua luaL_optinteger): undefined/null -> `dflt`. */
 function optInt(fn: string, name: string, value: unknown, dflt: number): number {
 	if (value === undefined || value === null) return dflt;
+	if (typeof value === "number" && (value | 0) === value) return value;    // an int32: no call (del, used)
 	const n = toInteger(value);       // luaL_optinteger: an integer, or a decimal string
 	if (n === undefined) throw new TypeError(`zbuff ${fn}: ${name} must be an integer`);
 	return n;
@@ -57,6 +59,9 @@ function dataBytes(fn: string, value: unknown): Uint8Array {
 	if (!bytes) throw new TypeError(`zbuff ${fn}: data must be a string, bytes or integers`);
 	return bytes;
 }
+
+/** A zbuff seen from its methods: its state under RAW (self() checks and throws when absent). */
+type Holder = { [RAW]?: ZState } | undefined;
 
 function isInteger(value: unknown): value is number {
 	return typeof value === "number" && Number.isInteger(value);
@@ -247,7 +252,7 @@ class ZBuffer {
 
 	/** Remove [offset, offset + length) from [0, used) (defaults: from 0, everything); later bytes move down. */
 	del(offset?: number, length?: number): void {
-		const z = self(this, "del");
+		const z = (this as Holder)?.[RAW] ?? self(this, "del");     // (no call on the hot path)
 		const used = z.cursor;
 		let start = optInt("del", "offset", offset, 0);
 		if (start < 0) {
@@ -285,7 +290,7 @@ class ZBuffer {
 
 	/** used() -> the used count (= cursor); used(n) sets it, clamped to 0..len(), and returns it. */
 	used(n?: number): number {
-		const z = self(this, "used");
+		const z = (this as Holder)?.[RAW] ?? self(this, "used");     // (no call on the hot path)
 		if (n !== undefined && n !== null) {
 			const v = optInt("used", "n", n, 0);
 			z.cursor = v < 0 ? 0 : v > z.b.length ? z.b.length : v;
@@ -317,71 +322,17 @@ class ZBuffer {
 		z.b = new Uint8Array(0);
 		z.cursor = 0;
 	}
-
-	readI8() { return readTyped(self(this, "readI8"), "c"); }
-	readU8() { return readTyped(self(this, "readU8"), "b"); }
-	readI16() { return readTyped(self(this, "readI16"), "h"); }
-	readU16() { return readTyped(self(this, "readU16"), "H"); }
-	readI32() { return readTyped(self(this, "readI32"), "i"); }
-	readU32() { return readTyped(self(this, "readU32"), "I"); }
-	readI64() { return readTyped(self(this, "readI64"), "l"); }
-	readU64() { return readTyped(self(this, "readU64"), "L"); }
-	readF32() { return readTyped(self(this, "readF32"), "f"); }
-	readF64() { return readTyped(self(this, "readF64"), "d"); }
-	writeI8(v: number) { return writeTyped(self(this, "writeI8"), "c", "writeI8", v); }
-	writeU8(v: number) { return writeTyped(self(this, "writeU8"), "b", "writeU8", v); }
-	writeI16(v: number) { return writeTyped(self(this, "writeI16"), "h", "writeI16", v); }
-	writeU16(v: number) { return writeTyped(self(this, "writeU16"), "H", "writeU16", v); }
-	writeI32(v: number) { return writeTyped(self(this, "writeI32"), "i", "writeI32", v); }
-	writeU32(v: number) { return writeTyped(self(this, "writeU32"), "I", "writeU32", v); }
-	writeI64(v: number) { return writeTyped(self(this, "writeI64"), "l", "writeI64", v); }
-	writeU64(v: number) { return writeTyped(self(this, "writeU64"), "L", "writeU64", v); }
-	writeF32(v: number) { return writeTyped(self(this, "writeF32"), "f", "writeF32", v); }
-	writeF64(v: number) { return writeTyped(self(this, "writeF64"), "d", "writeF64", v); }
 }
 
-/** A property key that names an index ("0", "17", "-1"): the number, else undefined. */
-function indexKey(key: string): number | undefined {
-	const c = key.charCodeAt(0);
-	if ((c < 48 || c > 57) && c !== 45) return undefined;
-	const n = Number(key);
-	return Number.isInteger(n) ? n : undefined;
-}
-
-// A zbuff is an ordinary frozen object holding its state under RAW; its prototype has the methods and, behind
-// them, one Proxy shared by every zbuff: a key found on neither (buf[i]) reaches the Proxy's traps with the zbuff
-// as the receiver. So a method call costs an ordinary lookup and only buf[i] costs a trap (as Lua's __index /
-// __newindex); nothing else can be added. `i in buf` is false (the trap cannot know which zbuff is asked).
-const indexHandler: ProxyHandler<object> = Object.freeze({
-	get(target: object, key: string | symbol, receiver: unknown): unknown {
-		if (typeof key !== "string") return undefined;
-		const i = indexKey(key);
-		if (i === undefined) return (target as Record<string, unknown>)[key];   // Object.prototype's (toString, ...)
-		const b = rawOf(receiver)?.b;
-		return b && i >= 0 && i < b.length ? b[i] : undefined;
-	},
-	set(_target: object, key: string | symbol, value: unknown, receiver: unknown): boolean {
-		const i = typeof key === "string" ? indexKey(key) : undefined;
-		const z = rawOf(receiver);
-		if (i === undefined || !z) throw new TypeError(`zbuff: cannot set ${String(key)} (only byte indexes can be set)`);
-		if (!isInteger(value)) throw new TypeError(`zbuff[${i}]: value must be an integer`);
-		if (i < 0 || i >= z.b.length) log("W", "zbuff", "zbuff index out of range, write refused");
-		else z.b[i] = value & 0xFF;
-		return true;
-	},
-	has(target: object, key: string | symbol): boolean {
-		return typeof key === "string" && indexKey(key) === undefined && key in target;
-	},
-});
-
-// The prototype of every zbuff: ZBuffer's methods in front of the index Proxy. Made on first use (a preloaded
-// module body makes no Proxy; this one object lives in RAM).
+// The prototype of every zbuff: ZBuffer's methods and the typed ones (zbuff-codec.ts) in front of the index Proxy (zbuff-index.ts), which a key found
+// on neither (buf[i]) reaches with the zbuff as the receiver. Made on first use (a preloaded module body makes no
+// Proxy; this one object lives in RAM).
 let zbuffPrototype: object | undefined;
 
 function prototypeOfZbuff(): object {
 	if (!zbuffPrototype) {
-		const index = new Proxy(Object.freeze({}), indexHandler);
-		zbuffPrototype = Object.freeze(Object.create(index, Object.getOwnPropertyDescriptors(ZBuffer.prototype)));
+		const { constructor: _, ...typed } = Object.getOwnPropertyDescriptors(TypedMethods.prototype);
+		zbuffPrototype = Object.freeze(Object.create(indexProxy(), { ...Object.getOwnPropertyDescriptors(ZBuffer.prototype), ...typed }));
 	}
 	return zbuffPrototype;
 }
