@@ -311,7 +311,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		if (this.state === CONNECTING) this.connected();
 		if (this.doneCount) flushSent(this);            // writes completed before this event (may close)
 		if (this.state !== CONNECTED && this.state !== CLOSING) return;
-		pump(this);
+		if (this.head) pump(this);
 		if (this.state === CLOSING && !this.head) this.release();
 	}
 
@@ -338,7 +338,8 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 			if (this.available! > 0) fill(this);     // (what the owner left)
 			return;
 		}
-		this.drain();
+		if (this.fmt === "buffer") this.drain();
+		else this.drainText();
 	}
 
 	private drain(): void {
