@@ -391,7 +391,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 			this.available! -= got;
 			if (this.owner && this.state === CONNECTED) {
 				const decoder = this.decoder ??= new Utf8Decoder(true);
-				const text = decoder.decode(got === n ? view : view.subarray(0, got));
+				const text = decoder.decodeBuffer(scratch!, got);
 				if (text !== "") this.owner.tcpReceived(this, text);     // (str.length is O(n) in XS)
 			}
 		}
