@@ -4,7 +4,7 @@ import type { TlsTarget } from "xsnet/core/tls";
 import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, CLOSED, WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { TcpOwner, ReceiveFormat } from "xsnet/core/tcp";
 import type { SendData } from "xsnet/core/bytes";
-import { callSafe } from "xsnet/core/tasks";
+import { callSafe, reportError } from "xsnet/core/tasks";
 import { sendQueueLimit } from "xsnet/core/limits";
 import { socketDns } from "nodemcu/lookup";
 import { toPort } from "xsnet/core/lua";
@@ -222,14 +222,31 @@ export class NetSocket implements TcpOwner {
 		if (this.onConnection) callSafe(this.onConnection, this, this);
 	}
 
+	// "receive" and "sent" come per chunk and per send(): their callbacks are called here, protected as callSafe()
+	// does, without its extra calls (Function.prototype.call with five arguments).
+
 	/** @internal */
 	tcpReceived(_c: TcpConnection, data: string | ArrayBuffer): void {
-		if (this.onReceive) callSafe(this.onReceive, this, this, data);
+		const fn = this.onReceive;
+		if (!fn) return;
+		try {
+			fn.call(this, this, data);
+		}
+		catch (e) {
+			reportError(e);
+		}
 	}
 
 	/** @internal */
 	tcpSent(_c: TcpConnection, _token: unknown): void {
-		if (this.onSent) callSafe(this.onSent, this, this);
+		const fn = this.onSent;
+		if (!fn) return;
+		try {
+			fn.call(this, this);
+		}
+		catch (e) {
+			reportError(e);
+		}
 	}
 
 	/** @internal */
