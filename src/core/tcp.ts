@@ -113,9 +113,10 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	owner: TcpOwner | null;
 	/** One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. */
 	state: number;
-	// The peer: the host socket's while it is open (no slots of our own on an accepted connection); `peerPort` is
-	// connect()'s port (kept: a client's port is needed after a failure, when the host socket can no longer say),
-	// both are what the host socket said once it is gone.
+	// The peer: the host socket's while it is open (no slots of our own on an accepted or connected connection);
+	// `peerPort` is connect()'s port until connected (a client's port is needed after a failed attempt, when the host
+	// socket can no longer say; over TLS, whose socket reports no peer, for good); both are what the host socket
+	// said once it is gone (unknown after a failure of a connected connection: the host socket cannot say then).
 	declare private peerPort: number | undefined;
 	declare private peerAddress: string | undefined;
 	/** Set once the host socket reported onError: its peer must not be read any more. Moddable's lwIP TCP sets its
@@ -319,6 +320,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	/** The handshake is done (first onWritable, or data arrived before it). */
 	private connected(): void {
 		this.state = CONNECTED;
+		if (!this.tls) delete this.peerPort;         // the host socket says from now on: no slot on an idle connection
 		if (this.handshakeTimer !== undefined) this.stopHandshakeTimer();
 		this.owner?.tcpConnected(this);
 	}
