@@ -37,6 +37,7 @@ import type { TlsTarget } from "xsnet/core/tls";
 import { TLS_HANDSHAKE_MS } from "xsnet/core/limits";
 import { ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
 import { socketLocal } from "xsnet/core/netif";
+import { packEndpoint, endpointAddress, endpointPort } from "xsnet/core/ip";
 import Timer from "timer";
 
 /** The host socket as this module uses it (ECMA-419 TCP; its local end comes from xsnet/native, core/netif.ts). */
@@ -113,15 +114,14 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	owner: TcpOwner | null;
 	/** One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. */
 	state: number;
-	// The peer: the host socket's while it is open (no slots of our own on an accepted or connected connection);
-	// `peerPort` is connect()'s port until connected (a client's port is needed after a failed attempt, when the host
-	// socket can no longer say; over TLS, whose socket reports no peer, for good); both are what the host socket
-	// said once it is gone (unknown after a failure of a connected connection: the host socket cannot say then).
+	// The peer. The host socket is asked once, when the connection is accepted or connected (capturePeer()), never
+	// later: Moddable's lwIP TCP sets its pcb to NULL in lwIP's error callback, before onError reaches JS, and its
+	// remoteAddress/remotePort getters dereference it (a board crash; the simulator stops there). `peer` holds both
+	// in one slot (core/ip.ts packEndpoint); `peerPort`/`peerAddress` are connect()'s until then (a client's port is
+	// needed after a failed attempt), and for good over TLS, whose socket reports no peer.
+	declare private peer: number | undefined;
 	declare private peerPort: number | undefined;
 	declare private peerAddress: string | undefined;
-	/** Set once the host socket reported onError: its peer must not be read any more. Moddable's lwIP TCP sets its
-	 * pcb to NULL in lwIP's error callback and its remoteAddress/remotePort getters dereference it (a board crash). */
-	declare private hostFailed: true | undefined;
 
 	/** @internal The host socket (sendqueue.ts writes to it). */
 	declare socket: HostTCP | undefined;
@@ -182,6 +182,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 		socket.xsnetConnection = c;
 		c.socket = socket;
 		c.state = CONNECTED;
+		c.capturePeer();
 		if (idleMs) {
 			c.idleMs = idleMs;
 			watchIdle(c);
@@ -191,32 +192,33 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 
 	/** Remote port: connect()'s, or the host socket's (accepted: the peer's); undefined when unknown. */
 	get port(): number | undefined {
-		const s = this.socket;
-		if (s && !this.hostFailed) {
-			try {
-				const port = s.remotePort;
-				if (port !== undefined) return port;
-			}
-			catch {
-				// not supported by this host
-			}
-		}
-		return this.peerPort;
+		const peer = this.peer;
+		return peer === undefined ? this.peerPort : endpointPort(peer);
 	}
 
-	/** Remote IP address (from the host socket: connect()'s resolved address, or the accepted peer's). */
+	/** Remote IP address: connect()'s resolved address, or the host socket's (accepted: the peer's). */
 	get address(): string | undefined {
-		const s = this.socket;
-		if (s && !this.hostFailed) {
-			try {
-				const address = s.remoteAddress;
-				if (address !== undefined) return address;
-			}
-			catch {
-				// not supported by this host
-			}
+		const peer = this.peer;
+		return peer === undefined ? this.peerAddress : endpointAddress(peer);
+	}
+
+	/**
+	 * Ask the host socket for the peer, while it can still say (accepted or just connected, inside a host callback):
+	 * kept in one slot; connect()'s values are dropped then. Over TLS, or when the host cannot tell, they stay.
+	 */
+	private capturePeer(): void {
+		let peer: number | undefined;
+		try {
+			const s = this.socket!;
+			peer = packEndpoint(s.remoteAddress, s.remotePort);
 		}
-		return this.peerAddress;
+		catch {
+			// not supported by this host
+		}
+		if (peer === undefined) return;
+		this.peer = peer;
+		if (this.peerPort !== undefined) delete this.peerPort;
+		if (this.peerAddress !== undefined) delete this.peerAddress;
 	}
 
 	/** Receive format; changing it drops bytes of an incomplete UTF-8 character held by the decoder. */
@@ -288,8 +290,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 		else socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
-		// the address: the host socket's remoteAddress now (no slot kept); a TLS socket reports no peer: keep ours
-		if (tls) this.peerAddress = address;
+		this.peerAddress = address;                  // until connected (capturePeer)
 		this.state = CONNECTING;
 	}
 
@@ -320,7 +321,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	/** The handshake is done (first onWritable, or data arrived before it). */
 	private connected(): void {
 		this.state = CONNECTED;
-		if (!this.tls) delete this.peerPort;         // the host socket says from now on: no slot on an idle connection
+		if (!this.tls) this.capturePeer();
 		if (this.handshakeTimer !== undefined) this.stopHandshakeTimer();
 		this.owner?.tcpConnected(this);
 	}
@@ -384,7 +385,6 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 
 	/** Host: onError(code). */
 	failed(code?: number): void {
-		this.hostFailed = true;
 		// Moddable's devices call onError() with no code for FIN, reset and refusal alike: while connecting it can
 		// only be a failure (reset/refused), once connected the common case is the peer's normal close.
 		const error = (code === undefined || code === null) ? (this.state === CONNECTING ? ERR_RST : ERR_OK) : code;
@@ -468,16 +468,6 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 		if (this.available) this.available = 0;
 		if (this.decoder) this.decoder = undefined;
 		const socket = this.socket;
-		if (socket && !this.hostFailed) {
-			try {
-				const address = socket.remoteAddress, port = socket.remotePort;   // (a closed host socket's throw)
-				if (address !== undefined) this.peerAddress = address;                // (a TLS socket's: undefined)
-				if (port !== undefined) this.peerPort = port;
-			}
-			catch {
-				// unknown peer
-			}
-		}
 		this.socket = undefined;
 		if (socket) {
 			socket.xsnetConnection = undefined;
