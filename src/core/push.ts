@@ -45,7 +45,7 @@ export function drainLater(c: PushState): void {
 }
 
 /** Buffer format: one ArrayBuffer of at most RECEIVE_CHUNK_BYTES per delivery. */
-function drainBuffers(c: PushState): void {
+export function drainBuffers(c: PushState): void {
 	while (c.available! > 0 && !c.held && c.socket) {
 		if (c.fmt !== "buffer") {            // a receive callback changed the format
 			drainText(c);
@@ -68,7 +68,7 @@ function drainBuffers(c: PushState): void {
  * allocation) and decode from there. The view never exceeds the bytes available, as Moddable's lwIP read(buffer)
  * requires.
  */
-function drainText(c: PushState): void {
+export function drainText(c: PushState): void {
 	while (c.available! > 0 && !c.held && c.socket) {
 		if (c.fmt === "buffer") {            // a receive callback changed the format
 			drainBuffers(c);

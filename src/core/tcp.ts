@@ -24,7 +24,7 @@ import type { Chunk, SendQueueState } from "xsnet/core/sendqueue";
 import type { ReceiveQueue } from "xsnet/core/rxqueue";
 import { fill, pullChunk } from "xsnet/core/pull";
 import type { PullState } from "xsnet/core/pull";
-import { drain, drainLater } from "xsnet/core/push";
+import { drainBuffers, drainText, drainLater } from "xsnet/core/push";
 import type { PushState, ReceiveFormat } from "xsnet/core/push";
 import { IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED } from "xsnet/core/states";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST, ERR_CLSD } from "xsnet/core/errors";
@@ -342,7 +342,8 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 			if (this.available! > 0) fill(this);     // (what the owner left)
 			return;
 		}
-		drain(this);
+		if (this.fmt === "buffer") drainBuffers(this);     // (drain() without its call: once per arrival)
+		else drainText(this);
 	}
 
 	/** Stop reading: bytes stay in the host socket (whose window then closes) until unhold(). */
