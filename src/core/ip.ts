@@ -39,3 +39,26 @@ export function parseIPv4Endpoint(text: unknown, defaultPort: number): { address
 	}
 	return { address, port };
 }
+
+/**
+ * An IPv4 address and a port in one number, `address * 65536 + port` (below 2^48: exact in a double), so that an
+ * object keeps a peer in one property slot rather than two and no address string; undefined when `address` is no
+ * dotted quad or `port` no integer 0..65535. endpointAddress() and endpointPort() take it apart.
+ */
+export function packEndpoint(address: unknown, port: unknown): number | undefined {
+	const a = parseIPv4(address);
+	if (a === undefined || typeof port !== "number" || !(port >= 0 && port <= 65535) || port % 1) return undefined;
+	const parts = a.split(".");
+	return (((Number(parts[0]) * 256 + Number(parts[1])) * 256 + Number(parts[2])) * 256 + Number(parts[3])) * 65536 + port;
+}
+
+/** The dotted-quad address of a packEndpoint() number. */
+export function endpointAddress(packed: number): string {
+	const a = Math.floor(packed / 65536);
+	return `${Math.floor(a / 16777216)}.${Math.floor(a / 65536) % 256}.${Math.floor(a / 256) % 256}.${a % 256}`;
+}
+
+/** The port of a packEndpoint() number. */
+export function endpointPort(packed: number): number {
+	return packed % 65536;
+}

@@ -47,7 +47,8 @@ export function queueWrite(c: SendQueueState, bytes: Uint8Array, token: unknown,
 	const size = bytes.length;                     // (a getter call in XS: read once)
 	const fast = !c.head && connected && c.room! > 0;
 	const now = fast ? (c.room! < size ? c.room! : size) : 0;
-	if ((c.queued ?? 0) + size - now > sendQueueLimit()) return WRITE_QUEUE_FULL;
+	// (the bound is read only when something would wait: a call less per send the host takes whole)
+	if (now < size && (c.queued ?? 0) + size - now > sendQueueLimit()) return WRITE_QUEUE_FULL;
 	let offset = 0;
 	if (fast) {
 		// nothing queued: write what fits now

@@ -1,5 +1,6 @@
-// One TCP connection over ECMA-419 embedded:io/socket/tcp: name resolution, connection state, receive decoding,
-// flow control (hold), error numbers. The send queue with back-pressure from onWritable: core/sendqueue.ts.
+// One TCP connection over ECMA-419 embedded:io/socket/tcp: name resolution, connection state, flow control (hold),
+// error numbers. The send queue with back-pressure from onWritable: core/sendqueue.ts; receiving: core/push.ts
+// (push mode) and core/pull.ts (pull mode).
 // No API personality here: events go to a TcpOwner (nodemcu/net's socket, later luatos/socket) which decides
 // names, argument shapes and messages.
 //
@@ -12,17 +13,20 @@
 //   reported only after every received byte was read;
 // - close() is graceful: bytes already written are delivered, then FIN.
 //
-// Two receive modes: push (default: every received byte goes to owner.tcpReceived, decoded per `format`;
-// nodemcu/net) and pull (core/pull.ts: bytes wait until the owner reads them, owner.tcpReadable says when new ones
+// Two receive modes: push (default, core/push.ts: every received byte goes to owner.tcpReceived, decoded per
+// `format`; nodemcu/net) and pull (core/pull.ts: bytes wait until the owner reads them, owner.tcpReadable says when new ones
 // arrived; luatos/socket).
 import TCP from "embedded:io/socket/tcp";
-import { Utf8Decoder } from "xsnet/core/utf8";
-import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES, TCP_NO_DELAY } from "xsnet/core/limits";
+import type { Utf8Decoder } from "xsnet/core/utf8";
+import { TCP_NO_DELAY } from "xsnet/core/limits";
 import { queueWrite, pump, flushSent, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/sendqueue";
 import type { Chunk, SendQueueState } from "xsnet/core/sendqueue";
 import type { ReceiveQueue } from "xsnet/core/rxqueue";
 import { fill, pullChunk } from "xsnet/core/pull";
 import type { PullState } from "xsnet/core/pull";
+import { drainBuffers, drainText, drainLater } from "xsnet/core/push";
+import type { PushState, ReceiveFormat } from "xsnet/core/push";
+import { IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED } from "xsnet/core/states";
 import { ERR_OK, ERR_RTE, ERR_ABRT, ERR_RST, ERR_CLSD } from "xsnet/core/errors";
 import { lookup } from "xsnet/core/dns";
 import type { CancelLookup } from "xsnet/core/dns";
@@ -33,6 +37,7 @@ import type { TlsTarget } from "xsnet/core/tls";
 import { TLS_HANDSHAKE_MS } from "xsnet/core/limits";
 import { ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
 import { socketLocal } from "xsnet/core/netif";
+import { packEndpoint, endpointAddress, endpointPort } from "xsnet/core/ip";
 import Timer from "timer";
 
 /** The host socket as this module uses it (ECMA-419 TCP; its local end comes from xsnet/native, core/netif.ts). */
@@ -49,8 +54,8 @@ export interface HostTCP {
 type HostTCPConstructor = new (options: object) => HostTCP;
 const HostTCPClass = TCP as unknown as HostTCPConstructor;
 
-/** How received bytes are delivered: "string" = UTF-8 text (streaming decoder), "buffer" = ArrayBuffer. */
-export type ReceiveFormat = "string" | "buffer";
+/** How received bytes are delivered (core/push.ts): "string" = UTF-8 text (streaming decoder), "buffer" = ArrayBuffer. */
+export type { ReceiveFormat };
 
 /** Receiver of a connection's events. Each method is called at most as described; none is called after close(). */
 export interface TcpOwner {
@@ -80,13 +85,8 @@ export interface TcpOwner {
 /** Results of TcpConnection.write() (defined in core/sendqueue.ts). */
 export { WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL };
 
-/** Connection states. */
-export const IDLE = 0, RESOLVING = 1, CONNECTING = 2, CONNECTED = 3, CLOSING = 4, CLOSED = 5;
-
-/** Shared by every connection's text decoding (drainText); allocated on first use. */
-let scratch: ArrayBuffer | undefined;
-/** The last view of `scratch` drainText made: the next read of as many bytes (an echo's) reuses it. */
-let scratchView: Uint8Array | undefined, scratchBytes = 0;       // (its length: a getter call in XS)
+/** Connection states (core/states.ts). */
+export { IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED };
 
 function onWritable(this: HostTCP, bytes: number): void {
 	this.xsnetConnection?.writable(bytes);
@@ -107,16 +107,19 @@ function hostOptions(extra: object): object {
 	return { ...extra, onReadable, onWritable, onError, format: "buffer", noDelay: TCP_NO_DELAY, nodelay: TCP_NO_DELAY };
 }
 
-export class TcpConnection implements IdleWatched, SendQueueState, PullState {
+export class TcpConnection implements IdleWatched, SendQueueState, PullState, PushState {
 	// Fields marked `declare` exist only once assigned: with ES2022 class fields every declared field would be an
 	// own property (a 32-byte slot in XS, looked up linearly) on every connection, used or not.
 	/** Who gets the events; null once the application closed the connection (then no event is delivered). */
 	owner: TcpOwner | null;
 	/** One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. */
 	state: number;
-	// The peer, kept from connect() (the port, then the resolved address) or read once when accepted. The host
-	// socket's remoteAddress/remotePort are never read later: Moddable's lwIP TCP sets its pcb to NULL in lwIP's
-	// error callback (on lwIP's thread, at any moment) and those getters dereference it: a board crash.
+	// The peer. The host socket is asked once, when the connection is accepted or connected (capturePeer()), never
+	// later: Moddable's lwIP TCP sets its pcb to NULL in lwIP's error callback, before onError reaches JS, and its
+	// remoteAddress/remotePort getters dereference it (a board crash; the simulator stops there). `peer` holds both
+	// in one slot (core/ip.ts packEndpoint); `peerPort`/`peerAddress` are connect()'s until then (a client's port is
+	// needed after a failed attempt), and for good over TLS, whose socket reports no peer.
+	declare private peer: number | undefined;
 	declare private peerPort: number | undefined;
 	declare private peerAddress: string | undefined;
 
@@ -124,15 +127,17 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 	declare socket: HostTCP | undefined;
 	/** @internal Bytes write() takes now. */
 	declare room: number | undefined;
-	/** @internal Bytes onReadable reported and not yet read (core/pull.ts reads them too). */
+	/** @internal Bytes onReadable reported and not yet read (core/push.ts, core/pull.ts). */
 	declare available: number | undefined;
-	declare private fmt: ReceiveFormat | undefined; // undefined = "string"
-	declare private decoder: Utf8Decoder | undefined;
+	/** @internal Push mode (core/push.ts): the format, undefined = "string"; the text decoder. */
+	declare fmt: ReceiveFormat | undefined;
+	declare decoder: Utf8Decoder | undefined;
 	/** @internal The send queue (sendqueue.ts): first and last chunk, bytes in it. */
 	declare head: Chunk | undefined;
 	declare tail: Chunk | undefined;
 	declare queued: number | undefined;
-	declare private held: boolean | undefined;
+	/** @internal Reading stopped by hold(). */
+	declare held: boolean | undefined;
 	/**
 	 * @internal Completed writes whose tcpSent is still due, their tokens (only once one was not undefined): delivered
 	 * by the next onWritable or onReadable (sendqueue.ts).
@@ -177,13 +182,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		socket.xsnetConnection = c;
 		c.socket = socket;
 		c.state = CONNECTED;
-		try {
-			c.peerAddress = socket.remoteAddress;       // once, at once (as early as a reset can be ruled out)
-			c.peerPort = socket.remotePort;
-		}
-		catch {
-			// not supported by this host
-		}
+		c.capturePeer();
 		if (idleMs) {
 			c.idleMs = idleMs;
 			watchIdle(c);
@@ -191,14 +190,35 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		return c;
 	}
 
-	/** Remote port: connect()'s, or the accepted peer's; undefined when unknown. */
+	/** Remote port: connect()'s, or the host socket's (accepted: the peer's); undefined when unknown. */
 	get port(): number | undefined {
-		return this.peerPort;
+		const peer = this.peer;
+		return peer === undefined ? this.peerPort : endpointPort(peer);
 	}
 
-	/** Remote IP address: connect()'s resolved address, or the accepted peer's; undefined before either. */
+	/** Remote IP address: connect()'s resolved address, or the host socket's (accepted: the peer's). */
 	get address(): string | undefined {
-		return this.peerAddress;
+		const peer = this.peer;
+		return peer === undefined ? this.peerAddress : endpointAddress(peer);
+	}
+
+	/**
+	 * Ask the host socket for the peer, while it can still say (accepted or just connected, inside a host callback):
+	 * kept in one slot; connect()'s values are dropped then. Over TLS, or when the host cannot tell, they stay.
+	 */
+	private capturePeer(): void {
+		let peer: number | undefined;
+		try {
+			const s = this.socket!;
+			peer = packEndpoint(s.remoteAddress, s.remotePort);
+		}
+		catch {
+			// not supported by this host
+		}
+		if (peer === undefined) return;
+		this.peer = peer;
+		if (this.peerPort !== undefined) delete this.peerPort;
+		if (this.peerAddress !== undefined) delete this.peerAddress;
 	}
 
 	/** Receive format; changing it drops bytes of an incomplete UTF-8 character held by the decoder. */
@@ -270,7 +290,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		else socket = new HostTCPClass(hostOptions(options));
 		socket.xsnetConnection = this;
 		this.socket = socket;
-		this.peerAddress = address;
+		this.peerAddress = address;                  // until connected (capturePeer)
 		this.state = CONNECTING;
 	}
 
@@ -294,13 +314,14 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		if (this.state === CONNECTING) this.connected();
 		if (this.doneCount) flushSent(this);            // writes completed before this event (may close)
 		if (this.state !== CONNECTED && this.state !== CLOSING) return;
-		pump(this);
+		if (this.head) pump(this);
 		if (this.state === CLOSING && !this.head) this.release();
 	}
 
 	/** The handshake is done (first onWritable, or data arrived before it). */
 	private connected(): void {
 		this.state = CONNECTED;
+		if (!this.tls) this.capturePeer();
 		if (this.handshakeTimer !== undefined) this.stopHandshakeTimer();
 		this.owner?.tcpConnected(this);
 	}
@@ -321,72 +342,8 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 			if (this.available! > 0) fill(this);     // (what the owner left)
 			return;
 		}
-		this.drain();
-	}
-
-	private drain(): void {
-		if (this.fmt !== "buffer") {
-			this.drainText();
-			return;
-		}
-		while (this.available! > 0 && !this.held && this.socket) {
-			if (this.fmt !== "buffer") {            // a receive callback changed the format
-				this.drainText();
-				return;
-			}
-			const socket = this.socket;
-			let n = this.available!;
-			if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
-			const buffer = socket.read(n);
-			if (!buffer || !buffer.byteLength) {
-				this.available = 0;
-				break;
-			}
-			this.available! -= buffer.byteLength;
-			if (this.owner && this.state === CONNECTED) this.deliver(buffer);
-		}
-	}
-
-	/**
-	 * Text format: read into one shared scratch buffer (no ArrayBuffer per chunk: the decoded string is the only
-	 * allocation) and decode from there. The view never exceeds the bytes available, as Moddable's lwIP read(buffer)
-	 * requires.
-	 */
-	private drainText(): void {
-		while (this.available! > 0 && !this.held && this.socket) {
-			if (this.fmt === "buffer") {            // a receive callback changed the format
-				this.drain();
-				return;
-			}
-			let n = this.available!;
-			if (n > RECEIVE_SCRATCH_BYTES) n = RECEIVE_SCRATCH_BYTES;
-			if (n !== scratchBytes) {
-				scratchView = new Uint8Array(scratch ??= new ArrayBuffer(RECEIVE_SCRATCH_BYTES), 0, n);
-				scratchBytes = n;
-			}
-			const view = scratchView!;
-			const got = this.socket.read(view);
-			if (!got) {
-				this.available = 0;
-				break;
-			}
-			this.available! -= got;
-			if (this.owner && this.state === CONNECTED) {
-				const decoder = this.decoder ??= new Utf8Decoder(true);
-				const text = decoder.decode(got === n ? view : view.subarray(0, got));
-				if (text !== "") this.owner.tcpReceived(this, text);     // (str.length is O(n) in XS)
-			}
-		}
-	}
-
-	private deliver(buffer: ArrayBuffer): void {
-		if (this.fmt === "buffer") {
-			this.owner!.tcpReceived(this, buffer);
-			return;
-		}
-		const decoder = this.decoder ??= new Utf8Decoder(true);
-		const text = decoder.decode(new Uint8Array(buffer));
-		if (text !== "") this.owner!.tcpReceived(this, text);     // (str.length is O(n) in XS)
+		if (this.fmt === "buffer") drainBuffers(this);     // (drain() without its call: once per arrival)
+		else drainText(this);
 	}
 
 	/** Stop reading: bytes stay in the host socket (whose window then closes) until unhold(). */
@@ -402,11 +359,6 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 		this.held = false;
 		if (this.idleMs && this.state === CONNECTED) watchIdle(this);
 		if (this.available! > 0) post(drainLater, this);
-	}
-
-	/** Posted by unhold(). */
-	drainLater(): void {
-		if (!this.held) this.drain();
 	}
 
 	/**
@@ -528,10 +480,6 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState {
 			}
 		}
 	}
-}
-
-function drainLater(c: TcpConnection): void {
-	c.drainLater();
 }
 
 function finishLater(c: TcpConnection, error: number): void {

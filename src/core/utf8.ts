@@ -151,6 +151,29 @@ export class Utf8Decoder {
 		return head ? head + body : body;
 	}
 
+	/**
+	 * decode() of the first `n` (> 0) bytes of `buffer`, without a view or getter calls when they are ASCII (the
+	 * common case of network text): no sequence is carried then, and ASCII holds no BOM. Otherwise (or while a
+	 * sequence is carried, or the last chunk was not ASCII) decode() decodes them.
+	 */
+	decodeBuffer(buffer: ArrayBuffer, n: number): string {
+		if (!this.carry && !this.wide) {
+			let text: string | undefined;
+			try {
+				text = String.fromArrayBuffer(buffer, 0, n);
+			}
+			catch {
+				text = undefined;                              // not even shaped as UTF-8
+			}
+			if (text !== undefined && text.length === n) {     // ASCII without NUL (see text())
+				this.started = true;
+				return text;
+			}
+			this.wide = true;                                  // so decode() does not copy them again
+		}
+		return this.decode(new Uint8Array(buffer, 0, n));
+	}
+
 	/** End of the stream: U+FFFD for a truncated last sequence, else "". The decoder can then start anew. */
 	end(): string {
 		const carry = this.carry;

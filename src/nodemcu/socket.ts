@@ -3,9 +3,8 @@
 import type { TlsTarget } from "xsnet/core/tls";
 import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, CLOSED, WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { TcpOwner, ReceiveFormat } from "xsnet/core/tcp";
-import { isCallerMemory } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
-import { callSafe } from "xsnet/core/tasks";
+import { callSafe, reportError } from "xsnet/core/tasks";
 import { sendQueueLimit } from "xsnet/core/limits";
 import { socketDns } from "nodemcu/lookup";
 import { toPort } from "xsnet/core/lua";
@@ -120,12 +119,13 @@ export class NetSocket implements TcpOwner {
 	 *   "send queue full (N bytes queued, limit L)".
 	 */
 	send(data: SendData, fn?: SocketCallback | null): void {
-		const cb = optionalCallback(fn);
+		const cb = (fn === undefined || fn === null) ? undefined : optionalCallback(fn);
 		const bytes = sendBytes(data);
 		const conn = this.conn;
 		if (!conn || conn.state === CLOSED) fail("not connected");
 		if (cb) this.onSent = cb;
-		const result = conn.write(bytes, undefined, isCallerMemory(data));
+		// the caller's memory (not a string's fresh bytes) is copied when it has to wait (core/bytes isCallerMemory)
+		const result = conn.write(bytes, undefined, typeof data === "object");
 		if (result === WRITE_QUEUE_FULL) fail(`send queue full (${conn.queuedBytes} bytes queued, limit ${sendQueueLimit()})`);
 		if (result !== WRITE_OK) fail("not connected");
 	}
@@ -222,14 +222,31 @@ export class NetSocket implements TcpOwner {
 		if (this.onConnection) callSafe(this.onConnection, this, this);
 	}
 
+	// "receive" and "sent" come per chunk and per send(): their callbacks are called here, protected as callSafe()
+	// does, without its extra calls (Function.prototype.call with five arguments).
+
 	/** @internal */
 	tcpReceived(_c: TcpConnection, data: string | ArrayBuffer): void {
-		if (this.onReceive) callSafe(this.onReceive, this, this, data);
+		const fn = this.onReceive;
+		if (!fn) return;
+		try {
+			fn.call(this, this, data);
+		}
+		catch (e) {
+			reportError(e);
+		}
 	}
 
 	/** @internal */
 	tcpSent(_c: TcpConnection, _token: unknown): void {
-		if (this.onSent) callSafe(this.onSent, this, this);
+		const fn = this.onSent;
+		if (!fn) return;
+		try {
+			fn.call(this, this);
+		}
+		catch (e) {
+			reportError(e);
+		}
 	}
 
 	/** @internal */

@@ -130,10 +130,12 @@ switch (args[0]) {
 	}
 
 	// Decode each byte sequence of args[1] (JSON) split at every pair of points (1, 2 or 3 chunks, empty chunks
-	// included) with the streaming decoder; print one JSON line per sequence: the distinct results (code units).
+	// included) with the streaming decoder, through decode() and through decodeBuffer() (TCP's text receive: each
+	// chunk in a buffer of its own); print one JSON line per sequence: the distinct results (code units).
 	case "decode-splits": {
 		const list = JSON.parse(args[1]) as number[][];
 		const units = (s: string) => Array.from(s, (c) => c.codePointAt(0));     // code points (XS's charCodeAt differs)
+		const viaBuffer = (d: Utf8Decoder, part: Uint8Array) => part.length ? d.decodeBuffer(part.slice().buffer, part.length) : "";
 		for (const seq of list) {
 			const bytes = Uint8Array.from(seq);
 			const seen: string[] = [];
@@ -143,6 +145,10 @@ switch (args[0]) {
 					const text = d.decode(bytes.subarray(0, i)) + d.decode(bytes.subarray(i, j)) + d.decode(bytes.subarray(j)) + d.end();
 					const r = JSON.stringify(units(text));
 					if (!seen.includes(r)) seen.push(r);
+					const b = new Utf8Decoder();
+					const again = viaBuffer(b, bytes.subarray(0, i)) + viaBuffer(b, bytes.subarray(i, j)) + viaBuffer(b, bytes.subarray(j)) + b.end();
+					const s = JSON.stringify(units(again));
+					if (!seen.includes(s)) seen.push(s);
 				}
 			}
 			log(`[${seen.join(",")}]`);

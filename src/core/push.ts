@@ -1,0 +1,95 @@
+// Push-mode receive of a TCP connection (core/tcp.ts; nodemcu/net): every received byte goes to owner.tcpReceived
+// as soon as the host reports it, as an ArrayBuffer or as UTF-8 text (core/utf8.ts streaming decoder), unless
+// the connection is held (then the bytes stay in the host socket, whose window closes: the flow control).
+// Functions over the connection's own fields, as core/sendqueue.ts and core/pull.ts: no extra object per
+// connection, and plain calls rather than method lookups on the per-chunk path (XS looks properties up linearly).
+import { Utf8Decoder } from "xsnet/core/utf8";
+import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES } from "xsnet/core/limits";
+import { CONNECTED } from "xsnet/core/states";
+
+/** How received bytes are delivered: "string" = UTF-8 text (streaming decoder), "buffer" = ArrayBuffer. */
+export type ReceiveFormat = "string" | "buffer";
+
+/** The fields of a connection (core/tcp.ts TcpConnection) push mode works on. */
+export interface PushState {
+	/** The host socket while connected (read(n) -> ArrayBuffer, read(view) -> count; never more than available). */
+	socket: { read(byteLength: number): ArrayBuffer | undefined; read(buffer: Uint8Array): number } | undefined;
+	/** Receiver of the bytes; null once the application closed the connection (then they are read and dropped). */
+	owner: { tcpReceived(connection: PushState, data: string | ArrayBuffer): void } | null;
+	/** core/states.ts; bytes are delivered only while CONNECTED. */
+	state: number;
+	/** Bytes onReadable reported and not yet read from the host socket. */
+	available: number | undefined;
+	/** Reading stopped (TcpConnection.hold()). */
+	held: boolean | undefined;
+	/** undefined = "string". */
+	fmt: ReceiveFormat | undefined;
+	/** The text decoder, made by the first text chunk; undefined after a change of format (its carry dropped). */
+	decoder: Utf8Decoder | undefined;
+}
+
+/** Shared by every connection's text decoding (drainText); allocated on first use. */
+let scratch: ArrayBuffer | undefined;
+/** The last view of `scratch` drainText made: the next read of as many bytes (an echo's) reuses it. */
+let scratchView: Uint8Array | undefined, scratchBytes = 0;       // (its length: a getter call in XS)
+
+/** Read and deliver what the host socket holds (onReadable, unhold()), in the connection's format. */
+export function drain(c: PushState): void {
+	if (c.fmt === "buffer") drainBuffers(c);
+	else drainText(c);
+}
+
+/** Posted by TcpConnection.unhold(): the bytes that waited, unless held again meanwhile. */
+export function drainLater(c: PushState): void {
+	if (!c.held) drain(c);
+}
+
+/** Buffer format: one ArrayBuffer of at most RECEIVE_CHUNK_BYTES per delivery. */
+export function drainBuffers(c: PushState): void {
+	while (c.available! > 0 && !c.held && c.socket) {
+		if (c.fmt !== "buffer") {            // a receive callback changed the format
+			drainText(c);
+			return;
+		}
+		let n = c.available!;
+		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
+		const buffer = c.socket.read(n);
+		if (!buffer || !buffer.byteLength) {
+			c.available = 0;
+			break;
+		}
+		c.available! -= buffer.byteLength;
+		if (c.owner && c.state === CONNECTED) c.owner.tcpReceived(c, buffer);
+	}
+}
+
+/**
+ * Text format: read into one shared scratch buffer (no ArrayBuffer per chunk: the decoded string is the only
+ * allocation) and decode from there. The view never exceeds the bytes available, as Moddable's lwIP read(buffer)
+ * requires.
+ */
+export function drainText(c: PushState): void {
+	while (c.available! > 0 && !c.held && c.socket) {
+		if (c.fmt === "buffer") {            // a receive callback changed the format
+			drainBuffers(c);
+			return;
+		}
+		let n = c.available!;
+		if (n > RECEIVE_SCRATCH_BYTES) n = RECEIVE_SCRATCH_BYTES;
+		if (n !== scratchBytes) {
+			scratchView = new Uint8Array(scratch ??= new ArrayBuffer(RECEIVE_SCRATCH_BYTES), 0, n);
+			scratchBytes = n;
+		}
+		const got = c.socket.read(scratchView!);
+		if (!got) {
+			c.available = 0;
+			break;
+		}
+		c.available! -= got;
+		if (c.owner && c.state === CONNECTED) {
+			const decoder = c.decoder ??= new Utf8Decoder(true);
+			const text = decoder.decodeBuffer(scratch!, got);
+			if (text !== "") c.owner.tcpReceived(c, text);     // (str.length is O(n) in XS)
+		}
+	}
+}
