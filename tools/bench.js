@@ -4,155 +4,20 @@
 // run on loopback so that the ratios compare like with like on a noisy machine. Peers are Node servers on
 // 127.0.0.1; each figure is the median of `--runs` interleaved runs (default 5). `--only
 // send,receive,receiveString,echo32,modules,idle,accept,cycles,bytecode,tls` picks cases (tls: tools/bench/tls.js). `--json`
-// prints one object: {runs, results, ratios, figures: {idleHeapBytes, bytecodeBytes, ...}}.
-import net from "node:net";
-import { spawn, spawnSync } from "node:child_process";
+// prints one object: {runs, results, ratios, figures: {idleHeapBytes, bytecodeBytes, ...}}. `--stack lwip`: the same
+// cases on lwIP over libslirp against POSIX, in a network namespace of their own (tools/bench/lwip.js).
+import { spawnSync } from "node:child_process";
 import { buildSim } from "./build-sim.js";
 import { compile } from "./compile.js";
 import path from "node:path";
 import { simCommand, root } from "./sim.js";
 import { tlsBench } from "./bench/tls.js";
-import { bare } from "./bench/bare.js";
+import { lwipBench, loopbackOnly, reexecInNamespace } from "./bench/lwip.js";
+import { fileURLToPath } from "node:url";
+import { median, runApp, measureSend, measureReceive, measureEcho, measureIdle, measureAccept, measureCycles, cpuOf }
+  from "./bench/measure.js";
 
 const MiB = 1024 * 1024;
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Run a compiled bench app; resolves with its stdout. `noPreload`: without the manifest's preloads (bench/bare.js). */
-function runApp(app, args, timeout = 120, noPreload = false) {
-  const command = simCommand(app, { args, timeout });
-  const { file, argv } = noPreload ? bare(command) : command;
-  return new Promise((resolve, reject) => {
-    const p = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "", err = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (err += d));
-    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${app} exited ${code}: ${err}`))));
-  });
-}
-
-/** A server on 127.0.0.1 handling one connection with `handler`; resolves {port, done} */
-function server(handler) {
-  return new Promise((resolve) => {
-    let finish;
-    const done = new Promise((r) => (finish = r));
-    const srv = net.createServer((c) => handler(c, (v) => { srv.close(); finish(v); }));
-    srv.listen(0, "127.0.0.1", () => resolve({ port: srv.address().port, done }));
-  });
-}
-
-/** MB/s of `total` bytes sent by `app` to a Node sink, timed by the sink (accept to FIN). */
-async function measureSend(app, total, chunk) {
-  const { port, done } = await server((c, finish) => {
-    const start = process.hrtime.bigint();
-    let n = 0;
-    c.on("data", (d) => (n += d.length));
-    c.on("end", () => finish({ n, seconds: Number(process.hrtime.bigint() - start) / 1e9 }));
-  });
-  const ran = app ? runApp(app, [port, total, chunk]) : nodeSend(port, total, chunk);
-  const [{ n, seconds }, out] = await Promise.all([done, ran]);
-  if (n !== total) throw new Error(`${app || "node"}: sink got ${n} of ${total} bytes`);
-  return { rate: total / MiB / seconds, cpu: cpuOf(out) / (total / MiB) };
-}
-
-/** MB/s of `total` bytes a Node source sends to `app`, timed by the source (accept to the app's close). */
-async function measureReceive(app, total, mode, noPreload) {
-  const { port, done } = await server((c, finish) => {
-    const start = process.hrtime.bigint();
-    const block = Buffer.alloc(64 * 1024, 0x61);
-    let left = total;
-    const pump = () => {
-      while (left > 0) {
-        const n = Math.min(block.length, left);
-        left -= n;
-        if (!c.write(n === block.length ? block : block.subarray(0, n))) return c.once("drain", pump);
-      }
-      c.end();
-    };
-    c.on("error", () => {});
-    c.on("close", () => finish(Number(process.hrtime.bigint() - start) / 1e9));
-    pump();
-  });
-  const ran = app ? runApp(app, [port, total, mode || ""], 120, noPreload) : nodeReceive(port, total);
-  const [seconds, out] = await Promise.all([done, ran]);
-  return { rate: total / MiB / seconds, cpu: cpuOf(out) / (total / MiB) };
-}
-
-/** Round trips per second of 32-byte messages with a Node echo server. */
-async function measureEcho(app, count, noPreload) {
-  const { port, done } = await server((c, finish) => {
-    c.setNoDelay(true);
-    c.on("data", (d) => c.write(d));
-    c.on("error", () => {});
-    c.on("close", () => finish());
-  });
-  const out = app ? await runApp(app, [port, count], 120, noPreload) : await nodeEcho(port, count);
-  const elapsed = Number(out.match(/elapsed ([\d.]+)/)[1]);
-  await done;
-  return { rate: count / (elapsed / 1000), cpu: cpuOf(out) / count };
-}
-
-/** A Node server on 127.0.0.1 that accepts and holds connections until closed. */
-function holdServer() {
-  return new Promise((resolve) => {
-    const sockets = new Set();
-    const srv = net.createServer((c) => { sockets.add(c); c.on("error", () => {}); c.on("close", () => sockets.delete(c)); });
-    srv.listen(0, "127.0.0.1", () => resolve({ port: srv.address().port, close: () => { for (const c of sockets) c.destroy(); srv.close(); } }));
-  });
-}
-
-/** JS heap bytes per open idle connection made by `app` (measured inside XS after gc). */
-async function measureIdle(app, count) {
-  const srv = await holdServer();
-  try {
-    const out = await runApp(app, [srv.port, count]);
-    return Number(out.match(/per-socket (-?[\d.]+)/)[1]);
-  } finally { srv.close(); }
-}
-
-/** Connections per second that the server `app` accepts, answers with one byte and closes (16 clients at a time). */
-async function measureAccept(app, count, concurrency = 16) {
-  const { file, argv } = simCommand(app, { args: [count], timeout: 120 });
-  const p = spawn(file, argv, { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise((resolve) => {
-    let out = "";
-    p.stdout.on("data", (d) => { out += d; const m = out.match(/port (\d+)/); if (m) resolve(Number(m[1])); });
-  });
-  const exited = new Promise((r) => p.on("close", r));
-  const start = process.hrtime.bigint();
-  let started = 0, finished = 0;
-  await new Promise((resolve, reject) => {
-    const one = () => {
-      if (started === count) return;
-      started++;
-      const c = net.connect(port, "127.0.0.1");
-      let got = 0;
-      c.on("data", (d) => (got += d.length));
-      c.on("error", reject);
-      c.on("close", () => {
-        if (got !== 1) return reject(new Error(`${app}: a client got ${got} bytes`));
-        if (++finished === count) resolve(); else one();
-      });
-    };
-    for (let i = 0; i < concurrency; i++) one();
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  await exited;
-  return count / seconds;
-}
-
-/** Heap (after gc) at the end of `count` connect/close cycles relative to the baseline after 100 cycles. */
-async function measureCycles(app, count) {
-  const srv = await holdServer();
-  try {
-    const out = await runApp(app, [srv.port, count], 300);
-    const m = out.match(/baseline (\d+) end (\d+)/);
-    return Number(m[2]) / Number(m[1]);
-  } finally { srv.close(); }
-}
 
 /**
  * XS byte code of the modules a NodeMCU app loads (`nodemcu/*`, `xsnet/core/*`, `xsnet/dns/*`) and a LuatOS one
@@ -176,27 +41,6 @@ function measureBytecode() {
   return { nodemcu: dirs.nodemcu + dirs.core + dirs.dns, luatos: dirs.luatos + dirs.core + dirs.dns, byFolder: dirs, unit: "bytes" };
 }
 
-/** Run tools/bench/node-peer.js in its own process; resolves with its stdout. */
-function nodePeer(...args) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(root, "tools", "bench", "node-peer.js"), ...args.map(String)],
-      { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`node peer exited ${code}`))));
-  });
-}
-const nodeSend = (port, total, chunk) => nodePeer("send", port, total, chunk);
-const nodeReceive = (port, total) => nodePeer("receive", port, total);
-const nodeEcho = (port, count) => nodePeer("echo", port, count);
-
-/** CPU seconds a bench app or Node peer reported for its measured section ("cpu <s>"). */
-function cpuOf(out) {
-  const m = /cpu ([\d.e-]+)/.exec(out);
-  if (!m) throw new Error(`no cpu figure in: ${out}`);
-  return Number(m[1]);
-}
-
 export async function main(argv = process.argv.slice(2)) {
   const json = argv.includes("--json");
   const runsAt = argv.indexOf("--runs");
@@ -206,8 +50,20 @@ export async function main(argv = process.argv.slice(2)) {
   const want = (name) => !only || only.has(name);
   const total = 32 * MiB, chunk = 16 * 1024, echoes = 5000;
   const log = json ? () => {} : (s) => process.stdout.write(s);
-  buildSim({ quiet: true });
-  compile();
+  const stackAt = argv.indexOf("--stack");
+  const stack = stackAt >= 0 ? argv[stackAt + 1] : "posix";
+  if (stack !== "posix" && stack !== "lwip") throw new Error(`--stack ${stack}: posix (the default) or lwip`);
+  if (process.env.XSNET_BENCH_NETNS !== "1") {   // built already by the bench that re-executed itself
+    buildSim({ quiet: true });
+    if (stack === "lwip") buildSim({ quiet: true, lwip: true });   // outside the namespace: it may fetch lwIP's source
+    compile();
+  }
+  if (stack === "lwip") {
+    if (!loopbackOnly()) return reexecInNamespace(fileURLToPath(import.meta.url), argv);
+    const r = await lwipBench({ runs, want, log });
+    if (json) process.stdout.write(JSON.stringify({ runs, stack, ...r }) + "\n");
+    return 0;
+  }
 
   const cases = {
     send: { raw: () => measureSend("tools/bench/apps/raw-send.ts", total, chunk), nodemcu: () => measureSend("tools/bench/apps/nodemcu-send.ts", total, chunk), luatos: () => measureSend("tools/bench/apps/luatos-send.ts", total, chunk), node: () => measureSend(null, total, chunk), unit: "MB/s", cpuUnit: "ms/MiB" },
