@@ -36,7 +36,7 @@ const usage = `usage:
       An interactive console on the simulator: net, socket, sys, libnet, zbuff and print() in scope; a line or a
       block at a time, events printed as they happen, history (~/.xsnet_repl_history), Ctrl-D leaves.
   xsnet flash ...        flash a board with esptool-js (xsnet flash --help)
-  xsnet bench [--json]   run the benchmarks`;
+  xsnet bench [--json] [--stack lwip]   run the benchmarks (--stack lwip: on lwIP over libslirp against POSIX, in a network namespace of their own)`;
 
 /**
  * The module to run for `app`: a .js file as it is; a .ts file compiled alone (tools/compile.js compileApp)
