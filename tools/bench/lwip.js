@@ -112,7 +112,8 @@ export async function lwipBench({ runs, want, log, total = 32 * MiB, chunk = 16 
       `${"".padEnd(14)} on posix, same run:       ${layer("posix", "nodemcu")};  ${layer("posix", "luatos")}\n`);
   }
   // Accept: 2 clients at a time. With 8 or 16 at a time some connections that slirp's host forwarding accepted never
-  // reach the lwIP listener and the app waits for them until its timeout (seen with 2 of 300 at 8, 12 of 200 at 16).
+  // reach the lwIP listener (its accept callback never runs for them) and the app waits for them until its timeout
+  // (seen with 2 of 300 at 8, 12 of 200 at 16; docs/performance.md "On lwIP").
   if (want("accept")) {
     const acceptN = 2000, concurrency = 2, s = {};
     for (const st of STACKS) for (const l of ["raw", "nodemcu"]) s[`${st} ${l}`] = [];
