@@ -185,3 +185,10 @@ export function simCommand(app, opts = {}) {
   // XSNET_SANITIZE=1 wins: the sanitizer build, without XS's debugger
   return { file: opts.debug && process.env.XSNET_SANITIZE !== "1" ? debugSimBinary : simBinary, argv };
 }
+
+/** True inside a network namespace whose only interface is loopback (the lwIP backend's safety check). */
+export function loopbackOnly() {
+  // /proc/net/dev lists this namespace's interfaces (sysfs may show the machine's)
+  return fs.readFileSync("/proc/net/dev", "utf8").split("\n").slice(2).filter(Boolean)
+    .every((line) => line.split(":")[0].trim() === "lo");
+}

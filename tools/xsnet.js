@@ -7,14 +7,9 @@ import path from "node:path";
 import { buildSim } from "./build-sim.js";
 import { fileURLToPath } from "node:url";
 import { compileApp, compileLibrary, CompileError, typescript } from "./compile.js";
-import { simCommand, debugSimBinary, lwipSimBinary } from "./sim.js";
+import { simCommand, debugSimBinary, lwipSimBinary, loopbackOnly } from "./sim.js";
 
 /** True when this network namespace has no interface but loopback (the lwIP backend may run here). */
-function loopbackOnly() {
-  // /proc/net/dev lists this namespace's interfaces (sysfs may show the machine's)
-  return fs.readFileSync("/proc/net/dev", "utf8").split("\n").slice(2).filter(Boolean)
-    .every((line) => line.split(":")[0].trim() === "lo");
-}
 
 const usage = `usage:
   xsnet run <app.ts|app.js> [--debug] [--timeout <seconds>] [--dns <ip[:port]>]... [--heap <KiB>] [--stack <slots>]

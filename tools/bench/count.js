@@ -19,6 +19,7 @@ import path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { simCommand } from "../sim.js";
 import { bare } from "./bare.js";
+import { sendBytes } from "./measure.js";
 
 const MiB = 1024 * 1024;
 
@@ -30,19 +31,7 @@ function peer(mode, total) {
       c.on("error", () => {});
       if (mode === "echo") c.on("data", (d) => c.write(d));
       else if (mode === "sink") c.resume();
-      else {
-        const block = Buffer.alloc(64 * 1024, 0x61);
-        let left = total;
-        const pump = () => {
-          while (left > 0) {
-            const n = Math.min(block.length, left);
-            left -= n;
-            if (!c.write(n === block.length ? block : block.subarray(0, n))) return c.once("drain", pump);
-          }
-          c.end();
-        };
-        pump();
-      }
+      else sendBytes(c, total);
       c.on("close", () => srv.close());
     });
     srv.listen(0, "127.0.0.1", () => resolve(srv.address().port));

@@ -7,20 +7,13 @@
 // luatos/socket on both stacks, interleaved (raw POSIX, raw lwIP, nodemcu POSIX, nodemcu lwIP, ...), medians of
 // `runs`. Reported: the layers' cost on lwIP (nodemcu/raw419, luatos/raw419, wall and CPU) beside the same ratios on
 // POSIX, and raw ECMA-419 on lwIP against POSIX (MB/s, µs per echo round trip).
-import fs from "node:fs";
+import { loopbackOnly } from "../sim.js";
 import { spawn, spawnSync } from "node:child_process";
 import { median, measureSend, measureReceive, measureEcho, measureIdle, measureAccept, measureCycles } from "./measure.js";
 
 const MiB = 1024 * 1024;
 const STACKS = ["posix", "lwip"];
 const LAYERS = ["raw", "nodemcu", "luatos"];
-
-/** True when this network namespace has no interface but loopback (as tools/xsnet.js checks for `run --stack lwip`). */
-export function loopbackOnly() {
-  // /proc/net/dev lists this namespace's interfaces (sysfs may show the machine's)
-  return fs.readFileSync("/proc/net/dev", "utf8").split("\n").slice(2).filter(Boolean)
-    .every((line) => line.split(":")[0].trim() === "lo");
-}
 
 /**
  * Run `script` with `argv` again in a new network namespace with loopback up; resolves with its exit code. Throws
@@ -150,3 +143,5 @@ export async function lwipBench({ runs, want, log, total = 32 * MiB, chunk = 16 
   }
   return { results, ratios, figures, notOnLwip };
 }
+
+export { loopbackOnly };

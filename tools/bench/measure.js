@@ -69,23 +69,28 @@ export async function measureSend(app, total, chunk, { stack, fit = false } = {}
   return { rate: total / MiB / seconds, cpu: cpuOf(out) / (total / MiB) };
 }
 
+/** Write `total` bytes of "a" to the Node socket `c` in 64 KiB blocks as it drains, then end it. */
+export function sendBytes(c, total) {
+  const block = Buffer.alloc(64 * 1024, 0x61);
+  let left = total;
+  const pump = () => {
+    while (left > 0) {
+      const n = Math.min(block.length, left);
+      left -= n;
+      if (!c.write(n === block.length ? block : block.subarray(0, n))) return c.once("drain", pump);
+    }
+    c.end();
+  };
+  pump();
+}
+
 /** MB/s of `total` bytes a Node source sends to `app`, timed by the source (accept to the app's close). */
 export async function measureReceive(app, total, mode, noPreload, stack) {
   const { port, done } = await server((c, finish) => {
     const start = process.hrtime.bigint();
-    const block = Buffer.alloc(64 * 1024, 0x61);
-    let left = total;
-    const pump = () => {
-      while (left > 0) {
-        const n = Math.min(block.length, left);
-        left -= n;
-        if (!c.write(n === block.length ? block : block.subarray(0, n))) return c.once("drain", pump);
-      }
-      c.end();
-    };
     c.on("error", () => {});
     c.on("close", () => finish(Number(process.hrtime.bigint() - start) / 1e9));
-    pump();
+    sendBytes(c, total);
   });
   const ran = app ? runApp(app, [port, total, mode || ""], 120, noPreload, stack) : nodeReceive(port, total);
   const [seconds, out] = await Promise.all([done, ran]);
