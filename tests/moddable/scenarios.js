@@ -192,6 +192,26 @@ export const apps = [
     },
   },
   {
+    name: "luatos",
+    what: "luatos/socket + sys + libnet + zbuff in task style: 32 KiB echoed byte-exact, then a refused connect",
+    source: "tests/moddable/luatos.ts",
+    async config() {
+      // an echo server: TCP keeps no boundaries, so it writes back whatever arrives
+      const { port } = await tcpServer((s) => s.on("data", (d) => s.write(d)));
+      return { port, closedPort: await closedPort() };
+    },
+    async drive(app) {
+      const c = await app.waitFor(/check: luatos connect (\w+)\n/, 30000);
+      expect(c[1] === "true", `libnet.connect gave ${c[1]}`);
+      const m = await app.waitFor(/check: luatos tx (\w+) echoed (\d+) same (\w+)\n/, 30000);
+      expect(m[1] === "true" && m[3] === "true", `tx ${m[1]}, echoed ${m[2]} bytes, same ${m[3]}`);
+      const r = await app.waitFor(/check: luatos refused (\w+) state (\d+)\n/, 20000);
+      expect(r[1] === "false", `connect to a closed port gave ${r[1]}`);
+      await app.waitFor(/check: done\n/);
+      return `task: connect, one tx of ${m[2]} bytes echoed byte-exact through a zbuff, closed; refused connect false (state ${r[2]})`;
+    },
+  },
+  {
     name: "tls",
     what: "nodemcu/tls over the SDK's ssl/session: a verified server (data both ways), an untrusted one refused",
     source: "tests/moddable/tls.ts",
