@@ -81,7 +81,7 @@ function dispatch(): void {
 						subscriber(...message.slice(1));
 					}
 					catch (e) {
-						logException("sys", `subscriber of ${String(message[0])}`, e);
+						logException("sys", `subscriber of ${topicName(message[0])}`, e);
 					}
 				}
 				else if (subscriber.wake(message)) resumed = true;
@@ -96,4 +96,14 @@ function dispatch(): void {
 		b.dispatching = false;
 	}
 	if (b.queue.length) b.timer = Timer.set(dispatch, 0);
+}
+
+/** A topic for a log line: String(topic), or its type when that throws (a hostile toString must not end dispatch). */
+function topicName(topic: unknown): string {
+	try {
+		return String(topic);
+	}
+	catch {
+		return `(${typeof topic})`;
+	}
 }
