@@ -78,6 +78,7 @@ describe("luatos/sys", function () {
       "E/sys task failed: TypeError: sync boom",
       "E/sys waitMsg callback: Error: cb boom",
       "E/sys subscriber of S: Error: subscriber boom",
+      "E/sys subscriber of (object): Error: evil topic boom",
       "second subscriber 5",
       "E/sys task failed: Error: async boom",
       'cb-error "undef"',

@@ -251,6 +251,10 @@ switch (args[0]) {
 		sys.subscribe("S", () => { throw new Error("subscriber boom"); });
 		sys.subscribe("S", (x: number) => log(`second subscriber ${x}`));
 		sys.publish("S", 5);
+		// a topic whose toString throws (any value is a topic in LuatOS): its subscriber's exception is still logged
+		const evil = { toString() { throw new Error("evil toString"); } };
+		sys.subscribe(evil, () => { throw new Error("evil topic boom"); });
+		sys.publish(evil);
 		sys.timerStart(() => { throw new Error("timer boom"); }, 20);
 		sys.taskInitEx(async () => {
 			sys.sendMsg("EX", "other");
