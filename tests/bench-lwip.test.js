@@ -3,10 +3,9 @@
 // layers' ratios on lwIP, raw ECMA-419 on lwIP against POSIX, and each case it does not run on lwIP with its reason.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { canUnshare } from "./support/netns.js";
+import { lwipUnavailable } from "./support/netns.js";
 import { root } from "./support/sim.js";
 
 const exec = promisify(execFile);
@@ -19,12 +18,9 @@ describe("npm run bench -- --stack lwip", function () {
       console.log("      skipped: this run is the lwIP suites' (tests/sim-lwip.test.js); the bench test runs in the outer one");
       this.skip();
     }
-    if (!fs.existsSync("/usr/include/slirp/libslirp.h")) {
-      console.log("      skipped: libslirp-dev is not installed (tools/prereqs.js installs it as root)");
-      this.skip();
-    }
-    if (!canUnshare()) {
-      console.log("      skipped: `unshare --net` is not possible here (root or user namespaces needed)");
+    const unavailable = lwipUnavailable();
+    if (unavailable) {
+      console.log(`      skipped: ${unavailable}`);
       this.skip();
     }
   });

@@ -12,7 +12,7 @@ import path from "node:path";
 import { buildSim } from "../tools/build-sim.js";
 import { lwipSimBinary } from "../tools/sim.js";
 import { app, cleanup, exitsCleanly, lines, tcpServer } from "./support/net-peers.js";
-import { canUnshare, runInNetns, simArgv } from "./support/netns.js";
+import { lwipUnavailable, runInNetns, simArgv } from "./support/netns.js";
 import { root } from "./support/sim.js";
 
 /** The suites that run on lwIP too: nodemcu/net and luatos/socket, and the ported programs over them. Not here:
@@ -51,12 +51,9 @@ if (process.env.XSNET_SIM_STACK !== "lwip") {
     this.timeout(600_000);   // the first run fetches Debian's lwIP source and builds lwIP and the simulator again
 
     before(function () {
-      if (!fs.existsSync("/usr/include/slirp/libslirp.h")) {
-        console.log("      skipped: libslirp-dev is not installed (tools/prereqs.js installs it as root)");
-        this.skip();
-      }
-      if (!canUnshare()) {
-        console.log("      skipped: `unshare --net` is not possible here (root or user namespaces needed)");
+      const unavailable = lwipUnavailable();
+      if (unavailable) {
+        console.log(`      skipped: ${unavailable}`);
         this.skip();
       }
       buildSim({ quiet: true, lwip: true });

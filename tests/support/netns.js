@@ -2,6 +2,7 @@
 // tests/net-native.test.js): a namespace the test creates (unshare --net, root), so its interfaces, routes and
 // sysctls are the test's own and nothing reaches the machine's network.
 import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { simCommand } from "../../tools/sim.js";
 import { root } from "./sim.js";
@@ -12,6 +13,13 @@ let unshareWorks;
 export function canUnshare() {
   unshareWorks ??= spawnSync("unshare", ["--net", "true"], { stdio: "ignore" }).status === 0;
   return unshareWorks;
+}
+
+/** Why the lwIP simulator backend cannot run here (libslirp-dev missing, no namespaces), or undefined when it can. */
+export function lwipUnavailable() {
+  if (!fs.existsSync("/usr/include/slirp/libslirp.h")) return "libslirp-dev is not installed (tools/prereqs.js installs it as root)";
+  if (!canUnshare()) return "`unshare --net` is not possible here (root or user namespaces needed)";
+  return undefined;
 }
 
 let pythonWorks;
