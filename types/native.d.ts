@@ -1,5 +1,6 @@
 // The project's own native host module: what ECMA-419 lacks.
-// Simulator: hosts/sim/bindings/native.c, icmp.c (POSIX). Devices: modules/native/lwip (lwIP's API).
+// Simulator: hosts/sim/bindings/native.c, icmp.c (POSIX). Devices: modules/native/lwip (lwIP's API). Every platform:
+// modules/native/common (portable C: utf8Text).
 declare module "xsnet/native" {
   import type TCP from "embedded:io/socket/tcp";
   import type UDP from "embedded:io/socket/udp";
@@ -41,6 +42,18 @@ declare module "xsnet/native" {
   export function multicastJoin(ifAddress: string, group: string): void;
   /** Leave a multicast group. lwIP: igmp_leavegroup(). Throws Error "multicast leave failed: not a member". */
   export function multicastLeave(ifAddress: string, group: string): void;
+  /**
+   * Valid UTF-8 as a string at copy speed: the bytes `offset`..`offset + length` of `buffer` after `carry`, the start
+   * of a sequence the previous chunk's end cut (0 or undefined: none; else its length 1..3 << 24 | its bytes from
+   * bit 16 down). A sequence this chunk's end cuts is packed so into `decoder.carry` (set only when it changes; 0
+   * for none); without `decoder` (a message on its own) it makes the bytes invalid. Returns undefined, `carry`
+   * untouched, when the bytes are not valid UTF-8 by WHATWG's rules (overlongs, surrogates, past U+10FFFF, F5..FF,
+   * lone continuations): the caller decodes them with WHATWG's replacement (src/core/utf8.ts). A NUL byte becomes
+   * U+0000. Throws TypeError (no ArrayBuffer), RangeError (outside the buffer; a carry that is no valid start).
+   * modules/native/common/utf8.c, the same C on every platform.
+   */
+  export function utf8Text(buffer: ArrayBuffer, offset: number, length: number, carry?: number,
+    decoder?: { carry?: number }): string | undefined;
   /** An ICMP socket. lwIP: raw_new(IP_PROTO_ICMP). */
   export class ICMP {
     constructor(options: { onReadable?: (this: ICMP, count: number) => void });

@@ -1,6 +1,7 @@
 // xsnet/native: what ECMA-419 lacks, as one small class-and-functions binding to C, Moddable style.
 // The C behind it is per platform: lwip/*.c on boards (lwIP's API), lin/*.c for Moddable's desktop
-// simulator, hosts/sim/bindings/native.c + icmp.c in xsnet's simulator (POSIX). types/native.d.ts documents it.
+// simulator, hosts/sim/bindings/native.c + icmp.c in xsnet's simulator (POSIX); common/*.c on all of them.
+// types/native.d.ts documents it.
 /** DNS server `index` (0..1) as "a.b.c.d" or "a.b.c.d:port", or undefined. lwIP: dns_getserver() (the port: xsnet's, for its resolver). */
 export function getDNSServer(index) @ "xs_native_get_dns_server";
 /** Set DNS server `index` (0..1) to "a.b.c.d[:port]"; undefined or "0.0.0.0" clears it. lwIP: dns_setserver(). */
@@ -18,6 +19,12 @@ export function local(socket, udp) @ "xs_native_local";
 export function multicastJoin(ifAddress, group) @ "xs_native_multicast_join";
 /** Leave a multicast group. lwIP: igmp_leavegroup(). Throws Error "multicast leave failed: not a member". */
 export function multicastLeave(ifAddress, group) @ "xs_native_multicast_leave";
+/** Valid UTF-8 `buffer[offset, offset + length)` (an ArrayBuffer, bytes) as a string, after the sequence `carry`
+ * (0, or length << 24 | bytes from bit 16 down) cut by the previous chunk; a sequence cut by this chunk's end goes to
+ * `decoder.carry` (packed so, 0 for none; without `decoder` it makes the bytes invalid). undefined when the bytes
+ * are not valid UTF-8 as WHATWG defines it (carry untouched). Throws TypeError (no ArrayBuffer), RangeError
+ * (outside it, a bad carry). common/utf8.c, one C for every platform. */
+export function utf8Text(buffer, offset, length, carry, decoder) @ "xs_native_utf8_text";
 /** An ICMP socket: write(message, address) sends one ICMP message (checksum included by the caller);
  *  onReadable(count) / read() -> ArrayBuffer (ICMP message, no IP header) with `address`. lwIP: raw_new(IP_PROTO_ICMP). */
 export class ICMP @ "xs_icmp_destructor" {

@@ -1,22 +1,17 @@
 // Streaming UTF-8 decoding as WHATWG's TextDecoder does it (and Node): every maximal invalid subpart becomes one
 // U+FFFD, a truncated sequence too, also when it is split between chunks or ends the stream.
-// Moddable's text/decoder (which boards run, as the simulator does) decodes valid UTF-8 right, but not all invalid
-// input: in stream mode a truncated sequence whose bytes were carried from the previous chunk gives one U+FFFD per
-// byte (its skip loop reads the input, not its carry buffer: `41 E2 82 | 42` gave "A\uFFFD\uFFFDB"), a truncated
-// sequence at the end of the input gives one per byte too, C0/C1 lead bytes swallow the next byte, and the bounds
-// after ED and F4 are inverted (ED A0 80 gave two U+FFFD, not three). So here: the incomplete sequence at the end of
-// a chunk is carried by this class (at most 3 bytes), and Moddable's decoder only ever decodes the rest with
-// `fatal` (its check is right): valid text, the common case, stays native and costs one to three byte reads more
-// than before; a chunk it refuses is decoded by decodeInvalid() below, in JS.
-// Faster still for ASCII, the common case of network text: XS's String.fromArrayBuffer copies the bytes into a
-// string (one shape check per byte, then memcpy; ~2.5x faster than the decoder's two passes). It checks only the
-// shape of each sequence (it takes overlongs, surrogates and code points past U+10FFFF) and stops at a NUL byte,
-// so its result is used only when every byte became one UTF-16 unit (string length === byte count): then the
-// chunk was ASCII without NUL, which is valid UTF-8. Otherwise the decoder above decodes the chunk, and the next
-// chunks too until one is ASCII again (no wasted copy per chunk of non-ASCII text).
-import TextDecoder from "text/decoder";
-
-const OPTIONS = Object.freeze({ ignoreBOM: true, fatal: true });
+// Valid text, the common case, goes to one native call per chunk: xsnet/native's utf8Text (modules/native/common/
+// utf8.c, the same C in the simulator, Moddable's lin and on boards) checks the bytes as WHATWG's decoder does
+// (word at a time while they are ASCII), makes the string and copies them into it (XS strings are UTF-8; a NUL
+// becomes C0 80), and carries a sequence cut by the chunk's end, packed in one integer (`carry`: length << 24 |
+// bytes from bit 16 down), to the next chunk. A chunk it refuses (invalid somewhere) is decoded here in JS from
+// the same state: the carry completed or refuted, a valid-so-far cut sequence at the end carried again, each
+// maximal invalid subpart of the rest replaced by EF BF BD and the repaired bytes made a string by utf8Text.
+// Neither XS's String.fromArrayBuffer (it takes overlongs, surrogates and code points past U+10FFFF, and stops at
+// NUL) nor Moddable's text/decoder (wrong U+FFFD counts for truncated and C0/C1 sequences, inverted bounds after
+// ED and F4) is used: the first needs a per-chunk ASCII check in JS (`length` is O(n) in XS), the second decodes
+// in two passes.
+import { utf8Text } from "xsnet/native";
 
 /** Continuation bytes a lead byte takes (0: not a lead byte of a valid sequence). */
 function needed(lead: number): number {
@@ -38,17 +33,22 @@ function continues(lead: number, index: number, b: number): boolean {
 	return b >= 0x80 && b <= 0xBF;
 }
 
-/** Bytes of repaired UTF-8 decoded at once by decodeInvalid() (a flush holds only whole sequences). */
+/** Byte `i` (0..2) of a packed carry. */
+function carried(carry: number, i: number): number {
+	return (carry >> (16 - 8 * i)) & 0xFF;
+}
+
+/** Bytes of repaired UTF-8 made a string at once by decodeInvalid() (a block holds only whole sequences). */
 const REPAIR_BLOCK = 1024;
 
 /**
  * WHATWG's UTF-8 decode of `bytes` (no stream: a truncated last sequence is one U+FFFD): each maximal invalid
- * subpart is replaced by EF BF BD (U+FFFD) and the repaired, now valid bytes are decoded by Moddable's decoder,
+ * subpart is replaced by EF BF BD (U+FFFD) and the repaired, now valid bytes become text through utf8Text,
  * REPAIR_BLOCK bytes at a time. Never String.fromCharCode(...units): spreading thousands of arguments overflows
  * XS's stack (1024 slots in the simulator, fewer on a board), which aborts the VM: a peer sending a few KB of
  * invalid text did that.
  */
-function decodeInvalid(bytes: Uint8Array, decoder: TextDecoder): string {
+function decodeInvalid(bytes: Uint8Array): string {
 	let text = "";
 	const out = new Uint8Array(REPAIR_BLOCK + 4);
 	let o = 0;
@@ -74,11 +74,11 @@ function decodeInvalid(bytes: Uint8Array, decoder: TextDecoder): string {
 			i += k;
 		}
 		if (o >= REPAIR_BLOCK) {
-			text += decoder.decode(out.subarray(0, o));
+			text += utf8Text(out.buffer, 0, o)!;
 			o = 0;
 		}
 	}
-	return o ? text + decoder.decode(out.subarray(0, o)) : text;
+	return o ? text + utf8Text(out.buffer, 0, o)! : text;
 }
 
 /**
@@ -87,11 +87,9 @@ function decodeInvalid(bytes: Uint8Array, decoder: TextDecoder): string {
  * when `stripBOM` (WHATWG's default).
  */
 export class Utf8Decoder {
-	declare private decoder: TextDecoder | undefined;   // Moddable's, made on first use
-	declare private carry: Uint8Array | undefined;       // the valid start of a sequence cut by the chunk's end
+	declare carry: number | undefined;                  // @internal the start of a sequence cut by the last chunk's end, packed (utf8Text sets it)
 	declare private started: boolean | undefined;       // text was produced (no BOM to strip any more)
 	declare private stripBOM: boolean | undefined;
-	declare private wide: boolean | undefined;          // the last chunk was not ASCII: skip the copy attempt
 
 	constructor(stripBOM?: boolean) {
 		if (stripBOM) this.stripBOM = true;
@@ -99,34 +97,66 @@ export class Utf8Decoder {
 
 	/** The text of `bytes` after what came before; an incomplete last sequence waits for the next chunk. */
 	decode(bytes: Uint8Array): string {
+		const n = bytes.length;
+		if (!n) return "";
+		const text = utf8Text(bytes.buffer as ArrayBuffer, bytes.byteOffset, n, this.carry, this);
+		if (text === undefined) return this.repair(bytes);
+		return this.started ? text : this.first(text);
+	}
+
+	/**
+	 * decode() of the first `n` (> 0) bytes of `buffer` without a view (no getter calls): TCP's text receive
+	 * (core/push.ts) reads every chunk into one scratch buffer.
+	 */
+	decodeBuffer(buffer: ArrayBuffer, n: number): string {
+		const text = utf8Text(buffer, 0, n, this.carry, this);
+		if (text === undefined) return this.repair(new Uint8Array(buffer, 0, n));
+		return this.started ? text : this.first(text);
+	}
+
+	/** End of the stream: U+FFFD for a truncated last sequence, else "". The decoder can then start anew. */
+	end(): string {
+		const carry = this.carry;
+		this.carry = undefined;
+		this.started = undefined;
+		return carry ? "\ufffd" : "";
+	}
+
+	/** The first text of the stream: a leading BOM dropped when `stripBOM`. */
+	private first(text: string): string {
+		if (text === "") return text;
+		this.started = true;
+		return (this.stripBOM && text.charCodeAt(0) === 0xFEFF) ? text.slice(1) : text;
+	}
+
+	/** decode() of a chunk utf8Text refused (invalid somewhere), in JS, from the same state. */
+	private repair(bytes: Uint8Array): string {
 		let head = "", start = 0;
 		const carry = this.carry;
 		if (carry) {
 			// complete (or refute) the carried sequence with the first bytes of this chunk
-			const lead = carry[0], total = needed(lead) + 1;
-			let have = carry.length;
+			const lead = carried(carry, 0), total = needed(lead) + 1;
+			let have = carry >> 24;
 			while (have < total && start < bytes.length && continues(lead, have, bytes[start])) {
 				have++;
 				start++;
 			}
 			if (have === total) {
 				const whole = new Uint8Array(total);
-				whole.set(carry);
-				whole.set(bytes.subarray(0, start), carry.length);
+				for (let i = 0; i < carry >> 24; i++) whole[i] = carried(carry, i);
+				whole.set(bytes.subarray(0, start), carry >> 24);
 				this.carry = undefined;
-				head = this.text(whole);
+				head = utf8Text(whole.buffer, 0, total)!;
 			}
-			else if (start === bytes.length) {
-				const longer = new Uint8Array(have);
-				longer.set(carry);
-				longer.set(bytes.subarray(0, start), carry.length);
-				this.carry = longer;
+			else if (start === bytes.length) {                 // (utf8Text takes this case itself)
+				let packed = have << 24;
+				for (let i = 0; i < have; i++) packed |= (i < carry >> 24 ? carried(carry, i) : bytes[i - (carry >> 24)]) << (16 - 8 * i);
+				this.carry = packed;
 				return "";
 			}
 			else {
 				this.carry = undefined;
 				head = "\ufffd";                                  // one for the maximal subpart
-				this.started = true;
 			}
 		}
 		let end = bytes.length;
@@ -140,78 +170,21 @@ export class Utf8Decoder {
 				let ok = true;
 				for (let i = 1; i < k && ok; i++) ok = continues(b, i, bytes[end - k + i]);
 				if (ok) {
-					this.carry = bytes.slice(end - k, end);
+					let packed = k << 24;
+					for (let i = 0; i < k; i++) packed |= bytes[end - k + i] << (16 - 8 * i);
+					this.carry = packed;
 					end -= k;
 				}
 			}
 			break;
 		}
-		if (end === start) return head;
-		const body = this.text((start === 0 && end === bytes.length) ? bytes : bytes.subarray(start, end));
-		return head ? head + body : body;
-	}
-
-	/**
-	 * decode() of the first `n` (> 0) bytes of `buffer`, without a view or getter calls when they are ASCII (the
-	 * common case of network text): no sequence is carried then, and ASCII holds no BOM. Otherwise (or while a
-	 * sequence is carried, or the last chunk was not ASCII) decode() decodes them.
-	 */
-	decodeBuffer(buffer: ArrayBuffer, n: number): string {
-		if (!this.carry && !this.wide) {
-			let text: string | undefined;
-			try {
-				text = String.fromArrayBuffer(buffer, 0, n);
-			}
-			catch {
-				text = undefined;                              // not even shaped as UTF-8
-			}
-			if (text !== undefined && text.length === n) {     // ASCII without NUL (see text())
-				this.started = true;
-				return text;
-			}
-			this.wide = true;                                  // so decode() does not copy them again
-		}
-		return this.decode(new Uint8Array(buffer, 0, n));
-	}
-
-	/** End of the stream: U+FFFD for a truncated last sequence, else "". The decoder can then start anew. */
-	end(): string {
-		const carry = this.carry;
-		this.carry = undefined;
-		this.started = undefined;
-		return carry ? "\ufffd" : "";
-	}
-
-	private text(bytes: Uint8Array): string {
-		const n = bytes.length;
-		let text: string | undefined;
-		if (!this.wide) {
-			try {
-				text = String.fromArrayBuffer(bytes.buffer, bytes.byteOffset, n);
-			}
-			catch {
-				text = undefined;                              // not even shaped as UTF-8
-			}
-			if (text !== undefined && text.length !== n) text = undefined;   // not ASCII, or a NUL cut it short
-		}
-		if (text === undefined) {
-			const decoder = this.decoder ??= new TextDecoder("utf-8", OPTIONS);
-			try {
-				text = decoder.decode(bytes);
-			}
-			catch {
-				text = decodeInvalid(bytes, decoder);          // Moddable's `fatal` refused it: not valid UTF-8
-			}
-			const wide = text.length !== n;
-			if (wide !== !!this.wide) this.wide = wide || undefined;
-		}
-		if (this.started || text === "") return text;
-		this.started = true;
-		return (this.stripBOM && text.charCodeAt(0) === 0xFEFF) ? text.slice(1) : text;
+		const body = end === start ? "" : decodeInvalid(bytes.subarray(start, end));
+		const text = head ? head + body : body;
+		return this.started ? text : this.first(text);
 	}
 }
 
-// One decoder for whole messages (datagrams, zbuff text), made on first use.
+// One decoder for whole messages (datagrams, zbuff text) that are not valid UTF-8, made on first use.
 let whole: Utf8Decoder | undefined;
 
 /**
@@ -219,10 +192,14 @@ let whole: Utf8Decoder | undefined;
  * `stripBOM` (WHATWG's default), else kept as U+FEFF.
  */
 export function decodeUtf8(bytes: Uint8Array, stripBOM?: boolean): string {
-	if (!bytes.length) return "";
-	const d = whole ??= new Utf8Decoder();
-	let text = d.decode(bytes);
-	const tail = d.end();
-	if (tail) text += tail;
+	const n = bytes.length;
+	if (!n) return "";
+	let text = utf8Text(bytes.buffer as ArrayBuffer, bytes.byteOffset, n);
+	if (text === undefined) {
+		const d = whole ??= new Utf8Decoder();
+		text = d.decode(bytes);
+		const tail = d.end();
+		if (tail) text += tail;
+	}
 	return (stripBOM && text.charCodeAt(0) === 0xFEFF) ? text.slice(1) : text;
 }

@@ -8,6 +8,7 @@
 	X(xs_modules_has, 1) X(xs_modules_importNow, 1) \
 	X(xs_native_get_dns_server, 1) X(xs_native_set_dns_server, 2) \
 	X(xs_native_ifinfo, 1) X(xs_native_ttl, 2) X(xs_native_local, 2) X(xs_native_multicast_join, 2) X(xs_native_multicast_leave, 2) \
+	X(xs_native_utf8_text, 5) \
 	X(xs_icmp_constructor, 1) X(xs_icmp_read, 0) X(xs_icmp_write, 2) X(xs_icmp_close, 0) \
 	X(xs_textdecoder, 2) X(xs_textdecoder_decode, 2) X(xs_textdecoder_get_encoding, 0) \
 	X(xs_textdecoder_get_ignoreBOM, 0) X(xs_textdecoder_get_fatal, 0) \
