@@ -86,6 +86,10 @@ function clientPayload() {
   return parts.join("");
 }
 
+/** Byte sequences client.ts decodes whole and split in two (its UTF8_VECTORS). */
+const UTF8_VECTORS = [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x41, 0x00, 0x42], [0x80, 0x41],
+  [0xe2, 0x82], [0xf0, 0x9f, 0x98, 0x80, 0xe2, 0x82, 0xac], [0x41, 0xff, 0xc3, 0xa9]];
+
 /** A random loopback address for dnsmasq (127.53.x.y), so parallel runs do not collide. */
 function dnsAddress() {
   return `127.53.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
@@ -153,11 +157,12 @@ export const apps = [
   },
   {
     name: "client",
-    what: "net.createConnection: a line + 64 KiB to a Node server, its answer, then a refused connect",
+    what: "net.createConnection: a line + 64 KiB to a Node server, its answer as UTF-8 text, invalid UTF-8, then a refused connect",
     source: "tests/moddable/client.ts",
     async config() {
       const expected = clientPayload();
-      const reply = `ok ${expected.length}\n` + "0123456789".repeat(3200);
+      // ASCII, then UTF-8 text whose characters TCP segments cut at every offset, with NULs
+      const reply = `ok ${expected.length}\n` + "0123456789".repeat(3200) + "é€😀\u0000x".repeat(3000);
       this.reply = reply;
       this.got = new Promise((resolve) => {
         this.server = tcpServer((s) => {
@@ -182,13 +187,23 @@ export const apps = [
       expect(got === expected, `server received ${got?.length} bytes, ${got === undefined ? "nothing complete" : "not the bytes sent"}`);
       const m = await app.waitFor(/check: client sent (\d+) received (\d+) head "(.*)" err (-?\d+)\n/, 15000);
       expect(m[1] === "5", `"sent" fired ${m[1]} times for 5 sends`);
-      expect(Number(m[2]) === this.reply.length, `received ${m[2]} of ${this.reply.length} bytes`);
+      const points = Array.from(this.reply, (c) => c.codePointAt(0));    // (XS strings count code points)
+      expect(Number(m[2]) === points.length, `received ${m[2]} of ${points.length} characters`);
       expect(m[3] === `ok ${expected.length}`, `answer began ${JSON.stringify(m[3])}`);
       expect(m[4] === "0", `disconnection error ${m[4]} for a normal close`);
+      const h = await app.waitFor(/check: hash (\d+)\n/, 15000);
+      let hash = 0;
+      for (const c of points) hash = (Math.imul(hash, 31) + c) >>> 0;
+      expect(Number(h[1]) === hash, `hash of the code points received ${h[1]}, of the reply ${hash}`);
+      const u = await app.waitFor(/check: utf8 (.*)\n/, 15000);
+      const node = (v) => Array.from(new TextDecoder().decode(Uint8Array.from(v)), (c) => c.codePointAt(0));
+      const want = UTF8_VECTORS.map((v) => [node(v), node(v)]);
+      expect(u[1] === JSON.stringify(want), `decoded ${u[1]}, Node ${JSON.stringify(want)}`);
       const r = await app.waitFor(/check: refused (-?\d+)\n/, 15000);
       expect(r[1] !== "0", "refused connect reported error 0");
       await app.waitFor(/check: done\n/);
-      return `sent ${expected.length} bytes in 5 sends ("sent" x5), received ${m[2]}, closed with 0; refused connect: error ${r[1]}`;
+      return `sent ${expected.length} bytes in 5 sends ("sent" x5), received ${m[2]} characters (hash as Node's), ` +
+        `${UTF8_VECTORS.length} invalid sequences as Node, closed with 0; refused connect: error ${r[1]}`;
     },
   },
   {
