@@ -50,6 +50,21 @@ describe("device native module (modules/native)", function () {
     }
   }
 
+  // modules/native/common: the portable C every platform builds (manifest.json), over xs.h and the C library alone
+  const portable = path.join(root, "modules", "native", "common");
+  for (const target of targets) {
+    for (const file of fs.readdirSync(portable).filter((f) => f.endsWith(".c"))) {
+      it(`common/${file} compiles with xs.h alone, -Wextra: ${target.name}`, function () {
+        if (!toolPath(target.cc)) this.skip(); // tools/prereqs.js installs the boards' compilers
+        const platform = target.device ? [`-I${check}`, '-DXSPLATFORM="xsnet_device_platform.h"']
+          : [`-I${path.join(root, "hosts", "sim")}`, '-DXSPLATFORM="xsnet_platform.h"'];
+        const r = spawnSync(target.cc, [...target.flags, "-fsyntax-only", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror",
+          ...xsIncludes, "-DINCLUDE_XSPLATFORM", ...platform, path.join(portable, file)], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr || r.error?.message);
+      });
+    }
+  }
+
   it("lwipcall.h posts lwIP calls with tcpip_api_call for NO_SYS=0 (ESP32), calls them directly for ESP8266", function () {
     // icmp.c's open, and pcb.c's read of a socket's pcb for local() (getaddr()) and ttl()
     for (const [file, call] of [["icmp.c", "xsnetICMPOpenInLwip"], ["pcb.c", "xsnetLocalInLwip"], ["pcb.c", "xsnetTTLInLwip"]]) {
