@@ -20,34 +20,43 @@ typedef size_t __attribute__((__may_alias__)) xsnetWord;
 #else
 typedef size_t xsnetWord;
 #endif
-#define XSNET_ONES ((size_t)-1 / 0xFF)        /* 0x0101...01 */
-#define XSNET_HIGHS (XSNET_ONES * 0x80)       /* 0x8080...80 */
-/* Nonzero when some byte of `w` is 0 or >= 0x80: with every byte in 1..7F, w - 0x01..01 borrows nowhere and no
- * high bit is set; a byte >= 0x80 sets its own high bit, and the lowest zero byte becomes FF. */
-#define XSNET_NOT_ASCII(w) (((w) | ((w) - XSNET_ONES)) & XSNET_HIGHS)
+#define XSNET_HIGHS ((size_t)-1 / 0xFF * 0x80)    /* 0x8080...80 */
+#define XSNET_BLOCK (8 * sizeof(xsnetWord))        /* bytes checked a turn, with no branch between its words */
 
-/* The first byte of p..end that is not in 1..7F (ASCII without NUL), or end. Word at a time, four words a turn. */
+/* The first byte of p..end that is not ASCII (>= 0x80), or end: the high bits of eight words ORed together (no
+ * branch between them), then of words, then of bytes. NUL bytes are counted apart (memchr). */
 static const uint8_t* xsnetSkipASCII(const uint8_t* p, const uint8_t* end)
 {
 	while (p < end && ((uintptr_t)p % sizeof(xsnetWord))) {
-		if ((uint8_t)(*p - 1) >= 0x7F)
+		if (*p >= 0x80)
 			return p;
 		p++;
 	}
-	for (; (size_t)(end - p) >= 4 * sizeof(xsnetWord); p += 4 * sizeof(xsnetWord)) {
+	for (; (size_t)(end - p) >= XSNET_BLOCK; p += XSNET_BLOCK) {
 		const xsnetWord* w = (const xsnetWord*)(const void*)p;
-		xsnetWord a = w[0], b = w[1], c = w[2], d = w[3];
-		if (XSNET_NOT_ASCII(a) | XSNET_NOT_ASCII(b) | XSNET_NOT_ASCII(c) | XSNET_NOT_ASCII(d))
+		if ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) & XSNET_HIGHS)
 			break;
 	}
 	for (; (size_t)(end - p) >= sizeof(xsnetWord); p += sizeof(xsnetWord)) {
-		xsnetWord a = *(const xsnetWord*)(const void*)p;
-		if (XSNET_NOT_ASCII(a))
+		if (*(const xsnetWord*)(const void*)p & XSNET_HIGHS)
 			break;
 	}
-	while (p < end && (uint8_t)(*p - 1) < 0x7F)
+	while (p < end && *p < 0x80)
 		p++;
 	return p;
+}
+
+/* NUL bytes in p[0..n) (each takes 2 bytes in an XS string). */
+static size_t xsnetCountNULs(const uint8_t* p, size_t n)
+{
+	size_t count = 0;
+	const uint8_t* zero;
+	while (n && (zero = (const uint8_t*)memchr(p, 0, n))) {
+		count++;
+		n -= (size_t)(zero - p) + 1;
+		p = zero + 1;
+	}
+	return count;
 }
 
 /* Continuation bytes a lead byte takes; 0 when it leads no valid sequence (80..C1, F5..FF). */
@@ -84,7 +93,6 @@ static int xsnetScanUTF8(const uint8_t* p, size_t n, size_t* used, size_t* nuls)
 {
 	const uint8_t* start = p;
 	const uint8_t* end = p + n;
-	size_t zeros = 0;
 	for (;;) {
 		uint8_t lead;
 		int need, k;
@@ -93,11 +101,6 @@ static int xsnetScanUTF8(const uint8_t* p, size_t n, size_t* used, size_t* nuls)
 		if (p == end)
 			break;
 		lead = *p;
-		if (!lead) {
-			zeros++;
-			p++;
-			continue;
-		}
 		need = xsnetNeeded(lead);
 		if (!need)
 			return 0;
@@ -111,7 +114,7 @@ static int xsnetScanUTF8(const uint8_t* p, size_t n, size_t* used, size_t* nuls)
 		p += need + 1;
 	}
 	*used = (size_t)(p - start);
-	*nuls = zeros;
+	*nuls = xsnetCountNULs(start, *used);
 	return 1;
 }
 
