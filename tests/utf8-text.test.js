@@ -106,7 +106,21 @@ describe("received text: UTF-8 through xsnet/native's utf8Text, as Node's TextDe
     for (const sizes of [[32768], [8192], [8191, 1, 3]]) await decodeAll([[bytes, sizes]]);   // (one per app: an argument holds < 128 KiB)
   });
 
-  for (const [name, scenario] of [["nodemcu/net receive", "receive"], ["luatos/socket read()", "luatos-read"]]) {
+  for (const [name, scenario, strips] of [["nodemcu/net receive", "receive", true], ["luatos/socket read()", "luatos-read", false]]) {
+    it(`${name}: a byte order mark cut between segments at the start is ${strips ? "dropped (WHATWG's default)" : "kept as U+FEFF"}, a later one kept`, async () => {
+      const parts = [[0xef], [0xbb, 0xbf, 0x68, 0x69, 0xef, 0xbb], [0xbf, 0x78]];
+      const { port } = await tcpServer(async (s) => {
+        for (const p of parts) {
+          s.write(Buffer.from(p));
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        s.end();
+      });
+      const r = await exitsCleanly(app("utf8-text", [scenario, port]));
+      const text = new TextDecoder("utf-8", { ignoreBOM: !strips }).decode(Buffer.from(parts.flat()));
+      assert.equal(r.stdout, JSON.stringify(points(text)) + "\n");
+    });
+
     for (const invalid of [false, true]) {
       it(`${name}: 64 KiB of mixed text over TCP in uneven segments${invalid ? ", with invalid bytes every ~5 KB" : ""}`, async () => {
         let bytes = mixedText(65536, invalid ? 7 : 3);
