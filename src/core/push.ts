@@ -1,4 +1,4 @@
-// Push-mode receive of a TCP connection (core/tcp.ts; nodemcu/net): every received byte goes to owner.tcpReceived
+// Push-mode receive of a TCP connection (core/tcp.ts; nodemcu/net): every received byte goes to tcpReceived
 // as soon as the host reports it, as an ArrayBuffer or as UTF-8 text (core/utf8.ts streaming decoder), unless
 // the connection is held (then the bytes stay in the host socket, whose window closes: the flow control).
 // Functions over the connection's own fields, as core/sendqueue.ts and core/pull.ts: no extra object per
@@ -14,10 +14,11 @@ export type ReceiveFormat = "string" | "buffer";
 export interface PushState {
 	/** The host socket while connected (read(n) -> ArrayBuffer, read(view) -> count; never more than available). */
 	socket: { read(byteLength: number): ArrayBuffer | undefined; read(buffer: Uint8Array): number } | undefined;
-	/** Receiver of the bytes; null once the application closed the connection (then they are read and dropped). */
-	owner: { tcpReceived(connection: PushState, data: string | ArrayBuffer): void } | null;
-	/** core/states.ts; bytes are delivered only while CONNECTED. */
+	/** core/states.ts; bytes are delivered only while CONNECTED (once the application closed the connection, they
+	 * are read and dropped). */
 	state: number;
+	/** The connection's event: bytes arrived. */
+	tcpReceived(data: string | ArrayBuffer): void;
 	/** Bytes onReadable reported and not yet read from the host socket. */
 	available: number | undefined;
 	/** Reading stopped (TcpConnection.hold()). */
@@ -59,7 +60,7 @@ export function drainBuffers(c: PushState): void {
 			break;
 		}
 		c.available! -= buffer.byteLength;
-		if (c.owner && c.state === CONNECTED) c.owner.tcpReceived(c, buffer);
+		if (c.state === CONNECTED) c.tcpReceived(buffer);
 	}
 }
 
@@ -86,10 +87,10 @@ export function drainText(c: PushState): void {
 			break;
 		}
 		c.available! -= got;
-		if (c.owner && c.state === CONNECTED) {
+		if (c.state === CONNECTED) {
 			const decoder = c.decoder ??= new Utf8Decoder(true);
 			const text = decoder.decodeBuffer(scratch!, got);
-			if (text !== "") c.owner.tcpReceived(c, text);     // (str.length is O(n) in XS)
+			if (text !== "") c.tcpReceived(text);     // (str.length is O(n) in XS)
 		}
 	}
 }

@@ -9,6 +9,7 @@
 // no extra property lookups on the echo's hot path (XS looks properties up linearly).
 import { SEND_SLICE_BYTES, sendQueueLimit } from "xsnet/core/limits";
 import { post } from "xsnet/core/tasks";
+import { CONNECTED } from "xsnet/core/states";
 
 /** Results of a write. */
 export const WRITE_OK = 0, WRITE_REFUSED = 1, WRITE_QUEUE_FULL = 2;
@@ -25,8 +26,10 @@ export interface Chunk {
 export interface SendQueueState {
 	/** The host socket; write() returns how many bytes it takes now (undefined or a throw: none, for now). */
 	socket: { write(data: ArrayBufferView): number | undefined } | undefined;
-	/** Receiver of tcpSent; null once the application closed the connection. */
-	owner: { tcpSent(connection: SendQueueState, token: unknown): void } | null;
+	/** core/states.ts: tcpSent is delivered only while CONNECTED (not once the application closed the connection). */
+	state: number;
+	/** The connection's event: all bytes of one write were handed to the host socket. */
+	tcpSent(token: unknown): void;
 	room: number | undefined;              // bytes the host socket takes now
 	head: Chunk | undefined;
 	tail: Chunk | undefined;
@@ -142,8 +145,7 @@ export function flushSent(c: SendQueueState): void {
 	c.doneCount = 0;
 	if (tokens) c.doneTokens = undefined;
 	for (let i = 0; i < count; i++) {
-		const owner = c.owner;
-		if (!owner) return;
-		owner.tcpSent(c, tokens ? tokens[i] : undefined);
+		if (c.state !== CONNECTED) return;         // closed in a callback (and maybe connecting again)
+		c.tcpSent(tokens ? tokens[i] : undefined);
 	}
 }

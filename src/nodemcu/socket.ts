@@ -1,8 +1,10 @@
-// NodeMCU's net.socket: a TCP client or accepted connection, on xsnet's core TcpConnection.
+// NodeMCU's net.socket: a TCP client or accepted connection. The socket is its own core connection (it extends
+// xsnet's core TcpConnection and implements its events), so an idle socket is one object.
 // References to "net.c" are nodemcu-firmware's app/modules/net.c (ESP8266) and components/modules/net.c (ESP32).
 import type { TlsTarget } from "xsnet/core/tls";
-import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, CLOSED, WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
-import type { TcpOwner, ReceiveFormat } from "xsnet/core/tcp";
+import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
+import type { ReceiveFormat } from "xsnet/core/tcp";
+import { queueWrite } from "xsnet/core/sendqueue";
 import type { SendData } from "xsnet/core/bytes";
 import { callSafe, reportError } from "xsnet/core/tasks";
 import { sendQueueLimit } from "xsnet/core/limits";
@@ -15,12 +17,11 @@ import type { Fn, SocketCallback, ErrorCallback, ReceiveCallback, DnsCallback } 
 /**
  * A TCP client or accepted connection (NodeMCU's net.socket), from net.createConnection() or a server's listen
  * callback. Events: "connection", "reconnection", "disconnection", "receive", "sent", "dns".
+ * (The members it has from TcpConnection are xsnet's core, not NodeMCU's API, except format, queuedBytes, hold
+ * and unhold.)
  */
-export class NetSocket implements TcpOwner {
+export class NetSocket extends TcpConnection {
 	// `declare`d fields exist only once assigned (an unused callback costs no property slot).
-	/** The current connection; undefined when not connected / connecting. */
-	declare private conn: TcpConnection | undefined;
-	declare private fmt: ReceiveFormat | undefined;    // undefined = "string"
 	declare private onConnection: Fn | undefined;
 	declare private onReconnection: Fn | undefined;
 	declare private onDisconnection: Fn | undefined;
@@ -30,26 +31,17 @@ export class NetSocket implements TcpOwner {
 	/** @internal TLS sockets (nodemcu/tls): the TLS options of a connection to `host`. */
 	declare tlsFor: ((host: string) => TlsTarget) | undefined;
 
-	/** @internal Sockets are made by net.createConnection() and by servers; `connection` is an accepted one. */
-	constructor(connection?: TcpConnection) {
-		if (connection) {
-			this.conn = connection;
-			connection.owner = this;
-		}
-	}
-
 	/**
 	 * Receive format (an ECMA-419 term): "string" (default) delivers text decoded as UTF-8 by a streaming decoder,
 	 * so a character split across TCP segments arrives whole; "buffer" delivers ArrayBuffers, byte-exact.
 	 * May be changed at any time (e.g. in the listen callback); takes effect for the next delivery.
 	 * @throws Error 'invalid format (use "string" or "buffer")'.
 	 */
-	get format(): ReceiveFormat {
+	override get format(): ReceiveFormat {
 		return this.fmt ?? "string";
 	}
-	set format(value: ReceiveFormat) {
-		this.fmt = checkFormat(value);
-		if (this.conn) this.conn.format = value;
+	override set format(value: ReceiveFormat) {
+		super.format = checkFormat(value);
 	}
 
 	/**
@@ -65,7 +57,8 @@ export class NetSocket implements TcpOwner {
 	 *   "invalid callback function". Source: net.c net_connect().
 	 */
 	connect(port: number | string | undefined, host?: string, fn?: SocketCallback | null): void {
-		if (this.conn) fail("already connected");
+		const state = this.state;
+		if (state >= RESOLVING && state <= CONNECTED) fail("already connected");
 		if (port === undefined || port === null) fail("specify port");
 		const p = toPort(port);
 		if (p === undefined) fail("invalid port");
@@ -73,11 +66,8 @@ export class NetSocket implements TcpOwner {
 		const h = (host === undefined || host === null) ? "127.0.0.1" : checkHostName(host, "wrong arg type");
 		const cb = optionalCallback(fn);
 		if (cb) this.onConnection = cb;
-		const conn = new TcpConnection(this);
-		if (this.fmt) conn.format = this.fmt;
-		if (this.tlsFor) conn.tls = this.tlsFor(h);
-		this.conn = conn;
-		conn.connect(h, p);
+		if (this.tlsFor) this.tls = this.tlsFor(h);
+		this.connectTo(h, p);
 	}
 
 	/**
@@ -121,34 +111,25 @@ export class NetSocket implements TcpOwner {
 	send(data: SendData, fn?: SocketCallback | null): void {
 		const cb = (fn === undefined || fn === null) ? undefined : optionalCallback(fn);
 		const bytes = sendBytes(data);
-		const conn = this.conn;
-		if (!conn || conn.state === CLOSED) fail("not connected");
+		const state = this.state;
+		if (state < RESOLVING || state > CONNECTED) fail("not connected");
 		if (cb) this.onSent = cb;
 		// the caller's memory (not a string's fresh bytes) is copied when it has to wait (core/bytes isCallerMemory)
-		const result = conn.write(bytes, undefined, typeof data === "object");
-		if (result === WRITE_QUEUE_FULL) fail(`send queue full (${conn.queuedBytes} bytes queued, limit ${sendQueueLimit()})`);
-		if (result !== WRITE_OK) fail("not connected");
-	}
-
-	/**
-	 * Bytes accepted by send() that the TCP stack has not taken yet (the send queue, bounded by
-	 * xsnet/core/limits sendQueueLimit()); 0 when not connected.
-	 */
-	get queuedBytes(): number {
-		return this.conn?.queuedBytes ?? 0;
+		if (queueWrite(this, bytes, undefined, typeof data === "object", state === CONNECTED) === WRITE_QUEUE_FULL)
+			fail(`send queue full (${this.queuedBytes} bytes queued, limit ${sendQueueLimit()})`);
 	}
 
 	/**
 	 * Close the connection (or abandon a connection attempt). Queued bytes are still sent, then FIN (lwIP
 	 * tcp_close()). No event fires afterwards, not even "disconnection" (net.c; nodemcu-firmware #1716).
-	 * Callbacks stay registered: the socket can connect() again.
+	 * Callbacks stay registered: the socket can connect() again, at once.
 	 * @throws Error "not connected" when not connected (also on a second close(), as net.c).
 	 */
-	close(): void {
-		const conn = this.conn;
-		if (!conn) fail("not connected");
-		this.conn = undefined;
-		conn.close();
+	override close(): void {
+		const state = this.state;
+		if (state < RESOLVING || state > CONNECTED) fail("not connected");
+		super.close();
+		this.handOff();           // queued bytes go on in an object of their own: this socket is free at once
 	}
 
 	/**
@@ -156,10 +137,9 @@ export class NetSocket implements TcpOwner {
 	 * While the name of connect() is being resolved: `[port, "0.0.0.0"]` (as net.c).
 	 */
 	getpeer(): [number | undefined, string | undefined] {
-		const conn = this.conn;
-		if (!conn) return [undefined, undefined];
-		if (conn.state === RESOLVING) return [conn.port, "0.0.0.0"];
-		if (conn.state === CONNECTING || conn.state === CONNECTED) return [conn.port, conn.address];
+		const state = this.state;
+		if (state === RESOLVING) return [this.port, "0.0.0.0"];
+		if (state === CONNECTING || state === CONNECTED) return [this.port, this.address];
 		return [undefined, undefined];
 	}
 
@@ -168,7 +148,7 @@ export class NetSocket implements TcpOwner {
 	 * tell: it needs the simulator's TCP localAddress/localPort extension).
 	 */
 	getaddr(): [number | undefined, string | undefined] {
-		return this.conn ? this.conn.local() : [undefined, undefined];
+		return this.local();
 	}
 
 	/**
@@ -185,20 +165,6 @@ export class NetSocket implements TcpOwner {
 	}
 
 	/**
-	 * Stop delivering "receive" events: incoming bytes stay in the TCP stack, whose receive window then closes,
-	 * so the peer stops sending (real flow control, unlike ESP8266's flag). No-op when not connected (net.c);
-	 * a new connection starts unheld.
-	 */
-	hold(): void {
-		this.conn?.hold();
-	}
-
-	/** Undo hold(): bytes that arrived meanwhile are delivered on the next turn of the event loop. */
-	unhold(): void {
-		this.conn?.unhold();
-	}
-
-	/**
 	 * The IP time-to-live of the connection's packets: `ttl()` reads it, `ttl(n)` sets it first (`ttl(1)` keeps
 	 * packets on the local network). `n` is taken modulo 256 like lwIP's u8 field (-1 reads). Returns the
 	 * socket's value after the call. The default is the host's (64 on Linux; lwIP's 255 on ESP8266).
@@ -207,18 +173,18 @@ export class NetSocket implements TcpOwner {
 	 *   Source: net.c net_ttl(). Details: nodemcu/netif ttlMethod().
 	 */
 	ttl(ttl?: number): number {
-		return ttlMethod(this.conn?.hostSocket, ttl);
+		return ttlMethod(this.hostSocket, ttl);
 	}
 
-	// ---- core events (TcpOwner); not for applications ----
+	// ---- core events (TcpConnection's hooks); not for applications ----
 
 	/** @internal */
-	tcpResolved(_c: TcpConnection, address: string | undefined): void {
+	override tcpResolved(address: string | undefined): void {
 		if (this.onDns) callSafe(this.onDns, this, this, address);
 	}
 
 	/** @internal */
-	tcpConnected(_c: TcpConnection): void {
+	override tcpConnected(): void {
 		if (this.onConnection) callSafe(this.onConnection, this, this);
 	}
 
@@ -226,7 +192,7 @@ export class NetSocket implements TcpOwner {
 	// does, without its extra calls (Function.prototype.call with five arguments).
 
 	/** @internal */
-	tcpReceived(_c: TcpConnection, data: string | ArrayBuffer): void {
+	override tcpReceived(data: string | ArrayBuffer): void {
 		const fn = this.onReceive;
 		if (!fn) return;
 		try {
@@ -238,7 +204,7 @@ export class NetSocket implements TcpOwner {
 	}
 
 	/** @internal */
-	tcpSent(_c: TcpConnection, _token: unknown): void {
+	override tcpSent(): void {
 		const fn = this.onSent;
 		if (!fn) return;
 		try {
@@ -250,8 +216,7 @@ export class NetSocket implements TcpOwner {
 	}
 
 	/** @internal */
-	tcpClosed(c: TcpConnection, error: number): void {
-		if (this.conn === c) this.conn = undefined;
+	override tcpClosed(error: number): void {
 		const fn = (error !== 0 && this.onReconnection) ? this.onReconnection : this.onDisconnection;
 		if (fn) callSafe(fn, this, this, error);
 	}
