@@ -6,6 +6,7 @@
 import { Utf8Decoder } from "xsnet/core/utf8";
 import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES } from "xsnet/core/limits";
 import { CONNECTED } from "xsnet/core/states";
+import { reportError } from "xsnet/core/tasks";
 
 /** How received bytes are delivered: "string" = UTF-8 text (streaming decoder), "buffer" = ArrayBuffer. */
 export type ReceiveFormat = "string" | "buffer";
@@ -17,8 +18,8 @@ export interface PushState {
 	/** core/states.ts; bytes are delivered only while CONNECTED (once the application closed the connection, they
 	 * are read and dropped). */
 	state: number;
-	/** The connection's event: bytes arrived. */
-	tcpReceived(data: string | ArrayBuffer): void;
+	/** The connection's event: bytes arrived (called protected: an exception is reported). */
+	tcpReceived(connection: PushState, data: string | ArrayBuffer): void;
 	/** Bytes onReadable reported and not yet read from the host socket. */
 	available: number | undefined;
 	/** Reading stopped (TcpConnection.hold()). */
@@ -60,7 +61,13 @@ export function drainBuffers(c: PushState): void {
 			break;
 		}
 		c.available! -= buffer.byteLength;
-		if (c.state === CONNECTED) c.tcpReceived(buffer);
+		if (c.state !== CONNECTED) continue;
+		try {
+			c.tcpReceived(c, buffer);
+		}
+		catch (e) {
+			reportError(e);
+		}
 	}
 }
 
@@ -90,7 +97,13 @@ export function drainText(c: PushState): void {
 		if (c.state === CONNECTED) {
 			const decoder = c.decoder ??= new Utf8Decoder(true);
 			const text = decoder.decodeBuffer(scratch!, got);
-			if (text !== "") c.tcpReceived(text);     // (str.length is O(n) in XS)
+			if (text === "") continue;                 // (str.length is O(n) in XS)
+			try {
+				c.tcpReceived(c, text);
+			}
+			catch (e) {
+				reportError(e);
+			}
 		}
 	}
 }

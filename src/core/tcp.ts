@@ -21,7 +21,7 @@ import type { PushState, ReceiveFormat } from "xsnet/core/push";
 import { IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED } from "xsnet/core/states";
 import { ERR_OK, ERR_RST, ERR_ABRT, ERR_CLSD } from "xsnet/core/errors";
 import type { CancelLookup, LookupCallback } from "xsnet/core/dns";
-import { post } from "xsnet/core/tasks";
+import { post, reportError } from "xsnet/core/tasks";
 import { watchIdle, unwatchIdle } from "xsnet/core/idle";
 import type { IdleWatched } from "xsnet/core/idle";
 import type { TlsTarget } from "xsnet/core/tls";
@@ -61,7 +61,7 @@ export interface TcpOwner {
 	 * All bytes of one write() call were handed to the host socket; once per write(), in order, with the connection's
 	 * next host event (onWritable: room came back, on a board the peer's ACK; or onReadable), never inside write().
 	 */
-	tcpSent(connection: TcpConnection, token: unknown): void;
+	tcpSent(connection: TcpConnection): void;
 	/** The connection is over: 0 = closed by the peer, else an lwIP error number (errors.ts). */
 	tcpClosed(connection: TcpConnection, error: number): void;
 }
@@ -97,12 +97,8 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	declare queued: number | undefined;
 	/** @internal Reading stopped by hold(). */
 	declare held: boolean | undefined;
-	/**
-	 * @internal Completed writes whose tcpSent is still due, their tokens (only once one was not undefined): delivered
-	 * by the next onWritable or onReadable (sendqueue.ts).
-	 */
+	/** @internal Completed writes whose tcpSent is still due: delivered by the next onWritable or onReadable (sendqueue.ts). */
 	declare doneCount: number | undefined;
-	declare doneTokens: unknown[] | undefined;
 	/** @internal Pull mode (core/pull.ts) when not undefined: bytes read from the host, not yet by the owner. */
 	declare pulled: ReceiveQueue | null | undefined;
 	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
@@ -139,39 +135,42 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 		this.state = IDLE;
 	}
 
-	// ---- events ("hooks"): a subclass implements them; by default they go to `owner` ----
+	// ---- events ("hooks"): called as methods of the connection with the connection first, as TcpOwner's; a
+	// subclass implements them, by default they go to `owner`. tcpReceived and tcpSent are called protected (an
+	// exception is reported, core/tasks.ts reportError, and the connection carries on), so a subclass may make an
+	// application's callback of the same shape the hook itself: no call between the host event and the application.
 
 	/** Name lookup of connect() finished (see TcpOwner.tcpResolved). */
-	tcpResolved(address: string | undefined, addresses?: readonly string[]): void {
-		this.owner?.tcpResolved(this, address, addresses);
+	tcpResolved(connection: TcpConnection, address: string | undefined, addresses?: readonly string[]): void {
+		this.owner?.tcpResolved(connection, address, addresses);
 	}
 
 	/** Handshake done (outgoing connections only). */
-	tcpConnected(): void {
-		this.owner?.tcpConnected(this);
+	tcpConnected(connection: TcpConnection): void {
+		this.owner?.tcpConnected(connection);
 	}
 
 	/** Push mode: bytes arrived, decoded per `format`; never empty. */
-	tcpReceived(data: string | ArrayBuffer): void {
-		this.owner?.tcpReceived(this, data);
+	tcpReceived(connection: TcpConnection, data: string | ArrayBuffer): void {
+		this.owner?.tcpReceived(connection, data);
 	}
 
 	/** Pull mode: bytes arrived while `signalled` was false (see TcpOwner.tcpReadable). */
-	tcpReadable(): void {
-		this.owner?.tcpReadable?.(this);
+	tcpReadable(connection: TcpConnection): void {
+		this.owner?.tcpReadable?.(connection);
 	}
 
 	/** All bytes of one write() were handed to the host socket (see TcpOwner.tcpSent). */
-	tcpSent(token: unknown): void {
-		this.owner?.tcpSent(this, token);
+	tcpSent(connection: TcpConnection): void {
+		this.owner?.tcpSent(connection);
 	}
 
 	/** The connection is over: 0 = closed by the peer, else an lwIP error number. The last event. */
-	tcpClosed(error: number): void {
+	tcpClosed(connection: TcpConnection, error: number): void {
 		const owner = this.owner;
 		if (!owner) return;
 		this.owner = null;
-		owner.tcpClosed(this, error);
+		owner.tcpClosed(connection, error);
 	}
 
 	// ---- the connection ----
@@ -235,17 +234,17 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	}
 
 	/**
-	 * Queue `data` for sending; the bytes are written in order as the host socket takes them. `token` comes back
-	 * in tcpSent once all of them were handed to the host, never during this call. Allowed while RESOLVING,
+	 * Queue `data` for sending; the bytes are written in order as the host socket takes them. tcpSent comes once
+	 * all of them were handed to the host, never during this call. Allowed while RESOLVING,
 	 * CONNECTING or CONNECTED; the bytes must not be changed afterwards unless `copy` is true (then the part that
 	 * cannot be written at once is copied).
 	 * @returns WRITE_OK; WRITE_REFUSED (nothing queued) in any other state; WRITE_QUEUE_FULL (nothing queued) when
 	 *   the bytes the host socket cannot take at once would take the queue past limits.ts sendQueueLimit().
 	 */
-	write(bytes: Uint8Array, token: unknown, copy: boolean): number {
+	write(bytes: Uint8Array, copy: boolean): number {
 		const state = this.state;
 		if (state !== CONNECTED && state !== CONNECTING && state !== RESOLVING) return WRITE_REFUSED;
-		return queueWrite(this, bytes, token, copy, state === CONNECTED);
+		return queueWrite(this, bytes, bytes.length, copy, state === CONNECTED);
 	}
 
 	/** @internal The handshake is done (first onWritable, or data arrived before it). */
@@ -253,7 +252,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 		this.state = CONNECTED;
 		if (!this.tls) capturePeer(this);
 		if (this.handshakeTimer !== undefined) stopHandshakeTimer(this);
-		this.tcpConnected();
+		this.tcpConnected(this);
 	}
 
 	/**
@@ -337,7 +336,14 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 		}
 		if (state === CONNECTED && this.state === state && this.decoder) {
 			const tail = this.decoder.end();
-			if (tail !== "") this.tcpReceived(tail);
+			if (tail !== "") {
+				try {
+					this.tcpReceived(this, tail);
+				}
+				catch (e) {
+					reportError(e);
+				}
+			}
 		}
 		if (this.state !== state) {
 			// closed in a callback (this object may even be connected again): the host socket goes, wherever it is
@@ -345,7 +351,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 			return;
 		}
 		this.release();
-		this.tcpClosed(error);
+		this.tcpClosed(this, error);
 	}
 
 	/**
@@ -400,7 +406,6 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 		if (this.room) this.room = 0;
 		if (this.held) this.held = false;
 		if (this.doneCount) this.doneCount = 0;
-		if (this.doneTokens) this.doneTokens = undefined;
 		if (this.available) this.available = 0;
 		if (this.decoder) this.decoder = undefined;
 		const socket = this.socket;

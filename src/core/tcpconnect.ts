@@ -44,7 +44,7 @@ function resolved(c: TcpConnection, error: number, address: string | undefined, 
 	delete c.cancelLookup;
 	delete c.lookupDone;
 	if (c.state !== RESOLVING) return;
-	c.tcpResolved(address, addresses);
+	c.tcpResolved(c, address, addresses);
 	if (c.state !== RESOLVING || c.lookupDone) return;     // closed (and maybe connected again) in the callback
 	if (error !== ERR_OK || address === undefined) {
 		c.finish(error);

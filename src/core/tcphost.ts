@@ -16,6 +16,7 @@ import { pump, flushSent } from "xsnet/core/sendqueue";
 import { fill } from "xsnet/core/pull";
 import { drainBuffers, drainText } from "xsnet/core/push";
 import { CONNECTING, CONNECTED, CLOSING } from "xsnet/core/states";
+import { reportError } from "xsnet/core/tasks";
 
 /** The host socket as the core uses it (ECMA-419 TCP; its local end comes from xsnet/native, core/netif.ts). */
 export interface HostTCP {
@@ -48,7 +49,19 @@ export function onWritable(this: HostTCP, bytes: number): void {
 	if (!c) return;
 	c.room = bytes;
 	if (c.state === CONNECTING) c.connected();
-	if (c.doneCount) flushSent(c);                 // writes completed before this event
+	let due = c.doneCount;
+	if (due) {
+		// writes completed before this event: sendqueue.ts flushSent() without its call (once per send)
+		c.doneCount = 0;
+		while (due-- > 0 && c.state === CONNECTED) {
+			try {
+				c.tcpSent(c);
+			}
+			catch (e) {
+				reportError(e);
+			}
+		}
+	}
 	c = this.xsnetConnection;                       // (a callback may have closed it: see handOff in tcp.ts)
 	if (!c) return;
 	const state = c.state;
@@ -78,7 +91,7 @@ export function onReadable(this: HostTCP, bytes: number): void {
 		// straight from the host socket (pull.ts readInto: one native copy, no buffer per arrival).
 		if (!c.signalled && c.state === CONNECTED) {
 			c.signalled = true;
-			c.tcpReadable();
+			c.tcpReadable(c);
 		}
 		if (c.available! > 0) fill(c);               // (what the owner left)
 		return;

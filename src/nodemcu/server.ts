@@ -77,7 +77,7 @@ export class NetServer implements ListenerOwner {
 		if (socket.state === CONNECTED) {
 			// "connection" right after the listen callback (unless it closed the socket), only if it registered
 			// one (ESP8266 net.c)
-			socket.tcpConnected();
+			socket.tcpConnected(socket);
 		}
 	}
 }

@@ -5,12 +5,13 @@ import type { TlsTarget } from "xsnet/core/tls";
 import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { ReceiveFormat } from "xsnet/core/tcp";
 import { queueWrite } from "xsnet/core/sendqueue";
+import { toBytes } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
 import { callSafe, reportError } from "xsnet/core/tasks";
 import { sendQueueLimit } from "xsnet/core/limits";
 import { socketDns } from "nodemcu/lookup";
 import { toPort } from "xsnet/core/lua";
-import { fail, optionalCallback, sendBytes, checkFormat, checkHostName } from "nodemcu/checks";
+import { fail, optionalCallback, checkFormat, checkHostName } from "nodemcu/checks";
 import { ttlMethod } from "nodemcu/netif";
 import type { Fn, SocketCallback, ErrorCallback, ReceiveCallback, DnsCallback } from "nodemcu/types";
 
@@ -21,12 +22,11 @@ import type { Fn, SocketCallback, ErrorCallback, ReceiveCallback, DnsCallback } 
  * and unhold.)
  */
 export class NetSocket extends TcpConnection {
-	// `declare`d fields exist only once assigned (an unused callback costs no property slot).
+	// `declare`d fields exist only once assigned (an unused callback costs no property slot). The "receive" and
+	// "sent" callbacks are no fields: they are the connection's tcpReceived / tcpSent hooks themselves (see there).
 	declare private onConnection: Fn | undefined;
 	declare private onReconnection: Fn | undefined;
 	declare private onDisconnection: Fn | undefined;
-	declare private onReceive: Fn | undefined;
-	declare private onSent: Fn | undefined;
 	declare private onDns: Fn | undefined;
 	/** @internal TLS sockets (nodemcu/tls): the TLS options of a connection to `host`. */
 	declare tlsFor: ((host: string) => TlsTarget) | undefined;
@@ -89,8 +89,8 @@ export class NetSocket extends TcpConnection {
 			case "connection": this.onConnection = cb; break;
 			case "reconnection": this.onReconnection = cb; break;
 			case "disconnection": this.onDisconnection = cb; break;
-			case "receive": this.onReceive = cb; break;
-			case "sent": this.onSent = cb; break;
+			case "receive": this.setHook("tcpReceived", cb); break;
+			case "sent": this.setHook("tcpSent", cb); break;
 			case "dns": this.onDns = cb; break;
 			default: fail("invalid callback name");
 		}
@@ -110,12 +110,16 @@ export class NetSocket extends TcpConnection {
 	 */
 	send(data: SendData, fn?: SocketCallback | null): void {
 		const cb = (fn === undefined || fn === null) ? undefined : optionalCallback(fn);
-		const bytes = sendBytes(data);
+		// checks.ts sendBytes() without its calls (a Uint8Array is its own bytes; instanceof costs a lookup: objects only)
+		const bytes = typeof data === "object" && data instanceof Uint8Array ? data : toBytes(data);
+		if (!bytes) fail("wrong arg type");
+		const size = bytes.length;                   // (a getter call in XS: read once)
+		if (!size) fail("no data to send");
 		const state = this.state;
 		if (state < RESOLVING || state > CONNECTED) fail("not connected");
-		if (cb) this.onSent = cb;
+		if (cb) this.setHook("tcpSent", cb);
 		// the caller's memory (not a string's fresh bytes) is copied when it has to wait (core/bytes isCallerMemory)
-		if (queueWrite(this, bytes, undefined, typeof data === "object", state === CONNECTED) === WRITE_QUEUE_FULL)
+		if (queueWrite(this, bytes, size, typeof data === "object", state === CONNECTED) === WRITE_QUEUE_FULL)
 			fail(`send queue full (${this.queuedBytes} bytes queued, limit ${sendQueueLimit()})`);
 	}
 
@@ -178,45 +182,38 @@ export class NetSocket extends TcpConnection {
 
 	// ---- core events (TcpConnection's hooks); not for applications ----
 
+	/**
+	 * "receive" and "sent" come per chunk and per send(): the application's callback is the hook itself (an own
+	 * property of the socket), which the core calls protected with the socket first, as NodeMCU calls it; without
+	 * one, the hook is the prototype's, which ignores the event. So no call of ours runs per event.
+	 */
+	private setHook(hook: "tcpReceived" | "tcpSent", fn: Fn | undefined): void {
+		// (defined, not assigned: the prototype is frozen once preloaded, and an assignment would find its method
+		// read-only)
+		if (fn) Object.defineProperty(this, hook, { value: fn, writable: true, configurable: true });
+		else delete (this as unknown as Partial<Record<typeof hook, Fn>>)[hook];     // (the prototype's again)
+	}
+
+	/** @internal No "receive" callback. */
+	override tcpReceived(): void {
+	}
+
+	/** @internal No "sent" callback. */
+	override tcpSent(): void {
+	}
+
 	/** @internal */
-	override tcpResolved(address: string | undefined): void {
+	override tcpResolved(_c: TcpConnection, address: string | undefined): void {
 		if (this.onDns) callSafe(this.onDns, this, this, address);
 	}
 
 	/** @internal */
-	override tcpConnected(): void {
+	override tcpConnected(_c: TcpConnection): void {
 		if (this.onConnection) callSafe(this.onConnection, this, this);
 	}
 
-	// "receive" and "sent" come per chunk and per send(): their callbacks are called here, protected as callSafe()
-	// does, without its extra calls (Function.prototype.call with five arguments).
-
 	/** @internal */
-	override tcpReceived(data: string | ArrayBuffer): void {
-		const fn = this.onReceive;
-		if (!fn) return;
-		try {
-			fn.call(this, this, data);
-		}
-		catch (e) {
-			reportError(e);
-		}
-	}
-
-	/** @internal */
-	override tcpSent(): void {
-		const fn = this.onSent;
-		if (!fn) return;
-		try {
-			fn.call(this, this);
-		}
-		catch (e) {
-			reportError(e);
-		}
-	}
-
-	/** @internal */
-	override tcpClosed(error: number): void {
+	override tcpClosed(_c: TcpConnection, error: number): void {
 		const fn = (error !== 0 && this.onReconnection) ? this.onReconnection : this.onDisconnection;
 		if (fn) callSafe(fn, this, this, error);
 	}
