@@ -46,13 +46,14 @@ export function drainLater(c: PushState): void {
 	if (!c.held) drain(c);
 }
 
+// drainBuffers() and drainText() are called in their format (onReadable, drain()); the format and hold() are
+// checked again after each delivery, since the callback may change them, and only when more is to be read (each is
+// a lookup through the connection's prototypes while unset).
+
 /** Buffer format: one ArrayBuffer of at most RECEIVE_CHUNK_BYTES per delivery. */
 export function drainBuffers(c: PushState): void {
-	while (c.available! > 0 && !c.held && c.socket) {
-		if (c.fmt !== "buffer") {            // a receive callback changed the format
-			drainText(c);
-			return;
-		}
+	if (c.held) return;
+	while (c.available! > 0 && c.socket) {
 		let n = c.available!;
 		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
 		const buffer = c.socket.read(n);
@@ -68,6 +69,10 @@ export function drainBuffers(c: PushState): void {
 		catch (e) {
 			reportError(e);
 		}
+		if (c.available! > 0 && (c.held || c.fmt !== "buffer")) {
+			if (!c.held) drainText(c);       // a receive callback changed the format
+			return;
+		}
 	}
 }
 
@@ -77,11 +82,8 @@ export function drainBuffers(c: PushState): void {
  * requires.
  */
 export function drainText(c: PushState): void {
-	while (c.available! > 0 && !c.held && c.socket) {
-		if (c.fmt === "buffer") {            // a receive callback changed the format
-			drainBuffers(c);
-			return;
-		}
+	if (c.held) return;
+	while (c.available! > 0 && c.socket) {
 		let n = c.available!;
 		if (n > RECEIVE_SCRATCH_BYTES) n = RECEIVE_SCRATCH_BYTES;
 		if (n !== scratchBytes) {
@@ -94,16 +96,19 @@ export function drainText(c: PushState): void {
 			break;
 		}
 		c.available! -= got;
-		if (c.state === CONNECTED) {
-			const decoder = c.decoder ??= new Utf8Decoder(true);
-			const text = decoder.decodeBuffer(scratch!, got);
-			if (text === "") continue;                 // (str.length is O(n) in XS)
-			try {
-				c.tcpReceived(c, text);
-			}
-			catch (e) {
-				reportError(e);
-			}
+		if (c.state !== CONNECTED) continue;
+		const decoder = c.decoder ??= new Utf8Decoder(true);
+		const text = decoder.decodeBuffer(scratch!, got);
+		if (text === "") continue;                 // (str.length is O(n) in XS)
+		try {
+			c.tcpReceived(c, text);
+		}
+		catch (e) {
+			reportError(e);
+		}
+		if (c.available! > 0 && (c.held || c.fmt === "buffer")) {
+			if (!c.held) drainBuffers(c);    // a receive callback changed the format
+			return;
 		}
 	}
 }

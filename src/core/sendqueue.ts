@@ -45,6 +45,24 @@ export interface SendQueueState {
  *   queue past limits.ts sendQueueLimit().
  */
 export function queueWrite(c: SendQueueState, bytes: Uint8Array, size: number, copy: boolean, connected: boolean): number {
+	if (connected && size && size <= c.room! && size <= SEND_SLICE_BYTES && !c.head) {
+		// Nothing waits and the host takes it whole (an echo's reply; a send chained on "sent"): put() without its
+		// loop and call, and complete() inline.
+		let left: number | undefined;
+		try {
+			left = c.socket!.write(bytes);
+		}
+		catch {
+			left = undefined;
+		}
+		if (typeof left === "number") {
+			c.room = left;
+			if (c.idleMs) c.lastActive = Date.now();
+			c.doneCount = (c.doneCount ?? 0) + 1;
+			return WRITE_OK;
+		}
+		c.room = 0;                                // the host took nothing (see put()): it waits
+	}
 	const fast = !c.head && connected && c.room! > 0;
 	const now = fast ? (c.room! < size ? c.room! : size) : 0;
 	// (the bound is read only when something would wait: a call less per send the host takes whole)
@@ -54,8 +72,7 @@ export function queueWrite(c: SendQueueState, bytes: Uint8Array, size: number, c
 		// nothing queued: write what fits now
 		offset = put(c, bytes, 0, size);
 		if (offset === size) {
-			if (size) c.doneCount = (c.doneCount ?? 0) + 1;     // complete() without its call: once per send
-			else complete(c, 0);
+			complete(c, size);
 			return WRITE_OK;
 		}
 	}
