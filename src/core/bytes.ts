@@ -45,6 +45,20 @@ export function toBytes(data: unknown): Uint8Array | undefined {
 	return undefined;
 }
 
+/**
+ * What a socket write takes of `data`, with as few objects as possible (send() of nodemcu/net): an ASCII string's
+ * bytes and an ArrayBuffer as an ArrayBuffer (no view), anything else as toBytes() gives it; undefined for what
+ * toBytes() refuses.
+ */
+export function toWritable(data: unknown): ArrayBuffer | Uint8Array | undefined {
+	if (typeof data === "string" && data !== "") {
+		const buffer = ArrayBuffer.fromString(data);             // as toBytes()
+		return buffer.byteLength === data.length ? buffer : nonAscii(data, buffer);
+	}
+	if (data instanceof ArrayBuffer) return data;
+	return toBytes(data);
+}
+
 /** True when toBytes(data) returned memory the caller still owns (and may change after send() returns). */
 export function isCallerMemory(data: unknown): boolean {
 	return typeof data === "object" && data !== null;

@@ -24,7 +24,7 @@ export interface Chunk {
 /** The fields of a connection (core/tcp.ts TcpConnection) the send queue works on. */
 export interface SendQueueState {
 	/** The host socket; write() returns how many bytes it takes now (undefined or a throw: none, for now). */
-	socket: { write(data: ArrayBufferView): number | undefined } | undefined;
+	socket: { write(data: ArrayBuffer | ArrayBufferView): number | undefined } | undefined;
 	/** core/states.ts: tcpSent is delivered only while CONNECTED (not once the application closed the connection). */
 	state: number;
 	/** The connection's event: all bytes of one write were handed to the host socket (called protected). */
@@ -39,18 +39,18 @@ export interface SendQueueState {
 }
 
 /**
- * Queue `bytes` (`size` = bytes.length) on `c` (the state was checked by the caller; `connected`: the host socket
- * exists and may have room). Written at once as far as room allows when nothing is queued; the rest is queued (copied when `copy`).
+ * Queue `bytes` (`size` = its byteLength; an ArrayBuffer is taken whole) on `c` (the state was checked by the
+ * caller; `connected`: the host socket exists and may have room). Written at once as far as room allows when nothing is queued; the rest is queued (copied when `copy`).
  * @returns WRITE_OK, or WRITE_QUEUE_FULL (nothing queued) when what cannot be written at once would take the
  *   queue past limits.ts sendQueueLimit().
  */
-export function queueWrite(c: SendQueueState, bytes: Uint8Array, size: number, copy: boolean, connected: boolean): number {
+export function queueWrite(c: SendQueueState, data: Uint8Array | ArrayBuffer, size: number, copy: boolean, connected: boolean): number {
 	if (connected && size && size <= c.room! && size <= SEND_SLICE_BYTES && !c.head) {
 		// Nothing waits and the host takes it whole (an echo's reply; a send chained on "sent"): put() without its
 		// loop and call, and complete() inline.
 		let left: number | undefined;
 		try {
-			left = c.socket!.write(bytes);
+			left = c.socket!.write(data);
 		}
 		catch {
 			left = undefined;
@@ -63,6 +63,7 @@ export function queueWrite(c: SendQueueState, bytes: Uint8Array, size: number, c
 		}
 		c.room = 0;                                // the host took nothing (see put()): it waits
 	}
+	let bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 	const fast = !c.head && connected && c.room! > 0;
 	const now = fast ? (c.room! < size ? c.room! : size) : 0;
 	// (the bound is read only when something would wait: a call less per send the host takes whole)

@@ -5,7 +5,7 @@ import type { TlsTarget } from "xsnet/core/tls";
 import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { ReceiveFormat } from "xsnet/core/tcp";
 import { queueWrite } from "xsnet/core/sendqueue";
-import { toBytes } from "xsnet/core/bytes";
+import { toWritable } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
 import { callSafe, reportError } from "xsnet/core/tasks";
 import { sendQueueLimit } from "xsnet/core/limits";
@@ -110,10 +110,11 @@ export class NetSocket extends TcpConnection {
 	 */
 	send(data: SendData, fn?: SocketCallback | null): void {
 		const cb = (fn === undefined || fn === null) ? undefined : optionalCallback(fn);
-		// checks.ts sendBytes() without its calls (a Uint8Array is its own bytes; instanceof costs a lookup: objects only)
-		const bytes = typeof data === "object" && data instanceof Uint8Array ? data : toBytes(data);
+		// checks.ts sendBytes() with fewer calls and objects: a Uint8Array is its own bytes (instanceof costs a lookup:
+		// objects only), an ASCII string's an ArrayBuffer without a view (core/bytes toWritable)
+		const bytes = typeof data === "object" && data instanceof Uint8Array ? data : toWritable(data);
 		if (!bytes) fail("wrong arg type");
-		const size = bytes.length;                   // (a getter call in XS: read once)
+		const size = bytes.byteLength;               // (a getter call in XS: read once)
 		if (!size) fail("no data to send");
 		const state = this.state;
 		if (state < RESOLVING || state > CONNECTED) fail("not connected");
