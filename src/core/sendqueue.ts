@@ -10,6 +10,7 @@
 import { SEND_SLICE_BYTES, sendQueueLimit } from "xsnet/core/limits";
 import { post, reportError } from "xsnet/core/tasks";
 import { CONNECTED } from "xsnet/core/states";
+import { idleWatching } from "xsnet/core/idle";
 
 /** Results of a write. */
 export const WRITE_OK = 0, WRITE_REFUSED = 1, WRITE_QUEUE_FULL = 2;
@@ -57,7 +58,7 @@ export function queueWrite(c: SendQueueState, data: Uint8Array | ArrayBuffer, si
 		}
 		if (typeof left === "number") {
 			c.room = left;
-			if (c.idleMs) c.lastActive = Date.now();
+			if (idleWatching && c.idleMs) c.lastActive = Date.now();
 			c.doneCount = (c.doneCount ?? 0) + 1;
 			return WRITE_OK;
 		}
@@ -116,7 +117,7 @@ function put(c: SendQueueState, bytes: Uint8Array, offset: number, size: number)
 		c.room = left;
 		offset += n;
 	}
-	if (c.idleMs && offset > start) c.lastActive = Date.now();     // sending is activity too
+	if (idleWatching && c.idleMs && offset > start) c.lastActive = Date.now();     // sending is activity too
 	return offset;
 }
 

@@ -17,6 +17,7 @@ import { fill } from "xsnet/core/pull";
 import { drainBuffers, drainText } from "xsnet/core/push";
 import { CONNECTING, CONNECTED, CLOSING } from "xsnet/core/states";
 import { reportError } from "xsnet/core/tasks";
+import { idleWatching } from "xsnet/core/idle";
 
 /** The host socket as the core uses it (ECMA-419 TCP; its local end comes from xsnet/native, core/netif.ts). */
 export interface HostTCP {
@@ -80,7 +81,7 @@ export function onReadable(this: HostTCP, bytes: number): void {
 		if (!c) return;
 	}
 	c.available = bytes;
-	if (c.idleMs) c.lastActive = Date.now();
+	if (idleWatching && c.idleMs) c.lastActive = Date.now();
 	if (c.state === CONNECTING) {
 		c.connected();                                 // (bytes before the first onWritable)
 		c = this.xsnetConnection;
