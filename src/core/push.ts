@@ -35,6 +35,17 @@ let scratch: ArrayBuffer | undefined;
 /** The last view of `scratch` drainText made: the next read of as many bytes (an echo's) reuses it. */
 let scratchView: Uint8Array | undefined, scratchBytes = 0;       // (its length: a getter call in XS)
 
+/**
+ * True once some connection was held (TcpConnection.hold(), noteHold()): until then the receive loops do not look
+ * for `held` (a lookup through the connection's whole prototype chain while it is unset).
+ */
+export let holdUsed = false;
+
+/** A connection is being held (TcpConnection.hold()). */
+export function noteHold(): void {
+	holdUsed = true;
+}
+
 /** Read and deliver what the host socket holds (onReadable, unhold()), in the connection's format. */
 export function drain(c: PushState): void {
 	if (c.fmt === "buffer") drainBuffers(c);
@@ -52,7 +63,7 @@ export function drainLater(c: PushState): void {
 
 /** Buffer format: one ArrayBuffer of at most RECEIVE_CHUNK_BYTES per delivery. */
 export function drainBuffers(c: PushState): void {
-	if (c.held) return;
+	if (holdUsed && c.held) return;
 	while (c.available! > 0 && c.socket) {
 		let n = c.available!;
 		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
@@ -69,8 +80,9 @@ export function drainBuffers(c: PushState): void {
 		catch (e) {
 			reportError(e);
 		}
-		if (c.available! > 0 && (c.held || c.fmt !== "buffer")) {
-			if (!c.held) drainText(c);       // a receive callback changed the format
+		if (!(c.available! > 0) || (holdUsed && c.held)) return;     // (held by the callback)
+		if (c.fmt !== "buffer") {            // the callback changed the format
+			drainText(c);
 			return;
 		}
 	}
@@ -82,7 +94,7 @@ export function drainBuffers(c: PushState): void {
  * requires.
  */
 export function drainText(c: PushState): void {
-	if (c.held) return;
+	if (holdUsed && c.held) return;
 	while (c.available! > 0 && c.socket) {
 		let n = c.available!;
 		if (n > RECEIVE_SCRATCH_BYTES) n = RECEIVE_SCRATCH_BYTES;
@@ -106,8 +118,9 @@ export function drainText(c: PushState): void {
 		catch (e) {
 			reportError(e);
 		}
-		if (c.available! > 0 && (c.held || c.fmt === "buffer")) {
-			if (!c.held) drainBuffers(c);    // a receive callback changed the format
+		if (!(c.available! > 0) || (holdUsed && c.held)) return;     // (held by the callback)
+		if (c.fmt === "buffer") {            // the callback changed the format
+			drainBuffers(c);
 			return;
 		}
 	}

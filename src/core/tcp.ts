@@ -16,7 +16,7 @@ import type { Chunk, SendQueueState } from "xsnet/core/sendqueue";
 import type { ReceiveQueue } from "xsnet/core/rxqueue";
 import { pullChunk } from "xsnet/core/pull";
 import type { PullState } from "xsnet/core/pull";
-import { drainLater } from "xsnet/core/push";
+import { drainLater, noteHold } from "xsnet/core/push";
 import type { PushState, ReceiveFormat } from "xsnet/core/push";
 import { IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED } from "xsnet/core/states";
 import { ERR_OK, ERR_RST, ERR_ABRT, ERR_CLSD } from "xsnet/core/errors";
@@ -262,6 +262,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	hold(): void {
 		if (this.state !== CONNECTED) return;
 		this.held = true;
+		noteHold();
 		if (this.idleMs) unwatchIdle(this);      // we, not the peer, stopped the traffic: no inactivity count
 	}
 

@@ -13,7 +13,7 @@
 import type { TcpConnection } from "xsnet/core/tcp";
 import { TCP_NO_DELAY } from "xsnet/core/limits";
 import { pump, flushSent } from "xsnet/core/sendqueue";
-import { fill } from "xsnet/core/pull";
+import { fill, pullUsed } from "xsnet/core/pull";
 import { drainBuffers, drainText } from "xsnet/core/push";
 import { CONNECTING, CONNECTED, CLOSING } from "xsnet/core/states";
 import { reportError } from "xsnet/core/tasks";
@@ -87,7 +87,7 @@ export function onReadable(this: HostTCP, bytes: number): void {
 		c = this.xsnetConnection;
 		if (!c) return;
 	}
-	if (c.pulled !== undefined) {
+	if (pullUsed && c.pulled !== undefined) {
 		// Signal first, then read ahead what the owner left: an owner that reads in tcpReadable takes the bytes
 		// straight from the host socket (pull.ts readInto: one native copy, no buffer per arrival).
 		if (!c.signalled && c.state === CONNECTED) {
