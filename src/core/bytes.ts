@@ -20,7 +20,7 @@ let lone: RegExp | undefined;
  * string is checked for U+0000 and surrogates (one native regex scan) and, when it has some, lone surrogates become
  * U+FFFD and Moddable's text/encoder writes U+0000 as 00 and pairs as 4-byte sequences.
  */
-function nonAscii(data: string, buffer: ArrayBuffer): Uint8Array {
+export function nonAscii(data: string, buffer: ArrayBuffer): Uint8Array {
 	if (!(suspect ??= /[\0\ud800-\udfff]/).test(data)) return new Uint8Array(buffer);
 	lone ??= /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 	return (encoder ??= new TextEncoder()).encode(data.replace(lone, "\ufffd"));
@@ -43,20 +43,6 @@ export function toBytes(data: unknown): Uint8Array | undefined {
 	if (data instanceof ArrayBuffer) return new Uint8Array(data);
 	if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 	return undefined;
-}
-
-/**
- * What a socket write takes of `data`, with as few objects as possible (send() of nodemcu/net): an ASCII string's
- * bytes and an ArrayBuffer as an ArrayBuffer (no view), anything else as toBytes() gives it; undefined for what
- * toBytes() refuses.
- */
-export function toWritable(data: unknown): ArrayBuffer | Uint8Array | undefined {
-	if (typeof data === "string" && data !== "") {
-		const buffer = ArrayBuffer.fromString(data);             // as toBytes()
-		return buffer.byteLength === data.length ? buffer : nonAscii(data, buffer);
-	}
-	if (data instanceof ArrayBuffer) return data;
-	return toBytes(data);
 }
 
 /** True when toBytes(data) returned memory the caller still owns (and may change after send() returns). */

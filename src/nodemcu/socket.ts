@@ -5,7 +5,7 @@ import type { TlsTarget } from "xsnet/core/tls";
 import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
 import type { ReceiveFormat } from "xsnet/core/tcp";
 import { queueWrite } from "xsnet/core/sendqueue";
-import { toWritable } from "xsnet/core/bytes";
+import { toBytes, nonAscii } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
 import { callSafe, reportError } from "xsnet/core/tasks";
 import { sendQueueLimit } from "xsnet/core/limits";
@@ -110,11 +110,20 @@ export class NetSocket extends TcpConnection {
 	 */
 	send(data: SendData, fn?: SocketCallback | null): void {
 		const cb = (fn === undefined || fn === null) ? undefined : optionalCallback(fn);
-		// checks.ts sendBytes() with fewer calls and objects: a Uint8Array is its own bytes (instanceof costs a lookup:
-		// objects only), an ASCII string's an ArrayBuffer without a view (core/bytes toWritable)
-		const bytes = typeof data === "object" && data instanceof Uint8Array ? data : toWritable(data);
-		if (!bytes) fail("wrong arg type");
-		const size = bytes.byteLength;               // (a getter call in XS: read once)
+		// checks.ts sendBytes() without its calls and views: an ASCII string goes as the ArrayBuffer fromString made
+		// (as core/bytes toBytes() tells it), a Uint8Array or an ArrayBuffer as itself (instanceof costs a lookup:
+		// objects only); the send queue takes either
+		let bytes: Uint8Array | ArrayBuffer | undefined, size: number;
+		if (typeof data === "string" && data !== "") {
+			bytes = ArrayBuffer.fromString(data);
+			size = bytes.byteLength;                  // (a getter call in XS: read once)
+			if (size !== data.length) size = (bytes = nonAscii(data, bytes)).byteLength;
+		}
+		else {
+			bytes = typeof data === "object" && (data instanceof Uint8Array || data instanceof ArrayBuffer) ? data : toBytes(data);
+			if (!bytes) fail("wrong arg type");
+			size = bytes.byteLength;
+		}
 		if (!size) fail("no data to send");
 		const state = this.state;
 		if (state < RESOLVING || state > CONNECTED) fail("not connected");
