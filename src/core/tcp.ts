@@ -1,7 +1,7 @@
-// One TCP connection over ECMA-419 embedded:io/socket/tcp: connection state, flow control (hold), the end, error
-// numbers. Opening (name lookup, TCP or TLS host socket, the peer): core/tcpconnect.ts; the host socket's callbacks:
-// core/tcphost.ts; the send queue with back-pressure from onWritable: core/sendqueue.ts; receiving: core/push.ts
-// (push mode) and core/pull.ts (pull mode).
+// One TCP connection over ECMA-419 embedded:io/socket/tcp: connection state, flow control (hold), the application's
+// close. Opening (name lookup, TCP or TLS host socket, the peer): core/tcpconnect.ts; the host socket's callbacks:
+// core/tcphost.ts; the end by itself (error numbers, the last events): core/tcpend.ts; the send queue with
+// back-pressure from onWritable: core/sendqueue.ts; receiving: core/push.ts (push mode) and core/pull.ts (pull mode).
 // No API personality here. The connection's events are methods of its own (tcpResolved ... tcpClosed, "hooks"):
 // a personality either extends TcpConnection and implements them (nodemcu/net's socket is its connection: one
 // object, no owner), or gives the connection a TcpOwner, to which the default hooks pass every event on
@@ -11,17 +11,16 @@
 // nodemcu/net) and pull (core/pull.ts: bytes wait until the owner reads them, tcpReadable says when new ones
 // arrived; luatos/socket).
 import type { Utf8Decoder } from "xsnet/core/utf8";
-import { queueWrite, flushSent, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/sendqueue";
+import { queueWrite, WRITE_OK, WRITE_REFUSED, WRITE_QUEUE_FULL } from "xsnet/core/sendqueue";
 import type { Chunk, SendQueueState } from "xsnet/core/sendqueue";
 import type { ReceiveQueue } from "xsnet/core/rxqueue";
-import { pullChunk } from "xsnet/core/pull";
 import type { PullState } from "xsnet/core/pull";
 import { drainLater, noteHold } from "xsnet/core/push";
 import type { PushState, ReceiveFormat } from "xsnet/core/push";
 import { IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED } from "xsnet/core/states";
-import { ERR_OK, ERR_RST, ERR_ABRT, ERR_CLSD } from "xsnet/core/errors";
+import { ERR_ABRT } from "xsnet/core/errors";
 import type { CancelLookup, LookupCallback } from "xsnet/core/dns";
-import { post, reportError } from "xsnet/core/tasks";
+import { post } from "xsnet/core/tasks";
 import { watchIdle, unwatchIdle } from "xsnet/core/idle";
 import type { IdleWatched } from "xsnet/core/idle";
 import type { TlsTarget } from "xsnet/core/tls";
@@ -30,6 +29,7 @@ import { endpointAddress, endpointPort } from "xsnet/core/ip";
 import { hostOptions } from "xsnet/core/tcphost";
 import type { HostTCP, HostTCPConstructor } from "xsnet/core/tcphost";
 import { connectTcp, capturePeer, stopHandshakeTimer } from "xsnet/core/tcpconnect";
+import { finish } from "xsnet/core/tcpend";
 import TCP from "embedded:io/socket/tcp";
 
 export type { HostTCP };
@@ -294,65 +294,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 
 	/** The inactivity limit passed (core/idle.ts): abort, as lwIP does, and tell ERR_ABRT. */
 	expire(): void {
-		if (this.state === CONNECTED) this.finish(ERR_ABRT);
-	}
-
-	/** @internal Host: onError(code) (core/tcphost.ts). */
-	failed(code?: number): void {
-		// Moddable's devices call onError() with no code for FIN, reset and refusal alike: while connecting it can
-		// only be a failure (reset/refused), once connected the common case is the peer's normal close.
-		const error = (code === undefined || code === null) ? (this.state === CONNECTING ? ERR_RST : ERR_OK) : code;
-		if (this.state === CLOSING) {
-			this.release();
-			return;
-		}
-		if (this.doneCount) {
-			// the stack took those bytes before the end: their tcpSent now, the end on a later turn, as when the peer's
-			// ACK came before its FIN (the application's reaction to "sent" runs before it hears of the end); the end
-			// goes to whichever connection holds the host socket then (finishLater)
-			const socket = this.socket;
-			flushSent(this);
-			post(finishLater, socket, error);
-			return;
-		}
-		this.finish(error);
-	}
-
-	/**
-	 * @internal The connection ended by itself: deliver the tcpSent events still due (their bytes did reach the
-	 * stack), the decoder's tail, then tcpClosed(error). Bytes still in our queue (not taken by the host socket) are
-	 * dropped with their tcpSent: a peer's normal close (FIN, ERR_OK) is then reported as ERR_CLSD, since the host
-	 * refuses write() after the FIN (Moddable's lwIP TCP: "not ready"); what the host took is still delivered
-	 * before our FIN (lwIP's tcp_close()). See docs/nodemcu-net.md, "Half-close". Every event here may close the
-	 * connection (and connect this object again): then nothing more of this connection is done.
-	 */
-	finish(error: number): void {
-		if (error === ERR_OK && this.head) error = ERR_CLSD;
-		const state = this.state, socket = this.socket;
-		if (this.doneCount) flushSent(this);
-		if (this.pulled !== undefined && this.state === state) {
-			// what the host still holds was received before the end: keep it readable (the host socket goes now)
-			while (pullChunk(this))
-				;
-		}
-		if (state === CONNECTED && this.state === state && this.decoder) {
-			const tail = this.decoder.end();
-			if (tail !== "") {
-				try {
-					this.tcpReceived(this, tail);
-				}
-				catch (e) {
-					reportError(e);
-				}
-			}
-		}
-		if (this.state !== state) {
-			// closed in a callback (this object may even be connected again): the host socket goes, wherever it is
-			socket?.xsnetConnection?.release();
-			return;
-		}
-		this.release();
-		this.tcpClosed(this, error);
+		if (this.state === CONNECTED) finish(this, ERR_ABRT);
 	}
 
 	/**
@@ -420,15 +362,4 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 			// already gone
 		}
 	}
-}
-
-/**
- * Posted by failed(): the end that followed due tcpSent events, for the connection that holds the host socket now
- * (none when the application closed it meanwhile; a plain one after handOff()).
- */
-function finishLater(socket: HostTCP, error: number): void {
-	const c = socket.xsnetConnection;
-	if (!c) return;
-	if (c.state === CLOSING) c.release();        // close() meanwhile: the host socket goes now
-	else if (c.state !== CLOSED) c.finish(error);
 }

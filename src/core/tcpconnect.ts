@@ -12,6 +12,7 @@ import { RESOLVING, CONNECTING } from "xsnet/core/states";
 import { ERR_OK, ERR_RTE, ERR_TLS_HANDSHAKE } from "xsnet/core/errors";
 import { TLS_HANDSHAKE_MS } from "xsnet/core/limits";
 import { packEndpoint } from "xsnet/core/ip";
+import { finish } from "xsnet/core/tcpend";
 import Timer from "timer";
 
 const HostTCPClass = TCP as unknown as HostTCPConstructor;
@@ -47,7 +48,7 @@ function resolved(c: TcpConnection, error: number, address: string | undefined, 
 	c.tcpResolved(c, address, addresses);
 	if (c.state !== RESOLVING || c.lookupDone) return;     // closed (and maybe connected again) in the callback
 	if (error !== ERR_OK || address === undefined) {
-		c.finish(error);
+		finish(c, error);
 		return;
 	}
 	try {
@@ -55,7 +56,7 @@ function resolved(c: TcpConnection, error: number, address: string | undefined, 
 	}
 	catch {
 		// the host refused to even start (no descriptor / pcb left, ...): the documented -4, nothing else
-		c.finish(ERR_RTE);
+		finish(c, ERR_RTE);
 	}
 }
 
@@ -73,7 +74,7 @@ function open(c: TcpConnection, address: string): void {
 		socket = new (tls.io as HostTCPConstructor)({ ...hostOptions(options), ...boundCallbacks(() => socket) });
 		c.handshakeTimer = Timer.set(() => {
 			c.handshakeTimer = undefined;
-			if (c.state === CONNECTING && c.socket === socket) c.finish(ERR_TLS_HANDSHAKE);
+			if (c.state === CONNECTING && c.socket === socket) finish(c, ERR_TLS_HANDSHAKE);
 		}, TLS_HANDSHAKE_MS);
 	}
 	else socket = new HostTCPClass(hostOptions(options));

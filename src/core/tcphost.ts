@@ -17,6 +17,7 @@ import { fill, pullUsed } from "xsnet/core/pull";
 import { drainBuffers, drainText } from "xsnet/core/push";
 import { CONNECTING, CONNECTED, CLOSING } from "xsnet/core/states";
 import { reportError } from "xsnet/core/tasks";
+import { failed } from "xsnet/core/tcpend";
 import { idleWatching } from "xsnet/core/idle";
 
 /** The host socket as the core uses it (ECMA-419 TCP; its local end comes from xsnet/native, core/netif.ts). */
@@ -101,9 +102,10 @@ export function onReadable(this: HostTCP, bytes: number): void {
 	else drainText(c);
 }
 
-/** Host: the connection is over (`code`: an lwIP error number; 0 or none: see TcpConnection.failed). */
+/** Host: the connection is over (`code`: an lwIP error number; 0 or none: see tcpend.ts failed()). */
 export function onError(this: HostTCP, code?: number): void {
-	this.xsnetConnection?.failed(code);
+	const c = this.xsnetConnection;
+	if (c) failed(c, code);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ReceiveFormat } from "xsnet/core/tcp";
 import { queueWrite } from "xsnet/core/sendqueue";
 import { toBytes, nonAscii } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
-import { callSafe, reportError } from "xsnet/core/tasks";
+import { callSafe } from "xsnet/core/tasks";
 import { sendQueueLimit } from "xsnet/core/limits";
 import { socketDns } from "nodemcu/lookup";
 import { toPort } from "xsnet/core/lua";
