@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import crypto from "node:crypto";
 import {
-  app, appLocalAddress, cleanup, exitsCleanly, lines, tcpServer, closedPort, onCleanup, pattern, readAll,
+  app, appLocalAddress, cleanup, exitsCleanly, lines, tcpServer, closedPort, onCleanup, pattern, readAll, readUntil,
 } from "./support/net-peers.js";
 
 /** Assert that `expected` lines occur in `actual` in this order (other lines may come between). */
@@ -112,6 +112,34 @@ describe("nodemcu/net TCP client", function () {
     assert.deepEqual(lines(r.stdout), ["queued", "connection", "sent"]);
     const data = await received;
     assert.ok(data.equals(Buffer.from(unit.repeat(count))), "bytes differ");
+  });
+
+  it("a socket closed with data queued connects again at once; the queue still reaches the first peer", async () => {
+    const total = 8 * 1024 * 1024;
+    let received, peer, accepted = 0;
+    const { port } = await tcpServer((s) => {
+      accepted++;
+      peer = s;
+      received = readAll(s);
+      s.pause(); // most of the 8 MiB waits in the app's send queue when it closes
+    });
+    const second = [];
+    const { port: portB } = await tcpServer((s) => {
+      second.push(readUntil(s, (b) => b.includes("\n")).then((b) => { s.end("bye"); return b.toString(); }));
+    });
+    const a = app("net-client", ["reconnect-queued", port, portB, total], { timeout: 60 });
+    await a.waitFor(/after close/);
+    peer.resume();
+    const r = await exitsCleanly(a);
+    assert.deepEqual(lines(r.stdout), [
+      "dns 0 127.0.0.1", "queued true", "after close 0 [null,null]",
+      "dns 1 127.0.0.1", "connection 1 to the second server true", "sent 1", "receive 1 bye", "disconnection 1 0",
+    ]);
+    const data = await received;
+    assert.equal(data.length, total);
+    assert.ok(data.equals(pattern(total)));
+    assert.equal(accepted, 1);
+    assert.deepEqual(await Promise.all(second), ["second\n"]);
   });
 
   it("close() with data queued sends all of it, then closes, and fires no sent event", async () => {

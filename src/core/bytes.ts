@@ -20,7 +20,7 @@ let lone: RegExp | undefined;
  * string is checked for U+0000 and surrogates (one native regex scan) and, when it has some, lone surrogates become
  * U+FFFD and Moddable's text/encoder writes U+0000 as 00 and pairs as 4-byte sequences.
  */
-function nonAscii(data: string, buffer: ArrayBuffer): Uint8Array {
+export function nonAscii(data: string, buffer: ArrayBuffer): Uint8Array {
 	if (!(suspect ??= /[\0\ud800-\udfff]/).test(data)) return new Uint8Array(buffer);
 	lone ??= /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 	return (encoder ??= new TextEncoder()).encode(data.replace(lone, "\ufffd"));

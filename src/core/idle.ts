@@ -19,10 +19,18 @@ export interface IdleWatched {
 let watched: Set<IdleWatched> | undefined;
 let sweeper: Timer | undefined;
 
+/**
+ * True while some connection is watched: a connection records its activity (lastActive) only then, so the
+ * connections of an app without server timeouts do not even look for their idleMs (a lookup through their whole
+ * prototype chain while it is unset) per event.
+ */
+export let idleWatching = false;
+
 /** Start watching `c` (its lastActive is set to now). */
 export function watchIdle(c: IdleWatched): void {
 	c.lastActive = Date.now();
 	(watched ??= new Set()).add(c);
+	idleWatching = true;
 	if (sweeper === undefined) sweeper = Timer.repeat(sweep, IDLE_SWEEP_MS);
 }
 
@@ -32,6 +40,7 @@ export function unwatchIdle(c: IdleWatched): void {
 	Timer.clear(sweeper);
 	sweeper = undefined;
 	watched = undefined;
+	idleWatching = false;
 }
 
 function sweep(): void {

@@ -1,5 +1,6 @@
 // A TCP listening endpoint over ECMA-419 embedded:io/socket/listener. Each accepted socket becomes a
-// TcpConnection (CONNECTED, owner still null) handed to the ListenerOwner, which must set its owner at once.
+// TcpConnection (CONNECTED) handed to the ListenerOwner: one the owner made (newConnection(): a subclass that
+// handles its own events), or a plain one whose owner it must set at once.
 import Listener from "embedded:io/socket/listener";
 import { TcpConnection } from "xsnet/core/tcp";
 import { reportError } from "xsnet/core/tasks";
@@ -16,7 +17,15 @@ const HostListenerClass = Listener as unknown as HostListenerConstructor;
 
 /** Receiver of accepted connections. */
 export interface ListenerOwner {
-	/** A connection was accepted; set `connection.owner` before returning. */
+	/**
+	 * Optional: a new connection object (IDLE) for the next accepted socket, e.g. a personality's socket class that
+	 * extends TcpConnection. Without it, accepted connections are plain TcpConnections with no owner yet.
+	 */
+	newConnection?(listener: TcpListener): TcpConnection;
+	/**
+	 * A connection was accepted. A plain one (not from newConnection()) must get its `owner` before this returns,
+	 * else it is closed.
+	 */
 	tcpAccepted(listener: TcpListener, connection: TcpConnection): void;
 }
 
@@ -66,9 +75,11 @@ export class TcpListener {
 			if (!socket) return;
 			const native = socket.read();
 			if (!native) return;
-			let connection: TcpConnection;
+			const owner = this.owner;
+			const made = owner.newConnection?.(this);
+			const connection = made ?? new TcpConnection(null);
 			try {
-				connection = TcpConnection.accept(native, null!, this.idleMs);
+				connection.accept(native, this.idleMs);
 			}
 			catch (e) {
 				reportError(e);
@@ -80,8 +91,8 @@ export class TcpListener {
 				}
 				continue;
 			}
-			this.owner.tcpAccepted(this, connection);
-			if (!connection.owner) connection.close();
+			owner.tcpAccepted(this, connection);
+			if (!made && !connection.owner) connection.close();
 		}
 	}
 

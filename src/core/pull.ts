@@ -19,11 +19,18 @@ export interface PullState {
 }
 
 /**
+ * True once some connection was in pull mode: until then a host event does not look for `pulled` (a lookup through
+ * the connection's whole prototype chain while it is unset), as in an app that uses nodemcu/net only.
+ */
+export let pullUsed = false;
+
+/**
  * Switch `c` to pull mode (before connect(), or at once for an accepted connection): received bytes are kept until
  * read() or readInto() takes them; owner.tcpReadable announces arrivals; tcpReceived is not called.
  */
 export function pullMode(c: PullState): void {
 	if (c.pulled === undefined) c.pulled = null;
+	pullUsed = true;
 }
 
 /**

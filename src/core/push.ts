@@ -1,4 +1,4 @@
-// Push-mode receive of a TCP connection (core/tcp.ts; nodemcu/net): every received byte goes to owner.tcpReceived
+// Push-mode receive of a TCP connection (core/tcp.ts; nodemcu/net): every received byte goes to tcpReceived
 // as soon as the host reports it, as an ArrayBuffer or as UTF-8 text (core/utf8.ts streaming decoder), unless
 // the connection is held (then the bytes stay in the host socket, whose window closes: the flow control).
 // Functions over the connection's own fields, as core/sendqueue.ts and core/pull.ts: no extra object per
@@ -6,6 +6,7 @@
 import { Utf8Decoder } from "xsnet/core/utf8";
 import { RECEIVE_CHUNK_BYTES, RECEIVE_SCRATCH_BYTES } from "xsnet/core/limits";
 import { CONNECTED } from "xsnet/core/states";
+import { reportError } from "xsnet/core/tasks";
 
 /** How received bytes are delivered: "string" = UTF-8 text (streaming decoder), "buffer" = ArrayBuffer. */
 export type ReceiveFormat = "string" | "buffer";
@@ -14,10 +15,11 @@ export type ReceiveFormat = "string" | "buffer";
 export interface PushState {
 	/** The host socket while connected (read(n) -> ArrayBuffer, read(view) -> count; never more than available). */
 	socket: { read(byteLength: number): ArrayBuffer | undefined; read(buffer: Uint8Array): number } | undefined;
-	/** Receiver of the bytes; null once the application closed the connection (then they are read and dropped). */
-	owner: { tcpReceived(connection: PushState, data: string | ArrayBuffer): void } | null;
-	/** core/states.ts; bytes are delivered only while CONNECTED. */
+	/** core/states.ts; bytes are delivered only while CONNECTED (once the application closed the connection, they
+	 * are read and dropped). */
 	state: number;
+	/** The connection's event: bytes arrived (called protected: an exception is reported). */
+	tcpReceived(connection: PushState, data: string | ArrayBuffer): void;
 	/** Bytes onReadable reported and not yet read from the host socket. */
 	available: number | undefined;
 	/** Reading stopped (TcpConnection.hold()). */
@@ -33,6 +35,17 @@ let scratch: ArrayBuffer | undefined;
 /** The last view of `scratch` drainText made: the next read of as many bytes (an echo's) reuses it. */
 let scratchView: Uint8Array | undefined, scratchBytes = 0;       // (its length: a getter call in XS)
 
+/**
+ * True once some connection was held (TcpConnection.hold(), noteHold()): until then the receive loops do not look
+ * for `held` (a lookup through the connection's whole prototype chain while it is unset).
+ */
+export let holdUsed = false;
+
+/** A connection is being held (TcpConnection.hold()). */
+export function noteHold(): void {
+	holdUsed = true;
+}
+
 /** Read and deliver what the host socket holds (onReadable, unhold()), in the connection's format. */
 export function drain(c: PushState): void {
 	if (c.fmt === "buffer") drainBuffers(c);
@@ -44,13 +57,14 @@ export function drainLater(c: PushState): void {
 	if (!c.held) drain(c);
 }
 
+// drainBuffers() and drainText() are called in their format (onReadable, drain()); the format and hold() are
+// checked again after each delivery, since the callback may change them, and only when more is to be read (each is
+// a lookup through the connection's prototypes while unset).
+
 /** Buffer format: one ArrayBuffer of at most RECEIVE_CHUNK_BYTES per delivery. */
 export function drainBuffers(c: PushState): void {
-	while (c.available! > 0 && !c.held && c.socket) {
-		if (c.fmt !== "buffer") {            // a receive callback changed the format
-			drainText(c);
-			return;
-		}
+	if (holdUsed && c.held) return;
+	while (c.available! > 0 && c.socket) {
 		let n = c.available!;
 		if (n > RECEIVE_CHUNK_BYTES) n = RECEIVE_CHUNK_BYTES;
 		const buffer = c.socket.read(n);
@@ -59,7 +73,18 @@ export function drainBuffers(c: PushState): void {
 			break;
 		}
 		c.available! -= buffer.byteLength;
-		if (c.owner && c.state === CONNECTED) c.owner.tcpReceived(c, buffer);
+		if (c.state !== CONNECTED) continue;
+		try {
+			c.tcpReceived(c, buffer);
+		}
+		catch (e) {
+			reportError(e);
+		}
+		if (!(c.available! > 0) || (holdUsed && c.held)) return;     // (held by the callback)
+		if (c.fmt !== "buffer") {            // the callback changed the format
+			drainText(c);
+			return;
+		}
 	}
 }
 
@@ -69,11 +94,8 @@ export function drainBuffers(c: PushState): void {
  * requires.
  */
 export function drainText(c: PushState): void {
-	while (c.available! > 0 && !c.held && c.socket) {
-		if (c.fmt === "buffer") {            // a receive callback changed the format
-			drainBuffers(c);
-			return;
-		}
+	if (holdUsed && c.held) return;
+	while (c.available! > 0 && c.socket) {
 		let n = c.available!;
 		if (n > RECEIVE_SCRATCH_BYTES) n = RECEIVE_SCRATCH_BYTES;
 		if (n !== scratchBytes) {
@@ -86,10 +108,20 @@ export function drainText(c: PushState): void {
 			break;
 		}
 		c.available! -= got;
-		if (c.owner && c.state === CONNECTED) {
-			const decoder = c.decoder ??= new Utf8Decoder(true);
-			const text = decoder.decodeBuffer(scratch!, got);
-			if (text !== "") c.owner.tcpReceived(c, text);     // (str.length is O(n) in XS)
+		if (c.state !== CONNECTED) continue;
+		const decoder = c.decoder ??= new Utf8Decoder(true);
+		const text = decoder.decodeBuffer(scratch!, got);
+		if (text === "") continue;                 // (str.length is O(n) in XS)
+		try {
+			c.tcpReceived(c, text);
+		}
+		catch (e) {
+			reportError(e);
+		}
+		if (!(c.available! > 0) || (holdUsed && c.held)) return;     // (held by the callback)
+		if (c.fmt === "buffer") {            // the callback changed the format
+			drainBuffers(c);
+			return;
 		}
 	}
 }

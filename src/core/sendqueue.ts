@@ -8,43 +8,63 @@
 // Functions over the connection's own fields rather than a class of its own: no extra object per connection, and
 // no extra property lookups on the echo's hot path (XS looks properties up linearly).
 import { SEND_SLICE_BYTES, sendQueueLimit } from "xsnet/core/limits";
-import { post } from "xsnet/core/tasks";
+import { post, reportError } from "xsnet/core/tasks";
+import { CONNECTED } from "xsnet/core/states";
+import { idleWatching } from "xsnet/core/idle";
 
 /** Results of a write. */
 export const WRITE_OK = 0, WRITE_REFUSED = 1, WRITE_QUEUE_FULL = 2;
 
-/** One queued write(): bytes[offset..] are still to be handed over; `token` goes back in tcpSent. */
+/** One queued write(): bytes[offset..] are still to be handed over. */
 export interface Chunk {
 	bytes: Uint8Array;
 	offset: number;
-	token: unknown;
 	next: Chunk | undefined;
 }
 
 /** The fields of a connection (core/tcp.ts TcpConnection) the send queue works on. */
 export interface SendQueueState {
 	/** The host socket; write() returns how many bytes it takes now (undefined or a throw: none, for now). */
-	socket: { write(data: ArrayBufferView): number | undefined } | undefined;
-	/** Receiver of tcpSent; null once the application closed the connection. */
-	owner: { tcpSent(connection: SendQueueState, token: unknown): void } | null;
+	socket: { write(data: ArrayBuffer | ArrayBufferView): number | undefined } | undefined;
+	/** core/states.ts: tcpSent is delivered only while CONNECTED (not once the application closed the connection). */
+	state: number;
+	/** The connection's event: all bytes of one write were handed to the host socket (called protected). */
+	tcpSent(connection: SendQueueState): void;
 	room: number | undefined;              // bytes the host socket takes now
 	head: Chunk | undefined;
 	tail: Chunk | undefined;
 	queued: number | undefined;            // bytes in the queue
 	doneCount: number | undefined;         // completed writes whose tcpSent is still due
-	doneTokens: unknown[] | undefined;     // their tokens, only once one was not undefined
 	idleMs: number;                        // an inactivity limit applies (core/idle.ts): record activity
 	lastActive: number;
 }
 
 /**
- * Queue `bytes` on `c` (the state was checked by the caller; `connected`: the host socket exists and may have
- * room). Written at once as far as room allows when nothing is queued; the rest is queued (copied when `copy`).
+ * Queue `bytes` (`size` = its byteLength; an ArrayBuffer is taken whole) on `c` (the state was checked by the
+ * caller; `connected`: the host socket exists and may have room). Written at once as far as room allows when nothing is queued; the rest is queued (copied when `copy`).
  * @returns WRITE_OK, or WRITE_QUEUE_FULL (nothing queued) when what cannot be written at once would take the
  *   queue past limits.ts sendQueueLimit().
  */
-export function queueWrite(c: SendQueueState, bytes: Uint8Array, token: unknown, copy: boolean, connected: boolean): number {
-	const size = bytes.length;                     // (a getter call in XS: read once)
+export function queueWrite(c: SendQueueState, data: Uint8Array | ArrayBuffer, size: number, copy: boolean, connected: boolean): number {
+	if (connected && size && size <= c.room! && size <= SEND_SLICE_BYTES && !c.head) {
+		// Nothing waits and the host takes it whole (an echo's reply; a send chained on "sent"): put() without its
+		// loop and call, and complete() inline.
+		let left: number | undefined;
+		try {
+			left = c.socket!.write(data);
+		}
+		catch {
+			left = undefined;
+		}
+		if (typeof left === "number") {
+			c.room = left;
+			if (idleWatching && c.idleMs) c.lastActive = Date.now();
+			c.doneCount = (c.doneCount ?? 0) + 1;
+			return WRITE_OK;
+		}
+		c.room = 0;                                // the host took nothing (see put()): it waits
+	}
+	let bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 	const fast = !c.head && connected && c.room! > 0;
 	const now = fast ? (c.room! < size ? c.room! : size) : 0;
 	// (the bound is read only when something would wait: a call less per send the host takes whole)
@@ -54,7 +74,7 @@ export function queueWrite(c: SendQueueState, bytes: Uint8Array, token: unknown,
 		// nothing queued: write what fits now
 		offset = put(c, bytes, 0, size);
 		if (offset === size) {
-			complete(c, token, size);
+			complete(c, size);
 			return WRITE_OK;
 		}
 	}
@@ -65,7 +85,7 @@ export function queueWrite(c: SendQueueState, bytes: Uint8Array, token: unknown,
 		bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer.slice(start, start + size - offset)) : bytes.slice(offset);
 		offset = 0;
 	}
-	const chunk: Chunk = { bytes, offset, token, next: undefined };
+	const chunk: Chunk = { bytes, offset, next: undefined };
 	if (c.tail) c.tail.next = chunk;
 	else c.head = chunk;
 	c.tail = chunk;
@@ -97,7 +117,7 @@ function put(c: SendQueueState, bytes: Uint8Array, offset: number, size: number)
 		c.room = left;
 		offset += n;
 	}
-	if (c.idleMs && offset > start) c.lastActive = Date.now();     // sending is activity too
+	if (idleWatching && c.idleMs && offset > start) c.lastActive = Date.now();     // sending is activity too
 	return offset;
 }
 
@@ -109,10 +129,9 @@ export function pump(c: SendQueueState): void {
 		chunk.offset = put(c, chunk.bytes, chunk.offset, size);
 		c.queued! -= chunk.offset - before;
 		if (chunk.offset < size) break;
-		const token = chunk.token;
 		c.head = chunk = chunk.next;
 		if (!chunk) c.tail = undefined;
-		complete(c, token, size);
+		complete(c, size);
 	}
 }
 
@@ -120,30 +139,26 @@ export function pump(c: SendQueueState): void {
  * One write() of `size` bytes is fully handed over: its tcpSent is due (FIFO with every other completion; see
  * flushSent). An empty write gave the host nothing that would bring an event: its flush is posted.
  */
-function complete(c: SendQueueState, token: unknown, size: number): void {
-	const count = c.doneCount ?? 0;
-	if (token !== undefined || c.doneTokens) {
-		// tokens are kept only when one is given (both personalities pass none): no array per batch then
-		const tokens = c.doneTokens ??= new Array(count).fill(undefined);
-		tokens.push(token);
-	}
-	c.doneCount = count + 1;
+function complete(c: SendQueueState, size: number): void {
+	c.doneCount = (c.doneCount ?? 0) + 1;
 	if (!size) post(flushSent, c);
 }
 
 /**
  * Deliver the due tcpSent events: from the connection's host callbacks (onWritable, onReadable: never inside
- * write()), and when it ends.
+ * write()), and when it ends, each protected (an exception is reported). Only while CONNECTED: a callback that
+ * closes the connection (and may connect the same object again) stops the rest.
  */
 export function flushSent(c: SendQueueState): void {
-	const count = c.doneCount;
+	let count = c.doneCount;
 	if (!count) return;
-	const tokens = c.doneTokens;
 	c.doneCount = 0;
-	if (tokens) c.doneTokens = undefined;
-	for (let i = 0; i < count; i++) {
-		const owner = c.owner;
-		if (!owner) return;
-		owner.tcpSent(c, tokens ? tokens[i] : undefined);
+	while (count-- > 0 && c.state === CONNECTED) {
+		try {
+			c.tcpSent(c);
+		}
+		catch (e) {
+			reportError(e);
+		}
 	}
 }

@@ -31,7 +31,7 @@ export function connectCtrl(c: SocketCtrl, host: string, port: number): boolean 
 		if (c.keepIdle) conn.keepAliveMs = c.keepIdle * 1000;
 		if (c.tls) conn.tls = tlsTarget(host, c.tls);
 		c.conn = conn;
-		conn.connect(host, port);
+		conn.connectTo(host, port);
 	}
 	else if (literal && c.udp) bind(c, literal, false);   // LuatOS's stack binds before connect() returns
 	else c.cancelLookup = lookup(host, (error, address, ips) => looked(c, error, address, ips, literal === undefined));
@@ -99,6 +99,6 @@ export function nextAddress(c: SocketCtrl, failed: TcpConnection, error: number)
 	if (failed.keepAliveMs) conn.keepAliveMs = failed.keepAliveMs;
 	if (failed.tls) conn.tls = failed.tls;      // the name's: SNI and the certificate check stay the name's
 	c.conn = conn;
-	conn.connect(ips[next], failed.port);
+	conn.connectTo(ips[next], failed.port);
 	return true;
 }

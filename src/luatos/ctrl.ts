@@ -222,7 +222,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		if (this.state !== ONLINE) return WRITE_REFUSED;
 		const conn = this.conn;                 // TCP first: the fields a TCP ctrl has (an absent one costs a lookup)
 		if (conn) {
-			const result = conn.write(bytes, undefined, copy);
+			const result = conn.write(bytes, copy);
 			if (result !== WRITE_OK) return result;
 		}
 		else {

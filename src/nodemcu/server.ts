@@ -65,14 +65,19 @@ export class NetServer implements ListenerOwner {
 		return [listener.port, listener.address];
 	}
 
+	/** @internal Accepted connections are NetSockets (core/listener.ts). */
+	newConnection(): NetSocket {
+		return new NetSocket();
+	}
+
 	/** @internal */
 	tcpAccepted(_listener: TcpListener, connection: TcpConnection): void {
-		const socket = new NetSocket(connection);
+		const socket = connection as NetSocket;
 		if (this.onAccept) callSafe(this.onAccept, this, socket);
-		if (connection.owner === socket && connection.state === CONNECTED) {
+		if (socket.state === CONNECTED) {
 			// "connection" right after the listen callback (unless it closed the socket), only if it registered
 			// one (ESP8266 net.c)
-			socket.tcpConnected(connection);
+			socket.tcpConnected(socket);
 		}
 	}
 }

@@ -1,42 +1,35 @@
-// NodeMCU's net.socket: a TCP client or accepted connection, on xsnet's core TcpConnection.
+// NodeMCU's net.socket: a TCP client or accepted connection. The socket is its own core connection (it extends
+// xsnet's core TcpConnection and implements its events), so an idle socket is one object.
 // References to "net.c" are nodemcu-firmware's app/modules/net.c (ESP8266) and components/modules/net.c (ESP32).
 import type { TlsTarget } from "xsnet/core/tls";
-import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, CLOSED, WRITE_OK, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
-import type { TcpOwner, ReceiveFormat } from "xsnet/core/tcp";
+import { TcpConnection, RESOLVING, CONNECTING, CONNECTED, WRITE_QUEUE_FULL } from "xsnet/core/tcp";
+import type { ReceiveFormat } from "xsnet/core/tcp";
+import { queueWrite } from "xsnet/core/sendqueue";
+import { toBytes, nonAscii } from "xsnet/core/bytes";
 import type { SendData } from "xsnet/core/bytes";
-import { callSafe, reportError } from "xsnet/core/tasks";
+import { callSafe } from "xsnet/core/tasks";
 import { sendQueueLimit } from "xsnet/core/limits";
 import { socketDns } from "nodemcu/lookup";
 import { toPort } from "xsnet/core/lua";
-import { fail, optionalCallback, sendBytes, checkFormat, checkHostName } from "nodemcu/checks";
+import { fail, optionalCallback, checkFormat, checkHostName } from "nodemcu/checks";
 import { ttlMethod } from "nodemcu/netif";
 import type { Fn, SocketCallback, ErrorCallback, ReceiveCallback, DnsCallback } from "nodemcu/types";
 
 /**
  * A TCP client or accepted connection (NodeMCU's net.socket), from net.createConnection() or a server's listen
  * callback. Events: "connection", "reconnection", "disconnection", "receive", "sent", "dns".
+ * (The members it has from TcpConnection are xsnet's core, not NodeMCU's API, except format, queuedBytes, hold
+ * and unhold.)
  */
-export class NetSocket implements TcpOwner {
-	// `declare`d fields exist only once assigned (an unused callback costs no property slot).
-	/** The current connection; undefined when not connected / connecting. */
-	declare private conn: TcpConnection | undefined;
-	declare private fmt: ReceiveFormat | undefined;    // undefined = "string"
+export class NetSocket extends TcpConnection {
+	// `declare`d fields exist only once assigned (an unused callback costs no property slot). The "receive" and
+	// "sent" callbacks are no fields: they are the connection's tcpReceived / tcpSent hooks themselves (see there).
 	declare private onConnection: Fn | undefined;
 	declare private onReconnection: Fn | undefined;
 	declare private onDisconnection: Fn | undefined;
-	declare private onReceive: Fn | undefined;
-	declare private onSent: Fn | undefined;
 	declare private onDns: Fn | undefined;
 	/** @internal TLS sockets (nodemcu/tls): the TLS options of a connection to `host`. */
 	declare tlsFor: ((host: string) => TlsTarget) | undefined;
-
-	/** @internal Sockets are made by net.createConnection() and by servers; `connection` is an accepted one. */
-	constructor(connection?: TcpConnection) {
-		if (connection) {
-			this.conn = connection;
-			connection.owner = this;
-		}
-	}
 
 	/**
 	 * Receive format (an ECMA-419 term): "string" (default) delivers text decoded as UTF-8 by a streaming decoder,
@@ -44,12 +37,11 @@ export class NetSocket implements TcpOwner {
 	 * May be changed at any time (e.g. in the listen callback); takes effect for the next delivery.
 	 * @throws Error 'invalid format (use "string" or "buffer")'.
 	 */
-	get format(): ReceiveFormat {
+	override get format(): ReceiveFormat {
 		return this.fmt ?? "string";
 	}
-	set format(value: ReceiveFormat) {
-		this.fmt = checkFormat(value);
-		if (this.conn) this.conn.format = value;
+	override set format(value: ReceiveFormat) {
+		super.format = checkFormat(value);
 	}
 
 	/**
@@ -65,7 +57,8 @@ export class NetSocket implements TcpOwner {
 	 *   "invalid callback function". Source: net.c net_connect().
 	 */
 	connect(port: number | string | undefined, host?: string, fn?: SocketCallback | null): void {
-		if (this.conn) fail("already connected");
+		const state = this.state;
+		if (state >= RESOLVING && state <= CONNECTED) fail("already connected");
 		if (port === undefined || port === null) fail("specify port");
 		const p = toPort(port);
 		if (p === undefined) fail("invalid port");
@@ -73,11 +66,8 @@ export class NetSocket implements TcpOwner {
 		const h = (host === undefined || host === null) ? "127.0.0.1" : checkHostName(host, "wrong arg type");
 		const cb = optionalCallback(fn);
 		if (cb) this.onConnection = cb;
-		const conn = new TcpConnection(this);
-		if (this.fmt) conn.format = this.fmt;
-		if (this.tlsFor) conn.tls = this.tlsFor(h);
-		this.conn = conn;
-		conn.connect(h, p);
+		if (this.tlsFor) this.tls = this.tlsFor(h);
+		this.connectTo(h, p);
 	}
 
 	/**
@@ -99,8 +89,8 @@ export class NetSocket implements TcpOwner {
 			case "connection": this.onConnection = cb; break;
 			case "reconnection": this.onReconnection = cb; break;
 			case "disconnection": this.onDisconnection = cb; break;
-			case "receive": this.onReceive = cb; break;
-			case "sent": this.onSent = cb; break;
+			case "receive": this.setHook("tcpReceived", cb); break;
+			case "sent": this.setHook("tcpSent", cb); break;
 			case "dns": this.onDns = cb; break;
 			default: fail("invalid callback name");
 		}
@@ -120,35 +110,40 @@ export class NetSocket implements TcpOwner {
 	 */
 	send(data: SendData, fn?: SocketCallback | null): void {
 		const cb = (fn === undefined || fn === null) ? undefined : optionalCallback(fn);
-		const bytes = sendBytes(data);
-		const conn = this.conn;
-		if (!conn || conn.state === CLOSED) fail("not connected");
-		if (cb) this.onSent = cb;
+		// checks.ts sendBytes() without its calls and views: an ASCII string goes as the ArrayBuffer fromString made
+		// (as core/bytes toBytes() tells it), a Uint8Array or an ArrayBuffer as itself (instanceof costs a lookup:
+		// objects only); the send queue takes either
+		let bytes: Uint8Array | ArrayBuffer | undefined, size: number;
+		if (typeof data === "string" && data !== "") {
+			bytes = ArrayBuffer.fromString(data);
+			size = bytes.byteLength;                  // (a getter call in XS: read once)
+			if (size !== data.length) size = (bytes = nonAscii(data, bytes)).byteLength;
+		}
+		else {
+			bytes = typeof data === "object" && (data instanceof Uint8Array || data instanceof ArrayBuffer) ? data : toBytes(data);
+			if (!bytes) fail("wrong arg type");
+			size = bytes.byteLength;
+		}
+		if (!size) fail("no data to send");
+		const state = this.state;
+		if (state < RESOLVING || state > CONNECTED) fail("not connected");
+		if (cb) this.setHook("tcpSent", cb);
 		// the caller's memory (not a string's fresh bytes) is copied when it has to wait (core/bytes isCallerMemory)
-		const result = conn.write(bytes, undefined, typeof data === "object");
-		if (result === WRITE_QUEUE_FULL) fail(`send queue full (${conn.queuedBytes} bytes queued, limit ${sendQueueLimit()})`);
-		if (result !== WRITE_OK) fail("not connected");
-	}
-
-	/**
-	 * Bytes accepted by send() that the TCP stack has not taken yet (the send queue, bounded by
-	 * xsnet/core/limits sendQueueLimit()); 0 when not connected.
-	 */
-	get queuedBytes(): number {
-		return this.conn?.queuedBytes ?? 0;
+		if (queueWrite(this, bytes, size, typeof data === "object", state === CONNECTED) === WRITE_QUEUE_FULL)
+			fail(`send queue full (${this.queuedBytes} bytes queued, limit ${sendQueueLimit()})`);
 	}
 
 	/**
 	 * Close the connection (or abandon a connection attempt). Queued bytes are still sent, then FIN (lwIP
 	 * tcp_close()). No event fires afterwards, not even "disconnection" (net.c; nodemcu-firmware #1716).
-	 * Callbacks stay registered: the socket can connect() again.
+	 * Callbacks stay registered: the socket can connect() again, at once.
 	 * @throws Error "not connected" when not connected (also on a second close(), as net.c).
 	 */
-	close(): void {
-		const conn = this.conn;
-		if (!conn) fail("not connected");
-		this.conn = undefined;
-		conn.close();
+	override close(): void {
+		const state = this.state;
+		if (state < RESOLVING || state > CONNECTED) fail("not connected");
+		super.close();
+		this.handOff();           // queued bytes go on in an object of their own: this socket is free at once
 	}
 
 	/**
@@ -156,10 +151,9 @@ export class NetSocket implements TcpOwner {
 	 * While the name of connect() is being resolved: `[port, "0.0.0.0"]` (as net.c).
 	 */
 	getpeer(): [number | undefined, string | undefined] {
-		const conn = this.conn;
-		if (!conn) return [undefined, undefined];
-		if (conn.state === RESOLVING) return [conn.port, "0.0.0.0"];
-		if (conn.state === CONNECTING || conn.state === CONNECTED) return [conn.port, conn.address];
+		const state = this.state;
+		if (state === RESOLVING) return [this.port, "0.0.0.0"];
+		if (state === CONNECTING || state === CONNECTED) return [this.port, this.address];
 		return [undefined, undefined];
 	}
 
@@ -168,7 +162,7 @@ export class NetSocket implements TcpOwner {
 	 * tell: it needs the simulator's TCP localAddress/localPort extension).
 	 */
 	getaddr(): [number | undefined, string | undefined] {
-		return this.conn ? this.conn.local() : [undefined, undefined];
+		return this.local();
 	}
 
 	/**
@@ -185,20 +179,6 @@ export class NetSocket implements TcpOwner {
 	}
 
 	/**
-	 * Stop delivering "receive" events: incoming bytes stay in the TCP stack, whose receive window then closes,
-	 * so the peer stops sending (real flow control, unlike ESP8266's flag). No-op when not connected (net.c);
-	 * a new connection starts unheld.
-	 */
-	hold(): void {
-		this.conn?.hold();
-	}
-
-	/** Undo hold(): bytes that arrived meanwhile are delivered on the next turn of the event loop. */
-	unhold(): void {
-		this.conn?.unhold();
-	}
-
-	/**
 	 * The IP time-to-live of the connection's packets: `ttl()` reads it, `ttl(n)` sets it first (`ttl(1)` keeps
 	 * packets on the local network). `n` is taken modulo 256 like lwIP's u8 field (-1 reads). Returns the
 	 * socket's value after the call. The default is the host's (64 on Linux; lwIP's 255 on ESP8266).
@@ -207,51 +187,43 @@ export class NetSocket implements TcpOwner {
 	 *   Source: net.c net_ttl(). Details: nodemcu/netif ttlMethod().
 	 */
 	ttl(ttl?: number): number {
-		return ttlMethod(this.conn?.hostSocket, ttl);
+		return ttlMethod(this.hostSocket, ttl);
 	}
 
-	// ---- core events (TcpOwner); not for applications ----
+	// ---- core events (TcpConnection's hooks); not for applications ----
+
+	/**
+	 * "receive" and "sent" come per chunk and per send(): the application's callback is the hook itself (an own
+	 * property of the socket), which the core calls protected with the socket first, as NodeMCU calls it; without
+	 * one, the hook is the prototype's, which ignores the event. So no call of ours runs per event.
+	 */
+	private setHook(hook: "tcpReceived" | "tcpSent", fn: Fn | undefined): void {
+		// (defined, not assigned: the prototype is frozen once preloaded, and an assignment would find its method
+		// read-only)
+		if (fn) Object.defineProperty(this, hook, { value: fn, writable: true, configurable: true });
+		else delete (this as unknown as Partial<Record<typeof hook, Fn>>)[hook];     // (the prototype's again)
+	}
+
+	/** @internal No "receive" callback. */
+	override tcpReceived(): void {
+	}
+
+	/** @internal No "sent" callback. */
+	override tcpSent(): void {
+	}
 
 	/** @internal */
-	tcpResolved(_c: TcpConnection, address: string | undefined): void {
+	override tcpResolved(_c: TcpConnection, address: string | undefined): void {
 		if (this.onDns) callSafe(this.onDns, this, this, address);
 	}
 
 	/** @internal */
-	tcpConnected(_c: TcpConnection): void {
+	override tcpConnected(_c: TcpConnection): void {
 		if (this.onConnection) callSafe(this.onConnection, this, this);
 	}
 
-	// "receive" and "sent" come per chunk and per send(): their callbacks are called here, protected as callSafe()
-	// does, without its extra calls (Function.prototype.call with five arguments).
-
 	/** @internal */
-	tcpReceived(_c: TcpConnection, data: string | ArrayBuffer): void {
-		const fn = this.onReceive;
-		if (!fn) return;
-		try {
-			fn.call(this, this, data);
-		}
-		catch (e) {
-			reportError(e);
-		}
-	}
-
-	/** @internal */
-	tcpSent(_c: TcpConnection, _token: unknown): void {
-		const fn = this.onSent;
-		if (!fn) return;
-		try {
-			fn.call(this, this);
-		}
-		catch (e) {
-			reportError(e);
-		}
-	}
-
-	/** @internal */
-	tcpClosed(c: TcpConnection, error: number): void {
-		if (this.conn === c) this.conn = undefined;
+	override tcpClosed(_c: TcpConnection, error: number): void {
 		const fn = (error !== 0 && this.onReconnection) ? this.onReconnection : this.onDisconnection;
 		if (fn) callSafe(fn, this, this, error);
 	}

@@ -214,6 +214,42 @@ switch (mode) {
 		break;
 	}
 
+	// A socket closed with MiBs queued connects again at once (args[2] = the second server's port, args[3] = bytes):
+	// the queue still reaches the first server, and a connect() changed before its name resolved counts only once.
+	case "reconnect-queued": {
+		setSendQueueLimit(Infinity);
+		const portB = Number(args[2]), total = Number(args[3]);
+		const pattern = makePattern(0);
+		const sock = net.createConnection();
+		let round = 0;
+		sock.on("dns", (_s, ip) => log(`dns ${round} ${ip}`));
+		sock.on("sent", () => log(`sent ${round}`));
+		sock.on("receive", (_s, data) => log(`receive ${round} ${data}`));
+		sock.on("disconnection", (_s, err) => log(`disconnection ${round} ${err}`));
+		sock.on("connection", (s) => {
+			if (round === 1) {
+				log(`connection 1 to the second server ${s.getpeer()[0] === portB}`);
+				s.send("second\n");
+				return;
+			}
+			let queued = 0;
+			while (queued < total) {
+				const n = Math.min(PERIOD, total - queued);
+				s.send(pattern.subarray(0, n));
+				queued += n;
+			}
+			log(`queued ${s.queuedBytes > total / 2}`);
+			s.close();
+			round = 1;
+			log(`after close ${s.queuedBytes} ${JSON.stringify(s.getpeer())}`);
+			s.connect(port, "127.0.0.2");         // another address ... then the second server, before either resolved
+			s.close();
+			s.connect(portB, "127.0.0.1");
+		});
+		sock.connect(port, "127.0.0.1");
+		break;
+	}
+
 	// Echo everything back (args[2] = "string" or "buffer"); the peer checks the bytes and closes.
 	case "echo": {
 		const format = args[2] as "string" | "buffer";
