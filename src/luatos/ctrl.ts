@@ -9,8 +9,8 @@ import type { UdpEndpoint, UdpOwner, Packet } from "xsnet/core/udp";
 import { nextDatagram, sendDatagram, takeDatagram } from "luatos/ctrl-udp";
 import type { CancelLookup } from "xsnet/core/dns";
 import type { TlsSettings } from "xsnet/core/tls";
-import { deliver, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
-import { post } from "xsnet/core/tasks";
+import { deliver, debugUsed, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
+import { post, reportError } from "xsnet/core/tasks";
 import type { Utf8Decoder } from "xsnet/core/utf8";
 import { LINK_OFF, OFF_LINE, WAIT_DNS, ONLINE, DISCONNECTING } from "luatos/states";
 import { connectCtrl, connectingState, keptIps, nextAddress } from "luatos/ctrl-connect";
@@ -141,7 +141,17 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	tcpReadable(conn: TcpConnection): void {
 		if (conn !== this.conn || this.state !== ONLINE) return;
 		if (this.wait !== WAIT_TX_OK) this.wait = WAIT_NONE;
-		deliver(this, EVENT, 0, true);
+		const cb = this.cb;
+		if (cb && !debugUsed) {
+			// deliver(this, EVENT, 0, true) inline (once per arrival): online, so not released; protected as there
+			try {
+				cb(this, EVENT, 0);
+			}
+			catch (e) {
+				reportError(e);
+			}
+		}
+		else deliver(this, EVENT, 0, true);
 	}
 
 	/** @internal core: the bytes of one tx() were handed to the TCP stack. */
@@ -150,11 +160,22 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		// sent() inline (once per tx of a request/response exchange): a call less on the hottest path
 		const due = this.txDue;
 		if (!due || (this.txDue = due - 1)) return;
-		if (this.state === DISCONNECTING) this.disconnected();
-		else {
-			if (this.wait === WAIT_TX_OK) this.wait = WAIT_NONE;
-			deliver(this, TX_OK, 0, true);
+		if (this.state === DISCONNECTING) {
+			this.disconnected();
+			return;
 		}
+		if (this.wait === WAIT_TX_OK) this.wait = WAIT_NONE;
+		const cb = this.cb;
+		if (cb && !debugUsed) {
+			// deliver(this, TX_OK, 0, true) inline (once per tx): a released ctrl has no connection; protected as there
+			try {
+				cb(this, TX_OK, 0);
+			}
+			catch (e) {
+				reportError(e);
+			}
+		}
+		else deliver(this, TX_OK, 0, true);
 	}
 
 	private sent(): void {
