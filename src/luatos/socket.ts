@@ -239,8 +239,9 @@ export function rx(ctrl: SocketCtrl | undefined | null, buff?: ZBuff | null, fla
 	if (!z) return [true, pending];
 	const count = max !== undefined && max < pending ? max : pending;
 	if (conn) {
-		// TCP: straight into the zbuff (it grows to used + count, as LuatOS resizes)
-		const n = readInto(conn, reserve(z, count));
+		// TCP: straight into the zbuff (it grows to used + count, as LuatOS resizes); reserve() without a call when it
+		// would give its last view again (an echo's rx: the same room each time)
+		const n = readInto(conn, z.viewAt === z.cursor && z.viewLength === count ? z.view! : reserve(z, count));
 		z.cursor += n;                        // commit(z, n): reserve made room for count >= n bytes
 		return n ? [true, n, undefined, undefined] : [true, 0];
 	}
