@@ -65,7 +65,11 @@ export function removeSubscriber(topic: unknown, subscriber: Subscriber): void {
 	topics!.set(topic, next);
 }
 
-/** Queue `message` ([topic, ...args]); it is dispatched on a later turn, after every message queued before it. */
+/**
+ * Queue `message` ([topic, ...args]); it is dispatched on a later turn, after every message queued before it.
+ * The bus never changes a message nor hands it on as is (function subscribers get its arguments, waiters copy it),
+ * so one array may be queued many times (sendMsg's `[name]`).
+ */
 export function enqueue(message: unknown[]): void {
 	const b = state();
 	b.queue.push(message);

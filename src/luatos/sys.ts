@@ -14,6 +14,8 @@ export type TaskMessage = [unknown, unknown, unknown, unknown];
 interface TaskQueue {
 	messages: TaskMessage[];
 	cb: Function | undefined;
+	/** The bus message sendMsg publishes, `[name]`: one per task (the bus never changes or hands out a message). */
+	published: unknown[];
 }
 
 // Task queues by name, made on first use (a Map made by a preloaded module body would be read-only in flash).
@@ -69,7 +71,7 @@ export function taskInitEx(fn: Function, name: string, cbFun?: ((msg: any[]) => 
 	if (typeof name !== "string" && typeof name !== "number") throw new TypeError("sys.taskInitEx: name must be a string");
 	if (cbFun !== undefined && cbFun !== null && typeof cbFun !== "function")
 		throw new TypeError("sys.taskInitEx: cbFun must be a function");
-	(tasks ??= new Map()).set(name, { messages: [], cb: cbFun ?? undefined });
+	(tasks ??= new Map()).set(name, { messages: [], cb: cbFun ?? undefined, published: [name] });
 	return taskInit(fn, ...args);
 }
 
@@ -86,7 +88,7 @@ export function sendMsg(name: string, p1?: unknown, p2?: unknown, p3?: unknown, 
 	const task = tasks?.get(name);
 	if (!task) return false;
 	task.messages.push([p1, p2, p3, p4]);
-	enqueue([name]);
+	enqueue(task.published);
 	return true;
 }
 
