@@ -289,11 +289,12 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 
 	/** wait(): [ok, dataPending]; NA network_wait_event. */
 	waitEvent(): [boolean, boolean] {
-		if (this.dataFlag) {
+		const conn = this.conn;         // (TCP: dataFlag without its call; a ctrl has no endpoint then)
+		if (conn ? conn.signalled : this.dataFlag) {
 			this.wait = WAIT_EVENT;
 			return [true, true];
 		}
-		if (this.ended || this.state !== ONLINE) return [false, false];
+		if (this.state !== ONLINE) return [false, false];       // (online implies not ended: see tx())
 		this.wait = WAIT_EVENT;
 		return [true, false];
 	}

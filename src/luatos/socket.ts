@@ -279,7 +279,8 @@ export function read(ctrl: SocketCtrl | undefined | null, limit?: number | null)
  * EVENT(-1) the peer closed or an error); `[false, false]` when not online; `[]` for an invalid ctrl.
  */
 export function wait(ctrl: SocketCtrl | undefined | null): [boolean, boolean] | [] {
-	const c = ctrlOf("socket.wait", ctrl);
+	// hot (libnet.wait): a live ctrl by its brand, without a call (ctrlOf)
+	const c = (ctrl as SocketCtrl | undefined)?.[IS_CTRL] && ctrl!.state >= 0 ? ctrl! : ctrlOf("socket.wait", ctrl);
 	if (!c) return [];
 	return c.waitEvent();
 }
