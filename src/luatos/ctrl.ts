@@ -44,7 +44,7 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	/** NW_STATE_*: 0..7; RELEASED (-1) after release(). */
 	state = LINK_OFF;
 	// `declare`d fields exist only once assigned (a ctrl that is never used costs a few slots).
-	declare cb: Function | undefined;
+	declare cb: Function | undefined;           // (always set by the constructor)
 	declare task: string | undefined;
 	declare debugOn: boolean | undefined;
 	// config()
@@ -70,8 +70,10 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	constructor(adapter: number, handler: Function | string | undefined) {
 		this.adapter = adapter;
 		this.id = ++lastId;
-		if (typeof handler === "function") this.cb = handler;
-		else if (handler !== undefined) this.task = handler;
+		// `cb` is always an own field: each event looks for it first (absent, the lookup would walk the prototype
+		// chain, twice per event for a task's ctrl)
+		this.cb = typeof handler === "function" ? handler : undefined;
+		if (typeof handler === "string") this.task = handler;
 	}
 
 	/** A unique text per ctrl, as Lua's tostring(userdata): programs key tables by it. */
