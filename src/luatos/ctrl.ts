@@ -14,6 +14,7 @@ import { post, reportError } from "xsnet/core/tasks";
 import type { Utf8Decoder } from "xsnet/core/utf8";
 import { LINK_OFF, OFF_LINE, WAIT_DNS, ONLINE, DISCONNECTING } from "luatos/states";
 import { connectCtrl, connectingState, keptIps, nextAddress } from "luatos/ctrl-connect";
+import { ADAPTER_COUNT } from "luatos/adapters";
 
 export { LINK_OFF, OFF_LINE, WAIT_DNS, CONNECTING, HANDSHAKE, ONLINE, LISTEN, DISCONNECTING } from "luatos/states";
 
@@ -39,8 +40,8 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		return true;
 	}
 
-	readonly adapter: number;
-	readonly id: number;
+	/** Socket id and adapter index in one slot (id * ADAPTER_COUNT + adapter): an idle ctrl keeps one field fewer. */
+	private readonly key: number;
 	/** NW_STATE_*: 0..7; RELEASED (-1) after release(). */
 	state = LINK_OFF;
 	// `declare`d fields exist only once assigned (a ctrl that is never used costs a few slots).
@@ -68,12 +69,21 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	declare decoder: Utf8Decoder | undefined;
 
 	constructor(adapter: number, handler: Function | string | undefined) {
-		this.adapter = adapter;
-		this.id = ++lastId;
+		this.key = ++lastId * ADAPTER_COUNT + adapter;
 		// `cb` is always an own field: each event looks for it first (absent, the lookup would walk the prototype
 		// chain, twice per event for a task's ctrl)
 		this.cb = typeof handler === "function" ? handler : undefined;
 		if (typeof handler === "string") this.task = handler;
+	}
+
+	/** The adapter index of create() (LuatOS's adapter, e.g. socket.LWIP_STA). */
+	get adapter(): number {
+		return this.key % ADAPTER_COUNT;
+	}
+
+	/** The socket id: 1, 2, ... in creation order (the publish form's socket_id, and toString). */
+	get id(): number {
+		return Math.floor(this.key / ADAPTER_COUNT);
 	}
 
 	/** A unique text per ctrl, as Lua's tostring(userdata): programs key tables by it. */
