@@ -71,7 +71,7 @@ export function removeSubscriber(topic: unknown, subscriber: Subscriber): void {
  * so one array may be queued many times (sendMsg's `[name]`).
  */
 export function enqueue(message: unknown[]): void {
-	const b = state();
+	const b = bus ?? state();          // (no call once the bus exists: a sendMsg per socket event)
 	b.queue.push(message);
 	if (!b.timer && !b.dispatching) b.timer = Timer.set(dispatch, 0);
 }

@@ -169,7 +169,7 @@ export function waitMsg(name: string, target?: unknown, ms?: number | null): Pro
  */
 export function waitMsgAs<T>(name: string, target: unknown, ms: number | null | undefined,
 	result: ((msg: WaitMsgResult) => T) | undefined): Promise<T> {
-	ms = optMs("waitMsg", ms);
+	if (ms !== undefined && ms !== null) ms = toMs("waitMsg", ms);      // optMs, inline: once per libnet wait
 	const task = tasks?.get(name);
 	if (!task) {
 		log("E", "sys", "waitMsg: only a task started with sys.taskInitEx can wait for messages");
