@@ -88,7 +88,7 @@ describe("luatos/libnet (task mode)", function () {
     ]);
   });
 
-  it("returns libnet.lua's results for failures: refused, timeout, not online, UDP listen, invalid ctrl, unknown task", async () => {
+  it("returns libnet.lua's results for failures: refused, timeout, not online, UDP listen, invalid ctrl, unknown task; bad arguments reject", async () => {
     const silent = await fakeDns(() => {});
     const r = await exitsCleanly(app("luatos-libnet", ["failures", await closedPort()], { dns: [`127.0.0.1:${silent.port}`] }));
     assert.deepEqual(lines(r.stdout), [
@@ -102,6 +102,13 @@ describe("luatos/libnet (task mode)", function () {
       "connect-invalid false",
       "E/sys waitMsg: only a task started with sys.taskInitEx can wait for messages",
       "connect-unknown-task false",
+      "bad-waitLink rejected TypeError",
+      "bad-connect rejected TypeError",
+      "bad-listen rejected TypeError",
+      "bad-tx rejected TypeError",
+      "bad-tx-data rejected TypeError",
+      "bad-wait rejected TypeError",
+      "bad-close rejected TypeError",
     ]);
   });
 

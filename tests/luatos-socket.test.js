@@ -81,6 +81,12 @@ describe("luatos/socket TCP client (callback mode)", function () {
     assert.ok(got.equals(Buffer.concat([all, all, Buffer.from([0x78, 0, 0x79])])), got.subarray(512).toString("hex"));
   });
 
+  it("rx lands in a zbuff's new storage after resize() and free() (the same room read again each time)", async () => {
+    const { port } = await tcpServer((s) => s.on("data", (d) => s.write(d)));
+    const r = await exitsCleanly(app("luatos-socket", ["rx-room", port]));
+    assert.deepEqual(lines(r.stdout), ["rx abcd len 8", "rx efgh len 16", "rx ijkl len 4", "rx mnop len 4"]);
+  });
+
   it("moves 4 MiB each way byte-exact", async function () {
     this.timeout(60000);
     const total = 4 * 1024 * 1024;

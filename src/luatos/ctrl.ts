@@ -9,11 +9,12 @@ import type { UdpEndpoint, UdpOwner, Packet } from "xsnet/core/udp";
 import { nextDatagram, sendDatagram, takeDatagram } from "luatos/ctrl-udp";
 import type { CancelLookup } from "xsnet/core/dns";
 import type { TlsSettings } from "xsnet/core/tls";
-import { deliver, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
-import { post } from "xsnet/core/tasks";
+import { deliver, debugUsed, ON_LINE, TX_OK, CLOSED, EVENT, LINK } from "luatos/events";
+import { post, reportError } from "xsnet/core/tasks";
 import type { Utf8Decoder } from "xsnet/core/utf8";
 import { LINK_OFF, OFF_LINE, WAIT_DNS, ONLINE, DISCONNECTING } from "luatos/states";
 import { connectCtrl, connectingState, keptIps, nextAddress } from "luatos/ctrl-connect";
+import { ADAPTER_COUNT } from "luatos/adapters";
 
 export { LINK_OFF, OFF_LINE, WAIT_DNS, CONNECTING, HANDSHAKE, ONLINE, LISTEN, DISCONNECTING } from "luatos/states";
 
@@ -23,16 +24,28 @@ const WAIT_NONE = 0, WAIT_LINK = 1, WAIT_ON_LINE = 2, WAIT_TX_OK = 3, WAIT_OFF_L
 // Socket ids (the publish form's socket_id, and toString); a number, writable on a board.
 let lastId = 0;
 
+/**
+ * The brand of a ctrl: `value?.[IS_CTRL]` is truthy only for a SocketCtrl (or an object made from its prototype, as
+ * for instanceof). socket.tx/rx test it instead of `instanceof SocketCtrl`: a lookup of ~300 instructions in XS,
+ * instanceof ~900 (Symbol.hasInstance looked up and called, then `prototype`).
+ */
+export const IS_CTRL = Symbol("SocketCtrl");
+
 /** Where rx() puts bytes: appends them (a zbuff at `used`). */
 export type Sink = (bytes: ArrayBuffer, count: number) => void;
 
 export class SocketCtrl implements TcpOwner, UdpOwner {
-	readonly adapter: number;
-	readonly id: number;
+	/** @internal The brand (IS_CTRL): first on the prototype, so that its lookup ends early. */
+	[IS_CTRL](): true {
+		return true;
+	}
+
+	/** Socket id and adapter index in one slot (id * ADAPTER_COUNT + adapter): an idle ctrl keeps one field fewer. */
+	private readonly key: number;
 	/** NW_STATE_*: 0..7; RELEASED (-1) after release(). */
 	state = LINK_OFF;
 	// `declare`d fields exist only once assigned (a ctrl that is never used costs a few slots).
-	declare cb: Function | undefined;
+	declare cb: Function | undefined;           // (always set by the constructor)
 	declare task: string | undefined;
 	declare debugOn: boolean | undefined;
 	// config()
@@ -56,10 +69,21 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	declare decoder: Utf8Decoder | undefined;
 
 	constructor(adapter: number, handler: Function | string | undefined) {
-		this.adapter = adapter;
-		this.id = ++lastId;
-		if (typeof handler === "function") this.cb = handler;
-		else if (handler !== undefined) this.task = handler;
+		this.key = ++lastId * ADAPTER_COUNT + adapter;
+		// `cb` is always an own field: each event looks for it first (absent, the lookup would walk the prototype
+		// chain, twice per event for a task's ctrl)
+		this.cb = typeof handler === "function" ? handler : undefined;
+		if (typeof handler === "string") this.task = handler;
+	}
+
+	/** The adapter index of create() (LuatOS's adapter, e.g. socket.LWIP_STA). */
+	get adapter(): number {
+		return this.key % ADAPTER_COUNT;
+	}
+
+	/** The socket id: 1, 2, ... in creation order (the publish form's socket_id, and toString). */
+	get id(): number {
+		return Math.floor(this.key / ADAPTER_COUNT);
 	}
 
 	/** A unique text per ctrl, as Lua's tostring(userdata): programs key tables by it. */
@@ -129,7 +153,17 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 	tcpReadable(conn: TcpConnection): void {
 		if (conn !== this.conn || this.state !== ONLINE) return;
 		if (this.wait !== WAIT_TX_OK) this.wait = WAIT_NONE;
-		deliver(this, EVENT, 0, true);
+		const cb = this.cb;
+		if (cb && !debugUsed) {
+			// deliver(this, EVENT, 0, true) inline (once per arrival): online, so not released; protected as there
+			try {
+				cb(this, EVENT, 0);
+			}
+			catch (e) {
+				reportError(e);
+			}
+		}
+		else deliver(this, EVENT, 0, true);
 	}
 
 	/** @internal core: the bytes of one tx() were handed to the TCP stack. */
@@ -138,11 +172,22 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 		// sent() inline (once per tx of a request/response exchange): a call less on the hottest path
 		const due = this.txDue;
 		if (!due || (this.txDue = due - 1)) return;
-		if (this.state === DISCONNECTING) this.disconnected();
-		else {
-			if (this.wait === WAIT_TX_OK) this.wait = WAIT_NONE;
-			deliver(this, TX_OK, 0, true);
+		if (this.state === DISCONNECTING) {
+			this.disconnected();
+			return;
 		}
+		if (this.wait === WAIT_TX_OK) this.wait = WAIT_NONE;
+		const cb = this.cb;
+		if (cb && !debugUsed) {
+			// deliver(this, TX_OK, 0, true) inline (once per tx): a released ctrl has no connection; protected as there
+			try {
+				cb(this, TX_OK, 0);
+			}
+			catch (e) {
+				reportError(e);
+			}
+		}
+		else deliver(this, TX_OK, 0, true);
 	}
 
 	private sent(): void {
@@ -256,11 +301,12 @@ export class SocketCtrl implements TcpOwner, UdpOwner {
 
 	/** wait(): [ok, dataPending]; NA network_wait_event. */
 	waitEvent(): [boolean, boolean] {
-		if (this.dataFlag) {
+		const conn = this.conn;         // (TCP: dataFlag without its call; a ctrl has no endpoint then)
+		if (conn ? conn.signalled : this.dataFlag) {
 			this.wait = WAIT_EVENT;
 			return [true, true];
 		}
-		if (this.ended || this.state !== ONLINE) return [false, false];
+		if (this.state !== ONLINE) return [false, false];       // (online implies not ended: see tx())
 		this.wait = WAIT_EVENT;
 		return [true, false];
 	}

@@ -30,9 +30,12 @@ export interface EventTarget {
 /** The state of a released ctrl (no NW_STATE_*: state() then gives nothing, as for any invalid ctrl). */
 export const RELEASED = -1;
 
-// True once any ctrl had debug on: until then deliver() does not look for the (absent) debugOn field, a lookup
-// through the ctrl's whole prototype chain on each event. A number in module scope, writable on a board.
-let debugUsed = false;
+/**
+ * True once any ctrl had debug on: until then deliver() does not look for the (absent) debugOn field, a lookup
+ * through the ctrl's whole prototype chain on each event; while false, a ctrl's EVENT and TX_OK may be delivered
+ * inline (ctrl.ts: its callback called as deliver() calls it). A boolean in module scope, writable on a board.
+ */
+export let debugUsed = false;
 
 /** socket.debug(): log every event of `target` while `on` is true. */
 export function setDebug(target: EventTarget, on: boolean): void {

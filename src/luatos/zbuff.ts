@@ -6,7 +6,7 @@ import { log } from "luatos/log";
 import { toInteger } from "xsnet/core/lua";
 import { decodeUtf8 } from "xsnet/core/utf8";
 import { pack, unpack, valueBytes, TypedMethods } from "luatos/zbuff-codec";
-import { RAW, rawOf, self, reallocate } from "luatos/zbuff-state";
+import { RAW, rawOf, self, reallocate, setBytes } from "luatos/zbuff-state";
 import type { ZState } from "luatos/zbuff-state";
 import { indexProxy } from "luatos/zbuff-index";
 
@@ -254,13 +254,14 @@ class ZBuffer {
 	del(offset?: number, length?: number): void {
 		const z = (this as Holder)?.[RAW] ?? self(this, "del");     // (no call on the hot path)
 		const used = z.cursor;
-		let start = optInt("del", "offset", offset, 0);
+		// (an int32 offset and length without optInt's call: an echo's del(0, n))
+		let start = typeof offset === "number" && (offset | 0) === offset ? offset : optInt("del", "offset", offset, 0);
 		if (start < 0) {
 			start += used;
 			if (start < 0) return;
 		}
 		if (start >= used) return;
-		let n = optInt("del", "length", length, used);
+		let n = typeof length === "number" && (length | 0) === length ? length : optInt("del", "length", length, used);
 		if (n < 0) {
 			log("W", "zbuff", "invalid del length, del refused");
 			return;
@@ -319,7 +320,7 @@ class ZBuffer {
 	/** Release the memory now: len() and used() become 0 (the zbuff stays usable after resize()). */
 	free(): void {
 		const z = self(this, "free");
-		z.b = new Uint8Array(0);
+		setBytes(z, new Uint8Array(0));
 		z.cursor = 0;
 	}
 }

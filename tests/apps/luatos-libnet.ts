@@ -65,6 +65,24 @@ switch (args[0]) {
 			const other = socket.create(undefined, "no_such_task")!;
 			log(`connect-unknown-task ${await libnet.connect("no_such_task", 100, other, "127.0.0.1", port)}`);
 			socket.release(other);
+			// bad arguments reject the promise, as an async function's throw does; nothing is thrown at the call
+			const bad = "not a ctrl" as any, fresh = socket.create(undefined, TASK)!;
+			const calls: [string, () => Promise<unknown>][] = [
+				["waitLink", () => libnet.waitLink(TASK, 0, bad)], ["connect", () => libnet.connect(TASK, 0, bad, "127.0.0.1", port)],
+				["listen", () => libnet.listen(TASK, 0, bad)], ["tx", () => libnet.tx(TASK, 0, bad, "x")],
+				["tx-data", () => libnet.tx(TASK, 0, fresh, {} as any)], ["wait", () => libnet.wait(TASK, 0, bad)],
+				["close", () => libnet.close(TASK, 0, bad)],
+			];
+			for (const [fn, call] of calls) {
+				let outcome: string;
+				try {
+					outcome = await call().then(() => "resolved", (e) => `rejected ${e?.name}`);
+				}
+				catch (e) {
+					outcome = `threw ${(e as Error)?.name}`;
+				}
+				log(`bad-${fn} ${outcome}`);
+			}
 		}, TASK, (msg: unknown[]) => log(`cbFun ${name(msg[0])} ${msg[1]}`));
 		break;
 	}

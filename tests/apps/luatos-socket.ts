@@ -4,6 +4,7 @@ import socket from "luatos/socket";
 import type { SocketCtrl } from "luatos/socket";
 import sys from "luatos/sys";
 import zbuff, { zbuffBytes } from "luatos/zbuff";
+import type { ZBuff } from "luatos/zbuff";
 import args from "xsnet-sim/args";
 import { log, name, show } from "./luatos-probe.js";
 import { setSendQueueLimit } from "xsnet/core/limits";
@@ -121,6 +122,31 @@ switch (args[0]) {
 			if (buf[512] !== 0x78 || buf[513] !== 0 || buf[514] !== 0x79) ok.push("x\\0y");
 			log(`received ${buf.used()} mismatches ${ok.length} len ${buf.len()}`);
 			socket.close(c);
+		})!;
+		socket.connect(ctrl, "127.0.0.1", port);
+		break;
+	}
+
+	// rx into one zbuff whose storage is replaced between reads of the same room (4 bytes at 0): after resize()
+	// (larger, then smaller) and free(), each echo must land in the zbuff's new bytes (rx keeps its last view of them).
+	case "rx-room": {
+		const words = ["abcd", "efgh", "ijkl", "mnop"];
+		const change = [(b: ZBuff) => b.resize(16), (b: ZBuff) => b.resize(2), (b: ZBuff) => b.free()];
+		const buf = zbuff.create(8)!;
+		let step = 0;
+		const ctrl = socket.create(undefined, (c, event, param) => {
+			if (event === socket.ON_LINE) socket.tx(c, words[0]);
+			if (event !== socket.EVENT || param) return;
+			socket.rx(c, buf);
+			if (buf.used() < 4) return;           // (a word may come in parts)
+			log(`rx ${buf.query()} len ${buf.len()}`);
+			buf.del();
+			if (++step === words.length) {
+				socket.close(c);
+				return;
+			}
+			change[step - 1](buf);
+			socket.tx(c, words[step]);
 		})!;
 		socket.connect(ctrl, "127.0.0.1", port);
 		break;
