@@ -24,7 +24,7 @@ function attempt(label: string, fn: () => unknown) {
 
 // The host socket behind a nodemcu socket (the UDP endpoint is a private field; a TCP socket is its own connection), to read the TTL back from the host.
 const hostOfUDP = (u: NetUDPSocket) => (u as unknown as { endpoint: { hostSocket: object } }).endpoint.hostSocket;
-const hostOfTCP = (s: NetSocket) => (s as unknown as { hostSocket: object }).hostSocket;
+const hostOfTCP = (s: NetSocket) => s.hostSocket!;
 const readBack = (host: object) => hostTTL(host as Parameters<typeof hostTTL>[0]);
 
 const anyIfinfo = net.ifinfo as unknown as (...a: unknown[]) => unknown;
