@@ -102,7 +102,7 @@ const libStamp = path.join(jsRoot, "src", ".xsnet-lib-stamp");
 async function librarySourcesHash() {
   const files = [...listTs(path.join(root, "src")), ...declarationFiles()];
   // the compiler's version and this file's way of compiling (bump "lib-2" when the options change)
-  return hashFiles(files, `lib-3 ${require(packageFile("typescript", "package.json")).version}`);
+  return hashFiles(files, `lib-2 ${require(packageFile("typescript", "package.json")).version}`);
 }
 
 /**
@@ -115,7 +115,7 @@ export async function compileLibrary() {
   if (fs.existsSync(libStamp) && fs.readFileSync(libStamp, "utf8") === hash) return false;
   const ts = await typescript();
   const options = {
-    ...baseOptions(ts), rootDir: root, outDir: jsRoot, declaration: true, stripInternal: true, noEmitOnError: true, sourceMap: true,
+    ...baseOptions(ts), rootDir: root, outDir: jsRoot, declaration: true, noEmitOnError: true, sourceMap: true,
     baseUrl: root, paths: { "nodemcu/*": ["src/nodemcu/*"], "nodemcu/tls": ["src/tls/nodemcu"], "xsnet/core/*": ["src/core/*"],
       "xsnet/dns/*": ["src/dns/*"], "luatos/*": ["src/luatos/*"] },
   };

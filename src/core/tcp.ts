@@ -77,11 +77,9 @@ const HostTCPClass = TCP as unknown as HostTCPConstructor;
 export class TcpConnection implements IdleWatched, SendQueueState, PullState, PushState {
 	// Fields marked `declare` exist only once assigned: with ES2022 class fields every declared field would be an
 	// own property (a 32-byte slot in XS, looked up linearly) on every connection, used or not.
-	// Members tagged @internal are left out of the published declarations (tsconfig's stripInternal), so the type of
-	// a personality's socket that extends this class (nodemcu/net's NetSocket) shows that personality's API only.
-	/** @internal One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. Events are delivered only before CLOSING. */
+	/** One of IDLE, RESOLVING, CONNECTING, CONNECTED, CLOSING, CLOSED. Events are delivered only before CLOSING. */
 	state: number;
-	/** @internal Who gets the events when the hooks are not overridden; null once the application closed the connection. */
+	/** Who gets the events when the hooks are not overridden; null once the application closed the connection. */
 	declare owner: TcpOwner | null | undefined;
 
 	/** @internal The host socket (sendqueue.ts writes to it). */
@@ -92,13 +90,10 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	declare available: number | undefined;
 	/** @internal Push mode (core/push.ts): the format, undefined = "string"; the text decoder. */
 	declare fmt: ReceiveFormat | undefined;
-	/** @internal */
 	declare decoder: Utf8Decoder | undefined;
 	/** @internal The send queue (sendqueue.ts): first and last chunk, bytes in it. */
 	declare head: Chunk | undefined;
-	/** @internal */
 	declare tail: Chunk | undefined;
-	/** @internal */
 	declare queued: number | undefined;
 	/** @internal Reading stopped by hold(). */
 	declare held: boolean | undefined;
@@ -106,35 +101,29 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	declare doneCount: number | undefined;
 	/** @internal Pull mode (core/pull.ts) when not undefined: bytes read from the host, not yet by the owner. */
 	declare pulled: ReceiveQueue | null | undefined;
-	/** @internal Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
+	/** Pull mode: bytes arrived since the last read() (see TcpOwner.tcpReadable). Kept after the connection ended. */
 	declare signalled: boolean | undefined;
 	/**
-	 * @internal connect() over TLS when set (before connectTo()): the host's embedded:io/socket/tcp/tls with these options
+	 * connect() over TLS when set (before connectTo()): the host's embedded:io/socket/tcp/tls with these options
 	 * (core/tls.ts); tcpConnected then means handshake and certificate check done. A failure ends in
 	 * tcpClosed(ERR_TLS_HANDSHAKE), also when it takes longer than TLS_HANDSHAKE_MS.
 	 */
 	declare tls: TlsTarget | undefined;
-	/** @internal TCP keep-alive for connectTo(): idle time and probe interval in ms (ECMA-419 `keepAlive`); 0/undefined = off. */
+	/** TCP keep-alive for connectTo(): idle time and probe interval in ms (ECMA-419 `keepAlive`); 0/undefined = off. */
 	declare keepAliveMs: number | undefined;
 	// @internal Opening (core/tcpconnect.ts): the peer, packed in one slot (core/ip.ts) once the host socket was
 	// asked; connectTo()'s port and address until then (and for good over TLS, whose socket reports no peer); the
 	// pending lookup (its callback, which tells this attempt's answer from an earlier one's, and its canceller);
 	// the TLS handshake's time limit.
-	/** @internal */
 	declare peer: number | undefined;
-	/** @internal */
 	declare peerPort: number | undefined;
-	/** @internal */
 	declare peerAddress: string | undefined;
-	/** @internal */
 	declare lookupDone: LookupCallback | undefined;
-	/** @internal */
 	declare cancelLookup: CancelLookup | undefined;
-	/** @internal */
 	declare handshakeTimer: unknown;
-	/** @internal Inactivity limit in ms (accepted connections of a server with a timeout), see core/idle.ts. */
+	/** Inactivity limit in ms (accepted connections of a server with a timeout), see core/idle.ts. */
 	declare idleMs: number;
-	/** @internal Date.now() of the last bytes received or handed to the host socket, while an inactivity limit applies. */
+	/** Date.now() of the last bytes received or handed to the host socket, while an inactivity limit applies. */
 	declare lastActive: number;
 
 	/**
@@ -151,32 +140,32 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	// exception is reported, core/tasks.ts reportError, and the connection carries on), so a subclass may make an
 	// application's callback of the same shape the hook itself: no call between the host event and the application.
 
-	/** @internal Name lookup of connect() finished (see TcpOwner.tcpResolved). */
+	/** Name lookup of connect() finished (see TcpOwner.tcpResolved). */
 	tcpResolved(connection: TcpConnection, address: string | undefined, addresses?: readonly string[]): void {
 		this.owner?.tcpResolved(connection, address, addresses);
 	}
 
-	/** @internal Handshake done (outgoing connections only). */
+	/** Handshake done (outgoing connections only). */
 	tcpConnected(connection: TcpConnection): void {
 		this.owner?.tcpConnected(connection);
 	}
 
-	/** @internal Push mode: bytes arrived, decoded per `format`; never empty. */
+	/** Push mode: bytes arrived, decoded per `format`; never empty. */
 	tcpReceived(connection: TcpConnection, data: string | ArrayBuffer): void {
 		this.owner?.tcpReceived(connection, data);
 	}
 
-	/** @internal Pull mode: bytes arrived while `signalled` was false (see TcpOwner.tcpReadable). */
+	/** Pull mode: bytes arrived while `signalled` was false (see TcpOwner.tcpReadable). */
 	tcpReadable(connection: TcpConnection): void {
 		this.owner?.tcpReadable?.(connection);
 	}
 
-	/** @internal All bytes of one write() were handed to the host socket (see TcpOwner.tcpSent). */
+	/** All bytes of one write() were handed to the host socket (see TcpOwner.tcpSent). */
 	tcpSent(connection: TcpConnection): void {
 		this.owner?.tcpSent(connection);
 	}
 
-	/** @internal The connection is over: 0 = closed by the peer, else an lwIP error number. The last event. */
+	/** The connection is over: 0 = closed by the peer, else an lwIP error number. The last event. */
 	tcpClosed(connection: TcpConnection, error: number): void {
 		const owner = this.owner;
 		if (!owner) return;
@@ -187,7 +176,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	// ---- the connection ----
 
 	/**
-	 * @internal Make this new connection one a listener accepted (`native` = Listener.read()): CONNECTED at once.
+	 * Make this new connection one a listener accepted (`native` = Listener.read()): CONNECTED at once.
 	 * @param idleMs inactivity limit: when no byte moves for that long (ms), neither received nor handed to the
 	 *   host socket, the connection is aborted and gets tcpClosed(ERR_ABRT); 0 or undefined = none.
 	 * @throws whatever the host TCP constructor throws.
@@ -205,7 +194,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	}
 
 	/**
-	 * @internal Connect to `host` (IPv4 literal or name, validated by the caller) and `port`, from IDLE or CLOSED (a
+	 * Connect to `host` (IPv4 literal or name, validated by the caller) and `port`, from IDLE or CLOSED (a
 	 * connection object may connect again once its connection ended). The host is "resolved" first, an IP literal
 	 * too (as ESP32 NodeMCU: the connection starts from the DNS result, on a later turn): tcpResolved always comes
 	 * before tcpConnected / tcpClosed. A failed lookup ends in tcpClosed(ERR_DNS_FAILED or ERR_DNS_TIMEOUT).
@@ -214,13 +203,13 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 		connectTcp(this, host, port);
 	}
 
-	/** @internal Remote port: connectTo()'s, or the host socket's (accepted: the peer's); undefined when unknown. */
+	/** Remote port: connectTo()'s, or the host socket's (accepted: the peer's); undefined when unknown. */
 	get port(): number | undefined {
 		const peer = this.peer;
 		return peer === undefined ? this.peerPort : endpointPort(peer);
 	}
 
-	/** @internal Remote IP address: connectTo()'s resolved address, or the host socket's (accepted: the peer's). */
+	/** Remote IP address: connectTo()'s resolved address, or the host socket's (accepted: the peer's). */
 	get address(): string | undefined {
 		const peer = this.peer;
 		return peer === undefined ? this.peerAddress : endpointAddress(peer);
@@ -245,7 +234,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	}
 
 	/**
-	 * @internal Queue `data` for sending; the bytes are written in order as the host socket takes them. tcpSent comes once
+	 * Queue `data` for sending; the bytes are written in order as the host socket takes them. tcpSent comes once
 	 * all of them were handed to the host, never during this call. Allowed while RESOLVING,
 	 * CONNECTING or CONNECTED; the bytes must not be changed afterwards unless `copy` is true (then the part that
 	 * cannot be written at once is copied).
@@ -286,7 +275,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	}
 
 	/**
-	 * @internal The host's TCP socket while connecting or connected (for xsnet/native's per-socket functions: ttl, local end),
+	 * The host's TCP socket while connecting or connected (for xsnet/native's per-socket functions: ttl, local end),
 	 * else undefined. Undefined over TLS too: the TLS socket is no host TCP socket (xsnet/native reads the host
 	 * record of the host's own TCP class on a board) and keeps its TCP socket private.
 	 */
@@ -295,7 +284,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	}
 
 	/**
-	 * @internal Local port and address of the host socket: `[port, ip]` once connecting (lwIP sets both in tcp_connect),
+	 * Local port and address of the host socket: `[port, ip]` once connecting (lwIP sets both in tcp_connect),
 	 * [undefined, undefined] when unknown (not connecting or connected, over TLS, or the host cannot tell).
 	 */
 	local(): [number | undefined, string | undefined] {
@@ -303,13 +292,13 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 		return s ? socketLocal(s, false) : [undefined, undefined];
 	}
 
-	/** @internal The inactivity limit passed (core/idle.ts): abort, as lwIP does, and tell ERR_ABRT. */
+	/** The inactivity limit passed (core/idle.ts): abort, as lwIP does, and tell ERR_ABRT. */
 	expire(): void {
 		if (this.state === CONNECTED) finish(this, ERR_ABRT);
 	}
 
 	/**
-	 * @internal The application closes: no event is delivered afterwards. Bytes still queued are sent first (as lwIP's
+	 * The application closes: no event is delivered afterwards. Bytes still queued are sent first (as lwIP's
 	 * tcp_close()): the connection stays CLOSING until then (see handOff()); a connection still being set up is
 	 * abandoned.
 	 */
@@ -324,7 +313,7 @@ export class TcpConnection implements IdleWatched, SendQueueState, PullState, Pu
 	}
 
 	/**
-	 * @internal After close(): when the connection is CLOSING (bytes still queued), hand its host socket and queue to a new,
+	 * After close(): when the connection is CLOSING (bytes still queued), hand its host socket and queue to a new,
 	 * owner-less TcpConnection that sends them and then lets the socket go, so that this object is CLOSED at once and
 	 * may connect again (a NodeMCU socket). Rare: only a close() with bytes waiting pays for the extra object.
 	 */
