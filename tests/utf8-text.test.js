@@ -106,6 +106,13 @@ describe("received text: UTF-8 through xsnet/native's utf8Text, as Node's TextDe
     for (const sizes of [[32768], [8192], [8191, 1, 3]]) await decodeAll([[bytes, sizes]]);   // (one per app: an argument holds < 128 KiB)
   });
 
+  it("utf8Text converts its numbers before it reads the buffer: a valueOf that detaches or shrinks the buffer gets a RangeError, not the old bytes (nor a crash)", async () => {
+    const r = await exitsCleanly(app("utf8-text", ["hostile-args"]));
+    assert.deepEqual(r.stdout.trim().split("\n"), [
+      "transfer-in-offset RangeError", "transfer-in-length RangeError", "shrink-in-length RangeError", "shrink-in-carry RangeError",
+    ]);
+  });
+
   for (const [name, scenario, strips] of [["nodemcu/net receive", "receive", true], ["luatos/socket read()", "luatos-read", false]]) {
     it(`${name}: a byte order mark cut between segments at the start is ${strips ? "dropped (WHATWG's default)" : "kept as U+FEFF"}, a later one kept`, async () => {
       const parts = [[0xef], [0xbb, 0xbf, 0x68, 0x69, 0xef, 0xbb], [0xbf, 0x78]];

@@ -5,6 +5,7 @@ import socket from "luatos/socket";
 import args from "xsnet-sim/args";
 import TextEncoder from "text/encoder";
 import { Utf8Decoder, decodeUtf8 } from "xsnet/core/utf8";
+import { utf8Text } from "xsnet/native";
 
 const log = (line: string) => trace(line + "\n");
 /** Code points (an XS string's indexes count code points). */
@@ -56,6 +57,45 @@ switch (args[0]) {
 		s.on("receive", (_s, data) => { text += data as string; });
 		s.on("disconnection", () => log(JSON.stringify(points(text))));
 		s.connect(Number(args[1]), "127.0.0.1");
+		break;
+	}
+
+	// utf8Text's offset, length and carry are numbers by conversion, which may run the program (valueOf): one that
+	// detaches or shrinks the buffer meanwhile must not leave the C reading the bytes it had before. One line per
+	// case: the result's code points, or the error's constructor name.
+	case "hostile-args": {
+		const attempt = (name: string, run: () => string | undefined) => {
+			if (args[1] && args[1] !== name) return;
+			let out: string;
+			try {
+				const text = run();
+				out = text === undefined ? "undefined" : JSON.stringify(points(text));
+			}
+			catch (e) {
+				out = (e as Error).constructor.name;
+			}
+			log(`${name} ${out}`);
+		};
+		const filled = (buffer: ArrayBuffer) => {
+			new Uint8Array(buffer).fill(0x61);
+			return buffer;
+		};
+		attempt("transfer-in-offset", () => {
+			const buffer = filled(new ArrayBuffer(64));
+			return utf8Text(buffer, { valueOf() { (buffer as any).transfer(); return 0; } } as unknown as number, 64);
+		});
+		attempt("transfer-in-length", () => {
+			const buffer = filled(new ArrayBuffer(64));
+			return utf8Text(buffer, 0, { valueOf() { (buffer as any).transfer(); return 64; } } as unknown as number);
+		});
+		attempt("shrink-in-length", () => {
+			const buffer = filled(new (ArrayBuffer as any)(64, { maxByteLength: 128 }));
+			return utf8Text(buffer, 0, { valueOf() { (buffer as any).resize(4); return 64; } } as unknown as number);
+		});
+		attempt("shrink-in-carry", () => {
+			const buffer = filled(new (ArrayBuffer as any)(64, { maxByteLength: 128 }));
+			return utf8Text(buffer, 0, 64, { valueOf() { (buffer as any).resize(4); return 0; } } as unknown as number, {});
+		});
 		break;
 	}
 
