@@ -153,14 +153,16 @@ void xs_native_utf8_text(xsMachine* the)
 	char* text;
 	if (argc < 3)
 		xsTypeError("utf8Text(buffer, offset, length[, carry, decoder])");
-	data = (const uint8_t*)xsToArrayBuffer(xsArg(0));
-	size = xsGetArrayBufferLength(xsArg(0));
+	/* The numbers first: converting an object runs the program (valueOf), which may detach, resize or move the
+	 * buffer (the collector); its address and length are read only after that. */
 	offset = xsToInteger(xsArg(1));
 	length = xsToInteger(xsArg(2));
-	if (offset < 0 || offset > size || length < 0 || length > size - offset)
-		xsRangeError("out of range: %d bytes at %d of %d", (int)length, (int)offset, (int)size);
 	if (argc > 3 && xsTypeOf(xsArg(3)) != xsUndefinedType)
 		carry = xsToInteger(xsArg(3));
+	data = (const uint8_t*)xsToArrayBuffer(xsArg(0));
+	size = xsGetArrayBufferLength(xsArg(0));
+	if (offset < 0 || offset > size || length < 0 || length > size - offset)
+		xsRangeError("out of range: %d bytes at %d of %d", (int)length, (int)offset, (int)size);
 	data += offset;
 	if (carry) {
 		have = (int)((uint32_t)carry >> 24);
