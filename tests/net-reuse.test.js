@@ -52,4 +52,9 @@ describe("nodemcu/net: a socket reused across connections", function () {
     const r = await exitsCleanly(app("net-reuse", ["accepted-reused", a.port], { timeout: 10 }));
     assert.deepEqual(lines(r.stdout), ['receive "late"', "disconnection 0"]);
   });
+  it("connect(), close(), connect() again in one turn: only the second attempt's lookup answer counts (one dns, one connection)", async () => {
+    const { port } = await tcpServer(() => {});
+    const r = await exitsCleanly(app("net-reuse", ["literal-twice", port], { timeout: 10 }));
+    assert.deepEqual(lines(r.stdout), ["dns 127.0.0.1", "connection 127.0.0.1:args[1]"]);
+  });
 });

@@ -117,4 +117,19 @@ switch (args[0]) {
 		c.connect(srv.getaddr()[0]!, "127.0.0.1");
 		break;
 	}
+	// connect() to 127.0.0.2 (an IP literal "resolves" on a later turn), close(), connect() to 127.0.0.1 in the same
+	// turn: one "dns" (127.0.0.1), one connection, to args[1].
+	case "literal-twice": {
+		const s = net.createConnection();
+		s.on("dns", (_s, ip) => log(`dns ${ip}`));
+		s.on("connection", (sck) => {
+			log(`connection ${sck.getpeer()[1]}:${sck.getpeer()[0] === Number(args[1]) ? "args[1]" : sck.getpeer()[0]}`);
+			sck.close();
+		});
+		s.on("disconnection", (_s, err) => log(`disconnection ${err}`));
+		s.connect(Number(args[1]), "127.0.0.2");
+		s.close();
+		s.connect(Number(args[1]), "127.0.0.1");
+		break;
+	}
 }
