@@ -16,7 +16,7 @@ import { root } from "../tools/sim.js";
 const FILES = [
   "ecma419-tcp", "ecma419-udp", "ecma419-listener",
   "net-tcp-client", "net-tcp-server", "net-udp", "net-flow", "net-errors", "net-regress", "net-server-forms",
-  "net-reliability", "utf8-text", "luatos-socket", "luatos-server", "luatos-udp", "tls-nodemcu", "luatos-tls", "tls-limits",
+  "net-reliability", "net-reuse", "utf8-text", "luatos-socket", "luatos-server", "luatos-udp", "tls-nodemcu", "luatos-tls", "tls-limits",
   "net-dns", "dns-resolver",
   "sim-emfile", "sim-host-failures",
   "net-hostile", "net-coercion", "fuzz-api", "fuzz-parsers",
