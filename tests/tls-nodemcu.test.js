@@ -95,6 +95,34 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
     ]);
   });
 
+  it("one TLS socket connects again after a refused handshake, with the settings of the new connect()", async () => {
+    const srv = await tlsServer(pki.rogue, greeter);
+    assert.deepEqual(await run(["retry-unverified", srv.port, "127.0.0.1", pki.ca.cert, "-"]),
+      ["verify true", "reconnection -28", "verify true", "connection", "receive world:hello", "disconnection 0"]);
+    assert.equal(srv.sessions.length, 1);
+  });
+
+  it("one send() of 256 KiB (many TLS records), then close(): all of it arrives, byte-exact", async () => {
+    const { seen, onConnection } = bulkEcho();
+    const srv = await tlsServer(pki.server, onConnection);
+    assert.deepEqual(await run(["close-queued-reconnect", srv.port, "127.0.0.1", pki.ca.cert, "-", "-"]),
+      ["verify true", "connection 0", "queued true"]);
+    for (let i = 0; i < 50 && seen.got < 1 << 18; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(seen.got, 1 << 18);
+    assert.equal(seen.bad, -1);
+  });
+
+  it("close() with 256 KiB queued, then connect() again at once: the queue reaches the first server, the second connection is its own", async () => {
+    const { seen, onConnection } = bulkEcho();
+    const first = await tlsServer(pki.server, onConnection);
+    const second = await tlsServer(pki.server, greeter);
+    assert.deepEqual(await run(["close-queued-reconnect", first.port, "127.0.0.1", pki.ca.cert, "-", second.port]),
+      ["verify true", "connection 0", "queued true", "connection 1", "sent 1", "receive 1 world:hello", "disconnection 1 0"]);
+    for (let i = 0; i < 50 && seen.got < 1 << 18; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(seen.got, 1 << 18);
+    assert.equal(seen.bad, -1);
+  });
+
   it("verification off (tls.cert.verify(false)) connects to the untrusted server", async () => {
     const srv = await tlsServer(pki.rogue, greeter);
     assert.deepEqual(await run(["verify-off", srv.port, "127.0.0.1", "-", "-"]),

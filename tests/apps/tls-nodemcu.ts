@@ -67,6 +67,49 @@ switch (mode) {
 		s.connect(port, host);
 		break;
 	}
+	// One TLS socket for two connections: the first is refused (untrusted CA, -28); in "reconnection" verification
+	// is turned off and the same socket connects again: the TLS settings are read again, the handshake starts anew.
+	case "retry-unverified": {
+		const s = tls.createConnection();
+		let tries = 0;
+		s.on("connection", (c) => { log("connection"); c.send("hello"); });
+		s.on("receive", (_c, data) => log(`receive ${data}`));
+		s.on("disconnection", (_c, e) => log(`disconnection ${e}`));
+		s.on("reconnection", (c, e) => {
+			log(`reconnection ${e}`);
+			if (++tries === 1) {
+				log(`verify ${tls.cert.verify(false)}`);
+				c.connect(port, host);
+			}
+		});
+		s.connect(port, host);
+		break;
+	}
+	// close() right after a 256 KiB send (one send() of many TLS records) that waits in the queue, then connect()
+	// the same socket again at once to args[5] ("-": not): the queue still reaches the first server over its TLS
+	// session (the handed-off host socket), the second connection gets its own reply.
+	case "close-queued-reconnect": {
+		const s = tls.createConnection();
+		let round = 0;
+		s.on("connection", (c) => {
+			log(`connection ${round}`);
+			if (round === 0) {
+				const piece = new Uint8Array(1 << 18);
+				for (let i = 0; i < piece.length; i++) piece[i] = byteAt(i);
+				c.send(piece.buffer);
+				log(`queued ${c.queuedBytes > 0}`);
+				round = 1;
+				c.close();
+				if (args[5] !== "-") c.connect(Number(args[5]), host);
+			}
+			else c.send("hello");
+		});
+		s.on("receive", (_c, data) => log(`receive ${round} ${data}`));
+		s.on("sent", () => log(`sent ${round}`));
+		s.on("disconnection", (_c, e) => log(`disconnection ${round} ${e}`));
+		s.connect(port, host);
+		break;
+	}
 	// argument checks of tls.*: NodeMCU-style errors, the VM goes on
 	case "args": {
 		const attempt = (label: string, fn: () => unknown) => {
