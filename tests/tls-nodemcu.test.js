@@ -16,6 +16,20 @@ async function loopbackDns() {
   return { dns: [`127.0.0.1:${dns.port}`] };
 }
 
+/**
+ * bulkEcho()'s check of the apps' "bulk" stream without the echo (an app that closes while its peer still sends gets
+ * its connection reset, as with lwIP: unread bytes).
+ */
+function bulkSink() {
+  const seen = { got: 0, bad: -1 };
+  const byteAt = (n) => (n * 7 + (n >> 10)) & 255;
+  const onConnection = (s) => s.on("data", (d) => {
+    for (let i = 0; i < d.length; i++) if (seen.bad < 0 && d[i] !== byteAt(seen.got + i)) seen.bad = seen.got + i;
+    seen.got += d.length;
+  });
+  return { seen, onConnection };
+}
+
 describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on OpenSSL)", function () {
   this.timeout(30000);
   let pki;
@@ -103,7 +117,7 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
   });
 
   it("one send() of 256 KiB (many TLS records), then close(): all of it arrives, byte-exact", async () => {
-    const { seen, onConnection } = bulkEcho();
+    const { seen, onConnection } = bulkSink();
     const srv = await tlsServer(pki.server, onConnection);
     assert.deepEqual(await run(["close-queued-reconnect", srv.port, "127.0.0.1", pki.ca.cert, "-", "-"]),
       ["verify true", "connection 0", "queued true"]);
@@ -113,7 +127,7 @@ describe("nodemcu/tls: TLS sockets with verified certificates (hosts/sim/tls on 
   });
 
   it("close() with 256 KiB queued, then connect() again at once: the queue reaches the first server, the second connection is its own", async () => {
-    const { seen, onConnection } = bulkEcho();
+    const { seen, onConnection } = bulkSink();
     const first = await tlsServer(pki.server, onConnection);
     const second = await tlsServer(pki.server, greeter);
     assert.deepEqual(await run(["close-queued-reconnect", first.port, "127.0.0.1", pki.ca.cert, "-", second.port]),
