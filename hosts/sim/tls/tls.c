@@ -325,7 +325,9 @@ void xs_tls_read(xsMachine* the)
 	}
 }
 
-/* Encrypt the plaintext of `buffer` (ArrayBuffer or view); returns the bytes taken (all of them). */
+/* Encrypt the plaintext of `buffer` (ArrayBuffer or view); returns the bytes taken (all of them). With
+ * SSL_MODE_ENABLE_PARTIAL_WRITE one SSL_write_ex takes one record (16 KiB) at most: loop until all are taken (the
+ * memory BIO never refuses), else the rest of a larger write would be lost. */
 void xs_tls_write(xsMachine* the)
 {
 	simTLS* tls = simTLSGet(the);
@@ -333,8 +335,12 @@ void xs_tls_write(xsMachine* the)
 	xsUnsignedValue count;
 	size_t done = 0;
 	xsmcGetBufferReadable(xsArg(0), &data, &count);
-	if (count && SSL_write_ex(tls->ssl, data, count, &done) != 1)
-		simTLSThrow(the, tls, "write failed");
+	while (done < count) {
+		size_t n = 0;
+		if (SSL_write_ex(tls->ssl, (const uint8_t*)data + done, count - done, &n) != 1 || !n)
+			simTLSThrow(the, tls, "write failed");
+		done += n;
+	}
 	xsResult = xsInteger((xsIntegerValue)done);
 }
 
