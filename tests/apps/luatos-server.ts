@@ -109,7 +109,7 @@ switch (args[0]) {
 		const ctrl = socket.create(undefined, (c, event, param) => {
 			log(`event ${name(event)} ${param} state=${show(socket.state(c))}`);
 			if (event === socket.EVENT && param === -1) {
-				sys.timerStart(() => log(`listen ${show(socket.listen(c))} state=${show(socket.state(c))}`), 500);
+				sys.timerStart(() => log(`listen ${show(socket.listen(c))} state=${show(socket.state(c))}`), 2000);
 			}
 			else if (event === socket.ON_LINE && ++round === 2) socket.release(c);
 		})!;
